@@ -1,0 +1,238 @@
+"""The ``diptych`` command line: a thin Typer layer over the Python API in :mod:`pipeline`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .doc import Document, RecordError
+from .errors import DiptychError
+
+app = typer.Typer(
+    name="diptych",
+    help="Sentence-aligned bilingual editions of French and Russian texts with English.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+models_app = typer.Typer(help="See, download and check the translation models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+ModelOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--model", "-m", metavar="LANG=ID_OR_PATH", help="Model for a language: a Hub id\\[@revision] or a local folder. Repeatable."),
+]
+DeviceOpt = Annotated[str, typer.Option("--device", help="auto (CUDA if available), cpu, or cuda[:N].")]
+BackendOpt = Annotated[str, typer.Option("--backend", help="Translation backend.")]
+BeamOpt = Annotated[int, typer.Option("--beam-size", min=1, help="Beam size (opus-mt default 4).")]
+LengthPenaltyOpt = Annotated[float, typer.Option("--length-penalty", help="Length penalty (opus-mt default 1.0).")]
+MaxLengthOpt = Annotated[int, typer.Option("--max-length", min=2, max=512, help="Maximum output length in tokens (opus-mt default 512).")]
+BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per batch.")]
+
+
+def _settings(beam_size: int, length_penalty: float, max_length: int, batch_size: int):
+    from .translate import DecodingSettings
+
+    return DecodingSettings(beam_size=beam_size, length_penalty=length_penalty, max_length=max_length, batch_size=batch_size)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"diptych {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Diptych turns French and Russian texts into sentence-aligned bilingual editions with English.
+
+    [bold]diptych run[/] does the whole job on seeds/ (or the files you give);
+    the other commands run one stage each over the JSONL record.
+    """
+
+
+@app.command()
+def run(
+    inputs: Annotated[Optional[list[Path]], typer.Argument(help="Text files or folders (default: seeds/).", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the editions, one sub-folder per document.")] = Path("outputs"),
+    as_json: Annotated[bool, typer.Option("--json", help="Also print one final JSON line with the counts per document.")] = False,
+    model: ModelOpt = None,
+    device: DeviceOpt = "auto",
+    backend: BackendOpt = "torch",
+    beam_size: BeamOpt = 4,
+    length_penalty: LengthPenaltyOpt = 1.0,
+    max_length: MaxLengthOpt = 512,
+    batch_size: BatchOpt = 16,
+) -> None:
+    """Segment, translate, align and render every input into OUT/<document>/."""
+    from .console import print_run
+    from .run import run as run_pipeline
+
+    report = run_pipeline(
+        inputs or None,
+        out_dir=out,
+        overrides=model,
+        backend=backend,
+        device=device,
+        settings=_settings(beam_size, length_penalty, max_length, batch_size),
+    )
+    print_run(report, as_json)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("segment")
+def segment_cmd(
+    source: Annotated[str, typer.Argument(metavar="FILE|-", help="A text file, or - for standard input.")],
+    include_junk: Annotated[bool, typer.Option("--all", help="Include junk lines, marked with a leading '# junk: '.")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per sentence instead of plain lines.")] = False,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Skip language detection: fr, ru or en.")] = None,
+    record: Annotated[Optional[Path], typer.Option("--record", help="Also write the document record (JSONL) here.")] = None,
+) -> None:
+    """Print the sentences of a document, one per line, in order."""
+    from .ingest import ingest
+    from .langid import LANGUAGES, identify
+    from .segment import segment
+    from .structure import structure
+
+    if lang and lang not in LANGUAGES:
+        raise DiptychError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    doc = structure(ingest(source))
+    doc = identify(segment(identify(doc, force=lang)), force=lang)
+    if record:
+        doc.seal()
+        doc.save(record)
+    out = sys.stdout
+    for block in doc.blocks:
+        if block.kind == "junk" and not include_junk:
+            continue
+        for seg in block.segments:
+            if jsonl:
+                obj = {"id": seg.id, "kind": block.kind, "lang": seg.lang, "text": seg.text, "footnote_refs": seg.footnote_refs, "span": list(seg.span)}
+                out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            else:
+                text = seg.text.replace("\n", " ")
+                out.write(("# junk: " + text if block.kind == "junk" else text) + "\n")
+
+
+@app.command("translate")
+def translate_cmd(
+    record: Annotated[Path, typer.Argument(help="A document record (JSONL) from `diptych segment --record`.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the translated record (default: standard output).")] = None,
+    model: ModelOpt = None,
+    device: DeviceOpt = "auto",
+    backend: BackendOpt = "torch",
+    beam_size: BeamOpt = 4,
+    length_penalty: LengthPenaltyOpt = 1.0,
+    max_length: MaxLengthOpt = 512,
+    batch_size: BatchOpt = 16,
+) -> None:
+    """Translate the fr/ru segments of a record that have no translation yet."""
+    from .run import load_translators
+    from .translate import languages_needed, translate
+
+    doc = Document.load(record)
+    translators = load_translators(languages_needed([doc]), model, backend, device, _settings(beam_size, length_penalty, max_length, batch_size))
+    doc = translate(doc, translators)
+    _write_record(doc, out)
+
+
+@app.command("align")
+def align_cmd(
+    record: Annotated[Path, typer.Argument(help="A translated document record (JSONL).")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the aligned record (default: standard output).")] = None,
+) -> None:
+    """Record the sentence beads of a translated record."""
+    from .align import align
+
+    _write_record(align(Document.load(record)), out)
+
+
+@app.command("render")
+def render_cmd(
+    record: Annotated[Path, typer.Argument(help="A document record (JSONL).")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the editions (default: the record's folder).")] = None,
+    formats: Annotated[str, typer.Option("--format", help="Comma-separated formats: tsv, en.")] = "tsv,en",
+) -> None:
+    """Re-render the editions of a record without translating again."""
+    from .render import FORMATS, render
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise DiptychError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    doc = Document.load(record)
+    for path in render(doc, out or record.parent, chosen):
+        typer.echo(str(path))
+
+
+@models_app.command("list")
+def models_list(model: ModelOpt = None) -> None:
+    """Show the configured model per language and whether it is available offline."""
+    from .console import models_table, out_console
+    from .models import model_specs, status
+
+    out_console.print(models_table(status(model_specs(model))))
+
+
+@models_app.command("download")
+def models_download(
+    langs: Annotated[Optional[list[str]], typer.Argument(help="Languages to download (default: all in the catalog).", show_default=False)] = None,
+    model: ModelOpt = None,
+) -> None:
+    """Store models under models/ so that Diptych runs offline."""
+    from .models import download, model_specs
+
+    specs = model_specs(model)
+    for lang in langs or sorted(specs):
+        if lang not in specs:
+            raise DiptychError(f"no model is configured for {lang!r}; known: {', '.join(sorted(specs))}")
+        path = download(specs[lang])
+        typer.echo(f"{lang}: {specs[lang].label()} -> {path}")
+
+
+def _write_record(doc: Document, out: Optional[Path]) -> None:
+    doc.seal()
+    if out:
+        doc.save(out)
+    else:
+        doc.dump_jsonl(sys.stdout)
+
+
+def entry() -> None:
+    """Console-script entry point: user errors become one line and an exit code."""
+    from .console import error_line
+
+    try:
+        code = app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (DiptychError, RecordError) as exc:
+        error_line(str(exc))
+        sys.exit(getattr(exc, "exit_code", 1))
+    except KeyboardInterrupt:
+        error_line("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users unless asked
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        if os.environ.get("DIPTYCH_DEBUG"):
+            raise
+        error_line(f"unexpected {type(exc).__name__}: {exc} (set DIPTYCH_DEBUG=1 for the traceback)")
+        sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,235 @@
+"""Which model translates which language, and where its files are.
+
+Resolution order for a language: an explicit local folder (``--model fr=PATH``), a copy
+stored under ``models/`` by ``diptych models download``, the Hugging Face cache, and
+finally the Hub itself. Nothing here imports torch or transformers: resolving a model
+must be cheap, and must fail fast (exit code 2) before any work starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .errors import ModelUnavailable, UsageError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LANGUAGE_NAMES = {"fr": "French", "ru": "Russian", "en": "English"}
+# What a MarianMT checkpoint needs to be loaded by transformers.
+REQUIRED_FILES = ("config.json", "vocab.json", "source.spm", "target.spm")
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+DOWNLOAD_PATTERNS = ["*.json", "*.spm", "model.safetensors", "pytorch_model.bin"]
+METADATA_FILE = "diptych-model.json"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What the user asked for: a Hub id at a revision, or a local folder."""
+
+    lang: str
+    model_id: str
+    revision: str = "main"
+    origin: str = "catalog"
+
+    @property
+    def is_path(self) -> bool:
+        return self.model_id.startswith((".", "/", "~")) or Path(self.model_id).expanduser().is_dir()
+
+    def label(self) -> str:
+        return self.model_id if self.is_path else f"{self.model_id}@{self.revision}"
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A model whose files are on this machine."""
+
+    spec: ModelSpec
+    path: Path
+    model_id: str
+    revision: str
+    found_in: str  # "folder", "models/", "hf-cache", "hub"
+
+    @property
+    def ref(self) -> str:
+        return f"{self.model_id}@{self.revision}"
+
+
+def models_dir() -> Path:
+    return Path(os.environ.get("DIPTYCH_MODELS_DIR", PROJECT_ROOT / "models")).expanduser()
+
+
+def catalog_path() -> Path:
+    return Path(os.environ.get("DIPTYCH_CATALOG", models_dir() / "catalog.toml")).expanduser()
+
+
+def load_catalog() -> dict[str, ModelSpec]:
+    path = catalog_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"model catalog {path} not found; set DIPTYCH_CATALOG or run from a Diptych checkout") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"model catalog {path} is not valid TOML: {exc}") from None
+    return {lang: ModelSpec(lang, entry["id"], entry.get("revision", "main")) for lang, entry in data.items()}
+
+
+def parse_override(text: str) -> ModelSpec:
+    """``fr=ID_OR_PATH`` or ``fr=ID@REVISION``."""
+    lang, sep, ref = text.partition("=")
+    lang = lang.strip().lower()
+    if not sep or not lang or not ref.strip():
+        raise UsageError(f"--model expects LANG=ID_OR_PATH (e.g. fr=Helsinki-NLP/opus-mt-fr-en), got {text!r}")
+    ref = ref.strip()
+    if Path(ref).expanduser().is_dir():
+        return ModelSpec(lang, str(Path(ref).expanduser().resolve()), "local", "override")
+    if ref.startswith((".", "/", "~")):
+        raise UsageError(f"--model {lang}={ref}: no such folder")
+    model_id, _, revision = ref.partition("@")
+    return ModelSpec(lang, model_id, revision or "main", "override")
+
+
+def model_specs(overrides: list[str] | None = None) -> dict[str, ModelSpec]:
+    specs = load_catalog()
+    for text in overrides or []:
+        spec = parse_override(text)
+        specs[spec.lang] = spec
+    return specs
+
+
+def _has_model_files(path: Path) -> bool:
+    return all((path / f).is_file() for f in REQUIRED_FILES) and any((path / f).is_file() for f in WEIGHT_FILES)
+
+
+def _missing_files(path: Path) -> list[str]:
+    missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
+    if not any((path / f).is_file() for f in WEIGHT_FILES):
+        missing.append(" or ".join(WEIGHT_FILES))
+    return missing
+
+
+def _folder_revision(path: Path) -> tuple[str, str]:
+    """(model id, revision) of a local folder: from our metadata, else a content hash."""
+    meta = path / METADATA_FILE
+    if meta.is_file():
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        return data["model_id"], data["revision"]
+    digest = hashlib.sha256()
+    for name in sorted(REQUIRED_FILES + WEIGHT_FILES):
+        f = path / name
+        if f.is_file():
+            digest.update(name.encode())
+            with open(f, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
+    return f"local:{path.name}", "sha256-" + digest.hexdigest()[:12]
+
+
+def stored_folder(spec: ModelSpec) -> Path:
+    """Where ``diptych models download`` puts a model."""
+    return models_dir() / spec.model_id.replace("/", "--")
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "") or os.environ.get("TRANSFORMERS_OFFLINE", "0") not in ("0", ""):
+        return False
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    host, port = endpoint.hostname or "huggingface.co", endpoint.port or (443 if endpoint.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _unavailable(spec: ModelSpec, why: str) -> ModelUnavailable:
+    name = LANGUAGE_NAMES.get(spec.lang, spec.lang)
+    return ModelUnavailable(
+        f"no {name} model ({spec.lang}→en): {spec.label()} {why}; "
+        f"run `diptych models download {spec.lang}` on a machine with network, "
+        f"or pass --model {spec.lang}=/path/to/a/marian/model/folder"
+    )
+
+
+def resolve(spec: ModelSpec, allow_download: bool = True) -> ResolvedModel:
+    """Find the files of ``spec`` on this machine, downloading them only if allowed and online."""
+    if spec.is_path:
+        path = Path(spec.model_id).expanduser()
+        if not _has_model_files(path):
+            raise UsageError(f"--model {spec.lang}={path}: not a MarianMT model folder (missing {', '.join(_missing_files(path))})")
+        model_id, revision = _folder_revision(path)
+        return ResolvedModel(spec, path, model_id, revision, "folder")
+
+    stored = stored_folder(spec)
+    if _has_model_files(stored):
+        model_id, revision = _folder_revision(stored)
+        if model_id == spec.model_id and (spec.revision in ("main", revision)):
+            return ResolvedModel(spec, stored, model_id, revision, "models/")
+
+    from huggingface_hub import snapshot_download  # only here: resolution of Hub ids
+
+    try:
+        path = Path(
+            snapshot_download(spec.model_id, revision=spec.revision, local_files_only=True, allow_patterns=DOWNLOAD_PATTERNS)
+        )
+        if _has_model_files(path):
+            return ResolvedModel(spec, path, spec.model_id, _snapshot_revision(path, spec.revision), "hf-cache")
+    except Exception:  # noqa: BLE001 - any cache miss means: look further
+        pass
+
+    if not allow_download:
+        raise _unavailable(spec, "is not in models/ nor in the Hugging Face cache, and downloads are off")
+    if not hub_reachable():
+        raise _unavailable(spec, "is not in models/ nor in the Hugging Face cache, and the Hugging Face Hub is unreachable")
+    try:
+        path = Path(snapshot_download(spec.model_id, revision=spec.revision, allow_patterns=DOWNLOAD_PATTERNS))
+    except Exception as exc:  # noqa: BLE001 - report the Hub's reason in one line
+        raise _unavailable(spec, f"could not be fetched from the Hub ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})") from None
+    return ResolvedModel(spec, path, spec.model_id, _snapshot_revision(path, spec.revision), "hub")
+
+
+def _snapshot_revision(path: Path, asked: str) -> str:
+    """The HF cache keeps each revision in snapshots/<commit sha>/."""
+    if path.parent.name == "snapshots" and len(path.name) == 40:
+        return path.name
+    return asked
+
+
+def download(spec: ModelSpec) -> Path:
+    """Store ``spec`` under models/ for offline use; return the folder."""
+    if spec.is_path:
+        raise UsageError(f"{spec.lang}: {spec.model_id} is a local folder already; nothing to download")
+    if not hub_reachable():
+        raise _unavailable(spec, "cannot be downloaded: the Hugging Face Hub is unreachable from here")
+    from huggingface_hub import HfApi, snapshot_download
+
+    target = stored_folder(spec)
+    try:
+        info = HfApi().model_info(spec.model_id, revision=spec.revision)
+        snapshot_download(spec.model_id, revision=info.sha, allow_patterns=DOWNLOAD_PATTERNS, local_dir=target)
+    except Exception as exc:  # noqa: BLE001
+        raise _unavailable(spec, f"could not be downloaded ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})") from None
+    (target / METADATA_FILE).write_text(
+        json.dumps({"model_id": spec.model_id, "revision": info.sha, "requested_revision": spec.revision}, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    return target
+
+
+def status(specs: dict[str, ModelSpec]) -> list[dict[str, str]]:
+    """What is configured and what is available locally, without touching the network."""
+    rows = []
+    for lang, spec in sorted(specs.items()):
+        row = {"lang": lang, "model": spec.label(), "origin": spec.origin}
+        try:
+            resolved = resolve(spec, allow_download=False)
+            row.update(available="yes", where=resolved.found_in, path=str(resolved.path), revision=resolved.revision)
+        except (ModelUnavailable, UsageError) as exc:
+            row.update(available="no", where="-", path="-", revision="-", why=str(exc))
+        rows.append(row)
+    return rows

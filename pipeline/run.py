@@ -1,0 +1,205 @@
+"""The whole job: files in, one edition folder per document out.
+
+``run`` composes the stages; each stage is a plain ``Document -> Document`` function and
+can be called alone (see :mod:`pipeline`). Inputs are prepared first (cheap, no model),
+so that a missing model is reported before any work is written, and one bad file never
+stops the others.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .align import align
+from .doc import Document
+from .errors import DiptychError, InputError
+from .ingest import ingest
+from .langid import identify
+from .models import ResolvedModel, model_specs, resolve
+from .render import render
+from .segment import segment
+from .structure import structure
+from .translate import DecodingSettings, Translator, languages_needed, needs_translation, translate
+
+TEXT_SUFFIXES = (".txt", ".md", ".text")
+DEFAULT_SEEDS = Path("seeds")
+DEFAULT_OUT = Path("outputs")
+
+
+def prepare(path: str | Path, doc_id: str | None = None) -> Document:
+    """ingest -> structure -> language identification -> segment (no model needed)."""
+    doc = ingest(path, doc_id)
+    doc = structure(doc)
+    doc = identify(doc)
+    doc = segment(doc)
+    return identify(doc)
+
+
+def discover(inputs: list[str | Path]) -> tuple[list[Path], list[str]]:
+    """Expand folders into their text files. Returns (files, one-line errors)."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.startswith("."))
+            if not found:
+                errors.append(f"{p}: no text files ({', '.join(TEXT_SUFFIXES)}) in this folder")
+            files.extend(found)
+        elif p.exists() or str(p) == "-":
+            files.append(p)
+        else:
+            errors.append(f"{p}: no such file or folder")
+    return files, errors
+
+
+@dataclass
+class DocumentReport:
+    id: str
+    source: str
+    lang: str
+    out_dir: str
+    sentences: int
+    translated: int
+    passed_through: int
+    seconds: float
+    translation_needed: bool
+    languages: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class RunReport:
+    documents: list[DocumentReport] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    models: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def as_dict(self) -> dict:
+        return {
+            "documents": [d.as_dict() for d in self.documents],
+            "errors": self.errors,
+            "models": self.models,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def load_translators(
+    langs: set[str], overrides: list[str] | None, backend: str, device: str, settings: DecodingSettings
+) -> dict[str, Translator]:
+    """Resolve every needed model first (fail fast, exit 2), then load them."""
+    specs = model_specs(overrides)
+    resolved: dict[str, ResolvedModel] = {}
+    for lang in sorted(langs):
+        if lang not in specs:
+            raise DiptychError(f"no model is configured for {lang!r}; pass --model {lang}=ID_OR_PATH")
+        resolved[lang] = resolve(specs[lang])
+    from .backends import load_translator  # imports torch: only when something needs translating
+
+    return {lang: load_translator(model, backend=backend, device=device, settings=settings) for lang, model in resolved.items()}
+
+
+def _count(doc: Document) -> DocumentReport:
+    sentences = translated = passed = 0
+    langs: dict[str, int] = {}
+    for block in doc.blocks:
+        if not block.translatable:
+            continue
+        for seg in block.segments:
+            sentences += 1
+            langs[seg.lang] = langs.get(seg.lang, 0) + 1
+            if seg.translation is not None:
+                translated += 1
+            else:
+                passed += 1
+    return DocumentReport(
+        id=doc.id,
+        source=str(doc.source.get("path", "")),
+        lang=doc.lang,
+        out_dir="",
+        sentences=sentences,
+        translated=translated,
+        passed_through=passed,
+        seconds=0.0,
+        translation_needed=needs_translation(doc),
+        languages=langs,
+    )
+
+
+def run(
+    inputs: list[str | Path] | None = None,
+    out_dir: str | Path = DEFAULT_OUT,
+    overrides: list[str] | None = None,
+    backend: str = "torch",
+    device: str = "auto",
+    settings: DecodingSettings | None = None,
+    on_document: Callable[[DocumentReport], None] | None = None,
+) -> RunReport:
+    """Process ``inputs`` (default: seeds/) into ``out_dir``/<doc-id>/."""
+    started = time.perf_counter()
+    settings = settings or DecodingSettings()
+    report = RunReport()
+    files, report.errors = discover(list(inputs) if inputs else [DEFAULT_SEEDS])
+
+    prepared: list[tuple[Document, float]] = []
+    used_ids: set[str] = set()
+    for path in files:
+        t0 = time.perf_counter()
+        try:
+            doc = prepare(path)
+        except InputError as exc:
+            report.errors.append(str(exc))
+            continue
+        base, n = doc.id, 1
+        while doc.id in used_ids:  # two inputs with one stem: keep both
+            n += 1
+            doc.id = f"{base}-{n}"
+            doc = _reid(doc)
+        used_ids.add(doc.id)
+        prepared.append((doc, time.perf_counter() - t0))
+
+    translators = load_translators(languages_needed(d for d, _ in prepared), overrides, backend, device, settings)
+    report.models = {lang: t.signature.get("model", "?") for lang, t in translators.items()}
+
+    root = Path(out_dir)
+    for doc, prep_seconds in prepared:
+        t0 = time.perf_counter()
+        doc = translate(doc, translators)
+        doc = align(doc)
+        target = _safe_child(root, doc.id)
+        render(doc, target)
+        doc_report = _count(doc)
+        doc_report.out_dir = str(target)
+        doc_report.seconds = round(prep_seconds + time.perf_counter() - t0, 3)
+        report.documents.append(doc_report)
+        if on_document:
+            on_document(doc_report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _safe_child(root: Path, name: str) -> Path:
+    """``root/name``, refusing any name that would leave ``root``."""
+    target = (root / name).resolve()
+    if target.parent != root.resolve():
+        raise DiptychError(f"refusing to write outside {root}: {name!r}")
+    return target
+
+
+def _reid(doc: Document) -> Document:
+    """Give blocks and segments ids under the document's (new) id."""
+    for n, block in enumerate(doc.blocks):
+        block.id = doc.block_id(n)
+        for m, seg in enumerate(block.segments):
+            seg.block = block.id
+            seg.id = doc.segment_id(block.id, m)
+    return doc

@@ -1,0 +1,203 @@
+"""Stage 4: blocks -> sentences, for French, Russian and English.
+
+A rule-based splitter: a sentence ends at ``. ! ? …`` (plus closing quotes, brackets and
+a glued footnote number) followed by space and a sentence start, unless the period
+belongs to an abbreviation or an initial. Quotations that hold several sentences are
+split inside. The splitter works on a block's repaired text; spans are mapped back to
+the document text through the block's edits, so they always point at the original.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .doc import Block, Document, Segment
+
+VERSION = "segment/1"
+
+# A sentence longer than this is cut at the best break available, so that nothing the
+# translator receives is absurdly long. The cut is flagged, never silent.
+MAX_SEGMENT_CHARS = 2000
+
+# Abbreviations (lowercase, without the final period) after which a period does not end
+# a sentence when a capital follows.
+_ABBREV = {
+    "fr": {
+        "m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "me", "mgr", "st", "ste", "p", "pp", "cf", "vol",
+        "n", "no", "nos", "ch", "chap", "éd", "ed", "art", "av", "env", "fig", "t", "op", "cit", "ibid", "id",
+        "coll", "dir", "trad", "hab", "min", "max", "bd", "sq", "sqq", "apr", "janv", "févr", "oct", "nov", "déc",
+        "gal", "cdt", "lt", "cne", "c.-à-d", "resp", "réf", "tél", "vs",
+    },
+    "en": {
+        "mr", "mrs", "ms", "dr", "prof", "st", "vs", "e.g", "i.e", "cf", "p", "pp", "vol", "no", "nos", "op", "cit",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co",
+        "gen", "col", "lt", "sgt", "capt", "gov", "rev", "sen", "rep", "jr", "sr", "al", "approx", "ca", "ed", "eds",
+        "fig", "ch", "chap", "art", "dept", "est", "u.s", "u.k", "ibid", "viz", "cf",
+    },
+    "ru": {
+        "т", "д", "п", "стр", "ст", "с", "см", "ср", "тыс", "млн", "млрд", "руб", "коп", "гл", "т.е", "т.д", "т.п",
+        "т.к", "др", "пр", "им", "ул", "пер", "проф", "акад", "чл", "корр", "напр", "рис", "табл", "прим", "ред",
+        "изд", "сост", "вып", "ок", "г-н", "г-жа", "англ", "франц", "фр", "нем", "лат", "рус", "соч", "указ",
+        "цит", "по", "ч", "кн", "т.н", "т.о", "и.о", "н.э", "отв", "вып", "долл", "чел", "мин", "сек", "кв", "км",
+    },
+}
+# Abbreviations that also end sentences: they end one when a capital follows.
+_FINAL_ABBREV = {
+    "fr": {"etc", "av. j.-c", "apr. j.-c", "j.-c"},
+    "en": {"etc", "a.m", "p.m", "b.c", "a.d"},
+    "ru": {"г", "гг", "в", "вв", "etc", "н.э"},
+}
+_OPENERS = "«“„\"'‘([{—–-¿¡*"
+_CLOSERS = "\"'»”’)]}"
+_BOUNDARY = re.compile(
+    r"""(?P<punct>(?:\.{3}|[.!?…])+)       # terminal punctuation
+        (?P<close>(?:[\s\u00a0\u202f\u2009]*[»”"’)\]])*)   # closing quotes / brackets, French spacing allowed
+        (?P<note>(?<=[^\W\d_][.!?…])\d{1,3}|(?<=[^\W\d_][.!?…][»”"’)\]])\d{1,3})?  # glued footnote number
+        (?P<space>[\s\u00a0\u202f]+)""",
+    re.VERBOSE,
+)
+# Inside a sentence these punctuation runs are no boundary: elisions like (…) and […].
+_ELISION_BEFORE = re.compile(r"[(\[]\s*$")
+_MARKUP_PREFIX = re.compile(r"^(?:#{1,6}\s+|[•·▪◦‣●]\s*|[-*+]\s+)")
+_WORD_BEFORE = re.compile(r"(\S+?)$")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def _sentence_starts_at(text: str, pos: int) -> bool:
+    i = pos
+    while i < len(text) and (text[i] in _OPENERS or text[i].isspace()):
+        i += 1
+    if i >= len(text):
+        return False
+    ch = text[i]
+    return ch.isupper() or ch.isdigit()
+
+
+def _next_is_upper(text: str, pos: int) -> bool:
+    i = pos
+    while i < len(text) and (text[i] in _OPENERS or text[i].isspace()):
+        i += 1
+    return i < len(text) and text[i].isupper()
+
+
+def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> bool:
+    """Does the period at ``punct_start`` belong to the word before it?"""
+    if text[punct_start] != ".":
+        return False
+    if text.startswith("...", punct_start):
+        return False
+    m = _WORD_BEFORE.search(text, 0, punct_start)
+    if not m:
+        return False
+    word = m.group(1).lstrip(_OPENERS)
+    low = word.lower()
+    if not word:
+        return False
+    # initials: Ж. / Ж.-Л. / J.-P. / E. ; a single capital letter with a period
+    if re.fullmatch(r"(?:[^\W\d_]\.?-?){0,3}[^\W\d_]", word) and word[-1].isupper() and len(word.replace(".", "").replace("-", "")) <= 3:
+        return True
+    if low in _FINAL_ABBREV.get(lang, ()) or low in _FINAL_ABBREV["en"] and lang != "ru" and low == "etc":
+        return not _next_is_upper(text, next_pos)
+    if low in _ABBREV.get(lang, ()) or (lang != "en" and low in ("e.g", "i.e", "etc")):
+        return True
+    if re.fullmatch(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}", word):  # e.g / т.е / U.S
+        return True
+    if word.isdigit() and m.start() == 0:
+        return True  # a list number at the start of a block: "1. ..."
+    if word.isdigit() and not _next_is_upper(text, next_pos):
+        return True  # "le 6 nov. 1917" style dates and ordinals
+    return False
+
+
+def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in ``text``, whitespace between sentences excluded."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end("note") if m.group("note") else m.end("close") if m.group("close").strip() else m.end("punct")
+        next_pos = m.end()
+        if next_pos >= len(text):
+            break
+        if not _sentence_starts_at(text, next_pos):
+            continue
+        if m.group("punct") in ("…", "...") and (
+            _ELISION_BEFORE.search(text, 0, m.start()) or not _next_is_upper(text, next_pos)
+        ):
+            continue  # (…) or […] elides text inside a sentence; "… 2022" trails a title
+        if _is_abbreviation(text, m.start("punct"), lang, next_pos):
+            continue
+        if not _LETTER.search(text, start, m.start()) and m.start() - start < 4:
+            continue  # "1." or "(a)." is no sentence on its own
+        spans.append((start, end))
+        start = next_pos
+    spans.append((start, len(text.rstrip())))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def cap_length(text: str, s: int, e: int, limit: int = MAX_SEGMENT_CHARS) -> list[tuple[int, int, bool]]:
+    """Cut a run longer than ``limit`` at clause punctuation, else at a space, else hard.
+
+    Returns (start, end, was_cut) triples."""
+    pieces: list[tuple[int, int, bool]] = []
+    while e - s > limit:
+        window = text[s : s + limit]
+        cut = -1
+        for pattern in (r"[;:]\s", r"[,—–]\s", r"\s"):
+            found = [mm.end() for mm in re.finditer(pattern, window) if mm.end() > limit // 2]
+            if found:
+                cut = found[-1]
+                break
+        if cut <= 0:
+            cut = limit
+        piece_end = s + cut
+        while piece_end > s and text[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((s, piece_end, True))
+        s = s + cut
+        while s < e and text[s].isspace():
+            s += 1
+    pieces.append((s, e, bool(pieces)))
+    return pieces
+
+
+def segment_block(doc: Document, block: Block) -> None:
+    lang = block.lang if block.lang in _ABBREV else "en"
+    block.segments = []
+    if block.kind == "meta" and not _LETTER.search(block.text):
+        spans = [(0, len(block.text))]
+    elif block.kind == "heading":
+        spans = [(0, len(block.text))]
+    else:
+        spans = split_sentences(block.text, lang)
+    pieces = [piece for s, e in spans for piece in cap_length(block.text, s, e)]
+    for m, (rs, re_, was_cut) in enumerate(pieces):
+        seg = Segment(
+            id=doc.segment_id(block.id, m),
+            block=block.id,
+            span=(block.source_offset(rs), block.source_offset(re_)),
+            text=block.text[rs:re_],
+            lang=block.lang,
+        )
+        prefix = _MARKUP_PREFIX.match(seg.text)
+        if prefix and prefix.end() < len(seg.text):
+            # heading hashes, bullets: kept in the text, not sent to translation
+            seg.meta["markup_prefix"] = prefix.group(0)
+        if was_cut:
+            seg.flags.append("forced_split")
+        block.segments.append(seg)
+
+
+def segment(doc: Document) -> Document:
+    """Split every block into sentence segments (junk blocks too: they stay in the record)."""
+    for block in doc.blocks:
+        segment_block(doc, block)
+    doc.provenance["segment"] = {"version": VERSION, "max_segment_chars": MAX_SEGMENT_CHARS}
+    return doc

@@ -1,0 +1,277 @@
+"""Stage 2: normalized text -> blocks (headings, paragraphs, footnotes, junk ...).
+
+Real input is messy: PDF extraction wraps lines inside paragraphs, hyphenates words at
+line ends and lets page breaks fall inside sentences; web scraping leaves navigation
+lines behind. Every repair made here is an :class:`~pipeline.doc.Edit` on the block,
+so the original text is never changed and each decision can be audited in the record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .doc import Block, Document, Edit, apply_edits
+
+VERSION = "structure/1"
+
+_TERMINAL = ".!?…:;»\"”’)]"
+_BULLET = re.compile(r"^[ \t]*(?:[•·▪◦‣●]|[-*+](?=\s))\s*")
+_NUMBERED = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|\[\d{1,3}\])\s+")
+_BRACKET_NOTE = re.compile(r"^[ \t]*\[\d{1,3}\]")
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}\s+\S")
+_RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,}|(?:\*\s+){2,}\*|(?:-\s+){2,}-)[ \t]*$")
+_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
+_NOTES_HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?\**\s*(?:notes?|footnotes|endnotes|references|notes et références|références|примечания|сноски|литература)\s*\**\s*:?\s*$",
+    re.I,
+)
+# Navigation and boilerplate of scraped web pages. Each pattern must only ever match a
+# whole line that carries no sentence of the text.
+_JUNK_LINE = [
+    re.compile(r"^\s*(?:lire plus|read more|en savoir plus|подробнее|читать далее)\s*(?:\.{3}|…)?\s*$", re.I),
+    re.compile(r"^\s*(?:newsletter|tweeter|twitter|facebook|youtube|instagram|linkedin|partager|share|imprimer|print|rss)\s*$", re.I),
+    re.compile(r"^[^.!?]*\[RSS\][^.!?]*$", re.I),
+    re.compile(r"^\s*\S+\.(?:pdf|docx?|odt|rtf|zip|epub|xlsx?)\s*\(\s*[\d.,]+\s*[KMG]?i?B\s*\)\s*$", re.I),
+    re.compile(r"^\s*(?:skip to (?:main )?content|aller au contenu|menu|search|rechercher|accueil|home|cookies?)\s*$", re.I),
+]
+_SOCIAL = re.compile(r"\b(?:rss|twitter|tweeter|facebook|youtube|instagram|linkedin|telegram|vk|whatsapp|mastodon)\b", re.I)
+_DATE_ONLY = re.compile(r"^\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4})\s*$")
+
+# Words whose hyphen belongs to the word even at a line end (first part / second part).
+_KEEP_HYPHEN_LEFT = {
+    "ru": {"экс", "вице", "штаб", "лейб", "обер", "унтер", "контр", "пол", "кое", "северо", "юго", "социал", "премьер", "генерал", "горно", "военно", "научно", "историко", "общественно", "политико", "финансово", "социально", "культурно"},
+    "fr": {"peut", "soi", "vis", "non", "sous", "avant", "arrière", "après", "demi", "mi", "semi", "anti", "ex", "extra", "porte", "grand", "garde", "contre", "arc", "belle", "beau", "chef", "ci", "celle", "celui", "ceux", "c'est", "est", "franco", "germano", "russo", "social", "ultra", "néo", "post", "pré", "auto", "micro", "va", "compte", "nord", "sud", "plate", "rond", "sans", "vice"},
+    "en": {"self", "ex", "non", "co", "anti", "pro", "post", "pre", "quasi", "semi", "well", "long", "short", "so", "vice", "half", "cross", "counter", "multi", "inter"},
+}
+_KEEP_HYPHEN_RIGHT = {
+    "ru": {"то", "либо", "нибудь", "ка", "таки", "де", "с"},
+    "fr": {"être", "il", "ils", "elle", "elles", "on", "je", "tu", "nous", "vous", "ce", "là", "ci", "même", "mêmes", "t", "dire", "unes", "uns"},
+    "en": set(),
+}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first character of the line
+    end: int  # offset of the line end (the "\n" or end of text), trailing spaces included
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def content_start(self) -> int:
+        return self.start + (len(self.text) - len(self.text.lstrip()))
+
+    @property
+    def content_end(self) -> int:
+        return self.start + len(self.text.rstrip())
+
+    @property
+    def indented(self) -> bool:
+        return self.text[:1] in (" ", "\t", "\u00a0")
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        out.append(_Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def _is_junk(line: str) -> str | None:
+    s = line.strip()
+    for pat in _JUNK_LINE:
+        if pat.search(s):
+            return "boilerplate"
+    words = _WORD.findall(s)
+    social = _SOCIAL.findall(s)
+    if len(social) >= 2 and not re.search(r"[.!?]\s", s) and len(social) * 4 >= len(words):
+        return "navigation"
+    return None
+
+
+def _is_wrapped_text(lines: list[_Line]) -> bool:
+    """PDF-style text: paragraphs are wrapped into many lines of similar length."""
+    candidates = [
+        a for a, b in zip(lines, lines[1:]) if a.stripped and b.stripped
+    ]
+    if len(candidates) < 5:
+        return False
+    unterminated = sum(
+        1 for a in candidates if 30 <= len(a.stripped) <= 140 and a.stripped[-1] not in _TERMINAL
+    )
+    return unterminated >= 0.4 * len(candidates)
+
+
+def _vocabulary(text: str) -> Counter:
+    return Counter(w.lower() for w in re.findall(r"\w+(?:-\w+)*", text))
+
+
+def _dehyphenate_decision(left: str, right: str, lang: str, vocab: Counter) -> tuple[bool, str]:
+    """Decide whether ``left-\\nright`` is one word split by the line end (True) or a real hyphen."""
+    if not left or not right:
+        return False, "no word on one side"
+    if left.endswith(".") or right[:1].isupper() or right[:1].isdigit() or left[-1:].isdigit():
+        return False, "initials, capitalised or numeric second part"
+    joined, hyphenated = (left + right).lower(), f"{left}-{right}".lower()
+    if vocab[hyphenated] > vocab[joined]:
+        return False, f"'{hyphenated}' occurs {vocab[hyphenated]}x elsewhere"
+    if vocab[joined] > 0:
+        return True, f"'{joined}' occurs {vocab[joined]}x elsewhere"
+    if left.lower() in _KEEP_HYPHEN_LEFT.get(lang, ()) or right.lower() in _KEEP_HYPHEN_RIGHT.get(lang, ()):
+        return False, f"{lang} compound rule"
+    return True, "default: line-end hyphenation"
+
+
+def _guess_script_lang(text: str) -> str:
+    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
+    lat = sum(1 for ch in text if ch.isalpha() and ch < "\u0250")
+    if cyr > lat:
+        return "ru"
+    return "fr" if re.search(r"[éèêàùçœ]", text) else "en"
+
+
+@dataclass
+class _Draft:
+    lines: list[_Line]
+    kind: str = "paragraph"
+    note: str = ""
+
+
+def _classify(draft: _Draft, in_notes: bool) -> None:
+    first = draft.lines[0].text
+    text = " ".join(line.stripped for line in draft.lines)
+    if draft.kind != "paragraph":
+        return
+    junk = _is_junk(text) if len(draft.lines) == 1 else None
+    if junk:
+        draft.kind, draft.note = "junk", junk
+    elif _RULE.match(text):
+        draft.kind, draft.note = "meta", "separator"
+    elif _MD_HEADING.match(first):
+        draft.kind = "heading"
+    elif _BRACKET_NOTE.match(first) or (_BULLET.match(first) and re.match(r"^[ \t]*\S+\s*\d", first)):
+        draft.kind = "footnote"
+    elif in_notes and (_NUMBERED.match(first) or _BULLET.match(first)):
+        draft.kind = "footnote"
+    elif _BULLET.match(first) or _NUMBERED.match(first):
+        draft.kind = "list_item"
+    elif _URL_ONLY.match(text) or _DATE_ONLY.match(text):
+        draft.kind = "meta"
+    elif (
+        len(draft.lines) == 1
+        and len(text) <= 90
+        and text[-1:] not in ".!?…:;,"
+        and (text[:1].isupper() or text[:1].isdigit() or text.startswith(("*", "«", "\"")))
+    ):
+        draft.kind = "heading"
+
+
+def structure(doc: Document) -> Document:
+    """Split ``doc.text`` into blocks, repairing wrapped lines and line-end hyphenation."""
+    text = doc.text
+    lines = _lines(text)
+    wrapped = _is_wrapped_text(lines)
+    lang_hint = _guess_script_lang(text[:20000])
+    vocab = _vocabulary(text)
+
+    # 1. group lines into drafts: a draft is a run of lines that form one block
+    drafts: list[_Draft] = []
+    current: list[_Line] = []
+
+    def flush() -> None:
+        if current:
+            drafts.append(_Draft(list(current)))
+            current.clear()
+
+    for line in lines:
+        s = line.stripped
+        if not s:
+            flush()
+            continue
+        if current:
+            prev = current[-1].stripped
+            starts_item = bool(
+                _BULLET.match(line.text) or _NUMBERED.match(line.text) or _MD_HEADING.match(line.text) or _RULE.match(line.text)
+            )
+            if (
+                not wrapped
+                or starts_item
+                or _MD_HEADING.match(current[-1].text)
+                or _is_junk(s)
+                or (line.indented and not current[-1].indented and not prev.endswith("-"))
+                or (line.indented and prev[-1:] in ".!?…:»\"”")
+            ):
+                flush()
+        current.append(line)
+    flush()
+
+    # 2. a blank line inside a sentence is a page break, not a paragraph end: merge back
+    if wrapped:
+        merged: list[_Draft] = []
+        for d in drafts:
+            if merged:
+                prev = merged[-1]
+                tail = prev.lines[-1].stripped
+                head = d.lines[0].stripped
+                if (
+                    tail[-1:] not in _TERMINAL
+                    and not _MD_HEADING.match(prev.lines[0].text)
+                    and len(prev.lines) + len(d.lines) > 2
+                    and (head[:1].islower() or head[:1].isdigit())
+                    and not (_BULLET.match(d.lines[0].text) or _NUMBERED.match(d.lines[0].text))
+                    and not _is_junk(head)
+                ):
+                    prev.lines.extend(d.lines)
+                    prev.note = "page_break_joined"
+                    continue
+            merged.append(d)
+        drafts = merged
+
+    # 3. kinds, then spans and repair edits
+    in_notes = False
+    doc.blocks = []
+    for d in drafts:
+        _classify(d, in_notes)
+        if d.kind == "heading":
+            in_notes = bool(_NOTES_HEADING.match(d.lines[0].stripped))
+        elif d.kind not in ("footnote", "junk", "meta"):
+            # a notes section ends where ordinary text resumes
+            in_notes = in_notes and d.kind == "list_item"
+        start, end = d.lines[0].content_start, d.lines[-1].content_end
+        edits: list[Edit] = []
+        for a, b in zip(d.lines, d.lines[1:]):
+            gap_start, gap_end = a.content_end, b.content_start
+            left_text = a.text.rstrip()
+            m_left = re.search(r"(\w+\.?)-$", left_text) if left_text.endswith("-") else None
+            m_right = re.match(r"\w+", text[gap_end:])
+            if m_left and m_right and not left_text.endswith(" -") and not left_text.endswith("--"):
+                join, why = _dehyphenate_decision(m_left.group(1), m_right.group(0), lang_hint, vocab)
+                if join:
+                    edits.append(Edit((gap_start - 1, gap_end), "", "dehyphenate", why))
+                else:
+                    edits.append(Edit((gap_start, gap_end), "", "hyphen_kept", why))
+            else:
+                rule = "page_break_join" if "\n\n" in text[gap_start:gap_end] else "line_join"
+                edits.append(Edit((gap_start, gap_end), " ", rule))
+        n = len(doc.blocks)
+        block = Block(
+            id=doc.block_id(n),
+            kind=d.kind,
+            span=(start, end),
+            text="",
+            edits=[e for e in edits if text[e.span[0]:e.span[1]] != e.replacement],
+        )
+
+        block.text = apply_edits(text[start:end], start, block.edits)
+        if d.note:
+            block.meta["note"] = d.note
+        doc.blocks.append(block)
+    doc.provenance["structure"] = {"version": VERSION, "wrapped_text": wrapped}
+    return doc
