@@ -177,10 +177,10 @@ def render_cmd(
 @models_app.command("list")
 def models_list(model: ModelOpt = None) -> None:
     """Show the configured model per language and whether it is available offline."""
-    from .console import models_table, out_console
+    from .console import print_models
     from .models import model_specs, status
 
-    out_console.print(models_table(status(model_specs(model))))
+    print_models(status(model_specs(model)))
 
 
 @models_app.command("download")

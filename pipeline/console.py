@@ -60,10 +60,12 @@ def print_run(report: RunReport, as_json: bool) -> None:
         sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
 
 
-def models_table(rows: list[dict[str, str]]) -> Table:
-    table = Table(title="Diptych models")
-    for col in ("lang", "model", "origin", "available", "where", "revision", "path"):
-        table.add_column(col)
+def print_models(rows: list[dict[str, str]]) -> None:
+    """One short paragraph per language: readable in any terminal width and in logs."""
     for row in rows:
-        table.add_row(*(row.get(c, "") for c in ("lang", "model", "origin", "available", "where", "revision", "path")))
-    return table
+        out_console.print(f"[bold]{row['lang']}[/]  {escape(row['model'])}  ({row['origin']})", soft_wrap=True)
+        if row["available"] == "yes":
+            out_console.print(f"    available offline: yes, {row['where']} at revision {escape(row['revision'])}")
+            out_console.print(f"    {escape(row['path'])}", soft_wrap=True)
+        else:
+            out_console.print("    available offline: no (`diptych models download " + row["lang"] + "` stores it under models/)")

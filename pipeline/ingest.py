@@ -41,6 +41,24 @@ def doc_id_for(path: str | Path) -> str:
     return stem or "document"
 
 
+_OUR_LETTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœæ"
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ"
+)
+
+
+_ODD_IN_WORD = re.compile(r"(?<=[^\W\d_])(?:[^\w\s'’.,;:!?»”)\-]|(?<=[^\W\d_A-ZА-ЯЁÀ-Þ])[A-ZА-ЯЁÀ-Þ])")
+
+
+def _alphabet_share(text: str) -> float:
+    """How plausible a decoding is: letters of our alphabets, few oddities inside words."""
+    letters = [ch for ch in text.lower() if ch.isalpha()]
+    if not letters:
+        return 0.0
+    share = sum(ch in _OUR_LETTERS for ch in letters) / len(letters)
+    return share - 2 * len(_ODD_IN_WORD.findall(text)) / len(letters)
+
+
 def decode(data: bytes, origin: str) -> tuple[str, str]:
     """Return (text, encoding name). Raise :class:`InputError` for binary or undecodable bytes."""
     if not data:
@@ -58,9 +76,12 @@ def decode(data: bytes, origin: str) -> tuple[str, str]:
             pass
     import charset_normalizer  # imported here: only non-UTF-8 input pays for it
 
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
         raise InputError(f"{origin}: looks like a binary file, not text (no text encoding fits)")
+    # Several single-byte code pages often decode the same bytes equally "cleanly"; our
+    # inputs are French, Russian and English, so prefer the reading in their alphabets.
+    best = max(matches[:8], key=lambda m: _alphabet_share(str(m)))
     text = str(best)
     controls = len(_CONTROL.findall(text))
     if controls > max(2, len(text) // 1000):

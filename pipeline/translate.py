@@ -70,7 +70,7 @@ def translate(doc: Document, translators: Mapping[str, Translator]) -> Document:
     for seg in pending_segments(doc):
         by_lang.setdefault(seg.lang, []).append(seg)
     if not needs_translation(doc):
-        doc.meta["translation"] = {"needed": False, "reason": f"the document is in {doc.lang}; nothing to translate"}
+        doc.meta["translation"] = {"needed": False, "reason": f"written in {doc.lang}: no translation needed"}
         return doc
     used = {}
     for lang, segs in by_lang.items():

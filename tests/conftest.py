@@ -1,0 +1,65 @@
+"""Shared fixtures: the seed texts and tiny MarianMT models built once per test run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(Path(__file__).parent))
+
+SEED_LANGS = {"000": "en", "001": "en", "002": "en", "003": "fr", "004": "ru"}
+# Decoding length for the tiny models: random weights never stop on their own.
+TINY_MAX_LENGTH = "24"
+
+
+def seed_path(prefix: str) -> Path:
+    return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+def _lines(*prefixes: str) -> list[str]:
+    return [line for p in prefixes for line in seed_path(p).read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> dict[str, Path]:
+    """A tiny fr-en and ru-en model: SentencePiece trained on the seeds, random weights."""
+    from marian_factory import build_marian
+
+    root = tmp_path_factory.mktemp("models")
+    english = _lines("000", "001", "002")
+    return {
+        "fr": build_marian(root / "tiny-fr-en", _lines("003"), english, source_lang="fr"),
+        "ru": build_marian(root / "tiny-ru-en", _lines("004"), english, source_lang="ru"),
+    }
+
+
+@pytest.fixture()
+def offline_env(tmp_path) -> dict[str, str]:
+    """An environment with no network for models, an empty HF cache and an empty models/."""
+    env = dict(os.environ)
+    env.update(
+        HF_HUB_OFFLINE="1",
+        HF_HOME=str(tmp_path / "hf-home"),
+        DIPTYCH_MODELS_DIR=str(tmp_path / "models"),
+        DIPTYCH_CATALOG=str(ROOT / "models" / "catalog.toml"),
+    )
+    return env
+
+
+def diptych(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run the real CLI in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd or ROOT,
+        timeout=timeout,
+    )

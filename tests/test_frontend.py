@@ -1,0 +1,103 @@
+"""Structure, language identification and segmentation on the real seed texts."""
+
+import pytest
+
+from pipeline import prepare
+from pipeline.doc import Document
+from conftest import SEED_LANGS, seed_path
+
+
+def coverage_errors(doc: Document) -> list[str]:
+    """Every non-space character: in exactly one block; if not junk, in exactly one segment."""
+    block_hits = [0] * len(doc.text)
+    seg_hits = [0] * len(doc.text)
+    junk = [False] * len(doc.text)
+    for block in doc.blocks:
+        for i in range(*block.span):
+            block_hits[i] += 1
+            junk[i] = block.kind == "junk"
+        for seg in block.segments:
+            for i in range(*seg.span):
+                seg_hits[i] += 1
+    errors = []
+    for i, ch in enumerate(doc.text):
+        if ch.isspace():
+            continue
+        if block_hits[i] != 1:
+            errors.append(f"char {i} {ch!r} in {block_hits[i]} blocks")
+        elif not junk[i] and seg_hits[i] != 1:
+            errors.append(f"char {i} {ch!r} in {seg_hits[i]} segments: {doc.text[max(0, i - 30) : i + 30]!r}")
+    return errors
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_LANGS))
+def test_every_character_lies_in_exactly_one_segment(prefix):
+    doc = prepare(seed_path(prefix))
+    doc.validate()
+    assert coverage_errors(doc) == []
+
+
+@pytest.mark.parametrize("prefix,lang", sorted(SEED_LANGS.items()))
+def test_document_language(prefix, lang):
+    assert prepare(seed_path(prefix)).lang == lang
+
+
+def test_english_abstract_inside_russian_article_is_english():
+    doc = prepare(seed_path("004"))
+    abstract = next(b for b in doc.blocks if b.text.startswith("Abstract."))
+    assert abstract.lang == "en"
+    assert all(seg.lang == "en" for seg in abstract.segments)
+    annotation = next(b for b in doc.blocks if b.text.startswith("Аннотация."))
+    assert {seg.lang for seg in annotation.segments} == {"ru"}
+
+
+def test_pdf_line_end_hyphenation_is_repaired_and_recorded():
+    doc = prepare(seed_path("004"))
+    text = " ".join(b.text for b in doc.blocks)
+    assert "Социалистической (СП)" in text
+    assert "Ж.-Л. Меланшон" in text  # the hyphen of initials stays
+    assert "Социалисти-" not in text
+    rules = {e.rule for b in doc.blocks for e in b.edits}
+    assert {"dehyphenate", "line_join"} <= rules
+
+
+def test_web_navigation_is_junk_and_kept_in_the_record():
+    doc = prepare(seed_path("003"))
+    junk = [b.text for b in doc.blocks if b.kind == "junk"]
+    assert "Newsletter" in junk and "Lire plus..." in junk and "Tweeter Facebook" in junk
+    kept = " ".join(b.text for b in doc.blocks if b.kind != "junk")
+    assert "Ainsi s’exprimait Lénine" in kept
+
+
+@pytest.mark.parametrize(
+    "text,lang,expected",
+    [
+        ("В 1924 г. выборы выиграл Левый картель. Коммунисты пробыли там недолго, до 1984 г. В 1997 г. всё изменилось.", "ru",
+         ["В 1924 г. выборы выиграл Левый картель.", "Коммунисты пробыли там недолго, до 1984 г.", "В 1997 г. всё изменилось."]),
+        ("Для них Ж.-Л. Меланшон не ассоциируется с объединителем типа Ф. Миттерана. Правительство Э. Макрона ушло.", "ru",
+         ["Для них Ж.-Л. Меланшон не ассоциируется с объединителем типа Ф. Миттерана.", "Правительство Э. Макрона ушло."]),
+        ("M. Dupont est arrivé. Mme Durand aussi, voir p. 12. Elle est partie !", "fr",
+         ["M. Dupont est arrivé.", "Mme Durand aussi, voir p. 12.", "Elle est partie !"]),
+        ("«Camarades travailleurs ! Rappelez-vous. » Ainsi s’exprimait Lénine.", "fr",
+         ["«Camarades travailleurs !", "Rappelez-vous. »", "Ainsi s’exprimait Lénine."]),
+        ("Mr. Smith met Dr. Jones, e.g. at noon. They left.", "en", ["Mr. Smith met Dr. Jones, e.g. at noon.", "They left."]),
+    ],
+)
+def test_sentence_splitting(text, lang, expected):
+    from pipeline.segment import split_sentences
+
+    assert [text[s:e] for s, e in split_sentences(text, lang)] == expected
+
+
+def test_an_overlong_run_is_cut_and_flagged_not_truncated():
+    from pipeline.ingest import ingest_bytes
+    from pipeline.langid import identify
+    from pipeline.segment import MAX_SEGMENT_CHARS, segment
+    from pipeline.structure import structure
+
+    text = " ".join(["mot"] * 3000)
+    doc = identify(segment(identify(structure(ingest_bytes(text.encode(), "long")))))
+    segs = list(doc.segments)
+    assert len(segs) > 1 and all(len(s.text) <= MAX_SEGMENT_CHARS for s in segs)
+    assert all("forced_split" in s.flags for s in segs)
+    assert " ".join(s.text for s in segs) == text
