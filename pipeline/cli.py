@@ -30,17 +30,29 @@ ModelOpt = Annotated[
     typer.Option("--model", "-m", metavar="LANG=ID_OR_PATH", help="Model for a language: a Hub id\\[@revision] or a local folder. Repeatable."),
 ]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto (CUDA if available), cpu, or cuda[:N].")]
-BackendOpt = Annotated[str, typer.Option("--backend", help="Translation backend.")]
+BackendOpt = Annotated[str, typer.Option("--backend", help="auto (CTranslate2 where installed, else torch), ctranslate2 or torch.")]
+ComputeOpt = Annotated[str, typer.Option("--compute-type", help="auto, or: int8, int8_float16, float16 (ctranslate2); float32, float16, bfloat16 (torch).")]
 BeamOpt = Annotated[int, typer.Option("--beam-size", min=1, help="Beam size (opus-mt default 4).")]
 LengthPenaltyOpt = Annotated[float, typer.Option("--length-penalty", help="Length penalty (opus-mt default 1.0).")]
 MaxLengthOpt = Annotated[int, typer.Option("--max-length", min=2, max=512, help="Maximum output length in tokens (opus-mt default 512).")]
-BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per batch.")]
+BatchTokensOpt = Annotated[Optional[int], typer.Option("--batch-tokens", min=16, help="Token budget per batch, padding included (default: 2048 on CPU, 16384 on CUDA).")]
+CacheOpt = Annotated[Optional[Path], typer.Option("--cache", help="Translation cache file (default: ~/.cache/diptych/translations.sqlite).")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")]
 
 
-def _settings(beam_size: int, length_penalty: float, max_length: int, batch_size: int):
+def _engine_options(model, backend, device, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache):
+    from .run import EngineOptions
     from .translate import DecodingSettings
 
-    return DecodingSettings(beam_size=beam_size, length_penalty=length_penalty, max_length=max_length, batch_size=batch_size)
+    return EngineOptions(
+        overrides=model,
+        backend=backend,
+        device=device,
+        compute_type=compute_type,
+        settings=DecodingSettings(beam_size=beam_size, length_penalty=length_penalty, max_length=max_length),
+        batch_tokens=batch_tokens,
+        cache_path=None if no_cache else (cache or "default"),
+    )
 
 
 def _version_callback(value: bool) -> None:
@@ -67,24 +79,22 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Also print one final JSON line with the counts per document.")] = False,
     model: ModelOpt = None,
     device: DeviceOpt = "auto",
-    backend: BackendOpt = "torch",
+    backend: BackendOpt = "auto",
+    compute_type: ComputeOpt = "auto",
     beam_size: BeamOpt = 4,
     length_penalty: LengthPenaltyOpt = 1.0,
     max_length: MaxLengthOpt = 512,
-    batch_size: BatchOpt = 16,
+    batch_tokens: BatchTokensOpt = None,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Segment, translate, align and render every input into OUT/<document>/."""
-    from .console import print_run
+    from .console import print_run, progress_reporter
     from .run import run as run_pipeline
 
-    report = run_pipeline(
-        inputs or None,
-        out_dir=out,
-        overrides=model,
-        backend=backend,
-        device=device,
-        settings=_settings(beam_size, length_penalty, max_length, batch_size),
-    )
+    options = _engine_options(model, backend, device, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache)
+    with progress_reporter() as on_progress:
+        report = run_pipeline(inputs or None, out_dir=out, options=options, on_progress=on_progress)
     print_run(report, as_json)
     raise typer.Exit(report.exit_code)
 
@@ -129,19 +139,25 @@ def translate_cmd(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the translated record (default: standard output).")] = None,
     model: ModelOpt = None,
     device: DeviceOpt = "auto",
-    backend: BackendOpt = "torch",
+    backend: BackendOpt = "auto",
+    compute_type: ComputeOpt = "auto",
     beam_size: BeamOpt = 4,
     length_penalty: LengthPenaltyOpt = 1.0,
     max_length: MaxLengthOpt = 512,
-    batch_size: BatchOpt = 16,
+    batch_tokens: BatchTokensOpt = None,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Translate the fr/ru segments of a record that have no translation yet."""
-    from .run import load_translators
+    from .console import progress_reporter
+    from .run import load_engines
     from .translate import languages_needed, translate
 
     doc = Document.load(record)
-    translators = load_translators(languages_needed([doc]), model, backend, device, _settings(beam_size, length_penalty, max_length, batch_size))
-    doc = translate(doc, translators)
+    options = _engine_options(model, backend, device, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache)
+    engines = load_engines(languages_needed([doc]), options)
+    with progress_reporter() as on_progress:
+        doc = translate(doc, engines, progress=lambda done, total: on_progress(doc.id, done, total))
     _write_record(doc, out)
 
 
@@ -197,6 +213,55 @@ def models_download(
             raise DiptychError(f"no model is configured for {lang!r}; known: {', '.join(sorted(specs))}")
         path = download(specs[lang])
         typer.echo(f"{lang}: {specs[lang].label()} -> {path}")
+
+
+@models_app.command("convert")
+def models_convert(
+    langs: Annotated[Optional[list[str]], typer.Argument(help="Languages to convert (default: all available offline).", show_default=False)] = None,
+    model: ModelOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Convert again even if a conversion exists.")] = False,
+) -> None:
+    """Convert models to CTranslate2 (int8) under models/ct2/ for the fast backend."""
+    from .models import model_specs, resolve
+
+    specs = model_specs(model)
+    for lang in langs or sorted(specs):
+        if lang not in specs:
+            raise DiptychError(f"no model is configured for {lang!r}; known: {', '.join(sorted(specs))}")
+        resolved = resolve(specs[lang])
+        from .backends.ct2_marian import convert
+
+        typer.echo(f"{lang}: {resolved.ref} -> {convert(resolved, force=force)}")
+
+
+cache_app = typer.Typer(help="Inspect or empty the translation cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("stats")
+def cache_stats(cache: CacheOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """How many translations are cached, per model, and the file's size."""
+    from .cache import TranslationCache, default_cache_path
+
+    stats = TranslationCache(cache or default_cache_path()).stats()
+    if as_json:
+        typer.echo(json.dumps(stats))
+        return
+    typer.echo(f"{stats['path']}: {stats['entries']} translations, {stats['bytes'] / 1e6:.1f} MB")
+    for name, n in stats["models"].items():
+        typer.echo(f"  {n:8d}  {name}")
+
+
+@cache_app.command("clear")
+def cache_clear(
+    cache: CacheOpt = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="Only this model's entries (id@revision as in `cache stats`).")] = None,
+) -> None:
+    """Delete cached translations (all, or one model's)."""
+    from .cache import TranslationCache, default_cache_path
+
+    removed = TranslationCache(cache or default_cache_path()).clear(model)
+    typer.echo(f"removed {removed} cached translations")
 
 
 def _write_record(doc: Document, out: Optional[Path]) -> None:

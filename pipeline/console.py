@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
@@ -19,27 +22,53 @@ def error_line(message: str) -> None:
     err_console.print(f"[bold red]diptych: error:[/] {message}", markup=True, soft_wrap=True)
 
 
+@contextmanager
+def progress_reporter() -> Iterator[Callable[[str, int, int], None]]:
+    """A bar per document (sentences/s, ETA) on a terminal; plain log lines otherwise."""
+    if err_console.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+        with Progress(*columns, console=err_console, transient=False) as progress:
+            tasks: dict[str, tuple[int, float]] = {}
+
+            def update(doc_id: str, done: int, total: int) -> None:
+                if doc_id not in tasks:
+                    tasks[doc_id] = (progress.add_task(escape(doc_id), total=total, rate=""), time.perf_counter())
+                task, started = tasks[doc_id]
+                rate = done / max(1e-6, time.perf_counter() - started)
+                progress.update(task, completed=done, rate=f"{rate:.1f} sent/s")
+
+            yield update
+        return
+
+    last: dict[str, float] = {}
+
+    def log(doc_id: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if done < total and now - last.get(doc_id, 0.0) < 5.0:
+            return
+        last[doc_id] = now
+        err_console.print(f"{doc_id}: translated {done}/{total} sentences", soft_wrap=True, highlight=False)
+
+    yield log
+
+
 def run_table(report: RunReport) -> Table:
-    table = Table(title="Diptych run", show_lines=False)
-    for col, justify in (
-        ("document", "left"),
-        ("languages", "left"),
-        ("sentences", "right"),
-        ("translated", "right"),
-        ("passed through", "right"),
-        ("time (s)", "right"),
-    ):
-        table.add_column(col, justify=justify)
+    table = Table(title="Diptych run")
+    table.add_column("document", no_wrap=True, overflow="ellipsis", max_width=20)
+    for col in ("lang", "sentences", "translated", "as is", "cached", "sec"):
+        table.add_column(col, justify="left" if col == "lang" else "right")
     for d in report.documents:
-        langs = ", ".join(f"{k}:{v}" for k, v in sorted(d.languages.items(), key=lambda kv: -kv[1]))
-        table.add_row(escape(d.id), escape(f"{d.lang} ({langs})"), str(d.sentences), str(d.translated), str(d.passed_through), f"{d.seconds:.2f}")
-    total = report.documents
+        table.add_row(escape(d.id), d.lang, str(d.sentences), str(d.translated), str(d.passed_through), str(d.from_cache), f"{d.seconds:.2f}")
+    docs = report.documents
     table.add_row(
-        f"[bold]{len(total)} documents[/]",
+        f"[bold]{len(docs)} document{'s' if len(docs) != 1 else ''}[/]",
         "",
-        str(sum(d.sentences for d in total)),
-        str(sum(d.translated for d in total)),
-        str(sum(d.passed_through for d in total)),
+        str(sum(d.sentences for d in docs)),
+        str(sum(d.translated for d in docs)),
+        str(sum(d.passed_through for d in docs)),
+        str(sum(d.from_cache for d in docs)),
         f"{report.seconds:.2f}",
     )
     return table
@@ -51,9 +80,13 @@ def print_run(report: RunReport, as_json: bool) -> None:
     console.print(run_table(report))
     for d in report.documents:
         if not d.translation_needed:
-            console.print(f"{escape(d.id)}: written in {d.lang}, no translation needed; no model loaded for it")
+            console.print(f"{escape(d.id)}: written in {d.lang}, no translation needed", soft_wrap=True)
     for lang, model in sorted(report.models.items()):
-        console.print(f"model {lang}: {model}")
+        console.print(f"model {lang}: {escape(model)}", soft_wrap=True)
+    if report.backend:
+        console.print(f"backend: {escape(report.backend)}", soft_wrap=True)
+    if report.cache:
+        console.print(f"cache: {escape(report.cache)}", soft_wrap=True)
     for message in report.errors:
         error_line(message)
     if as_json:

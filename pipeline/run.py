@@ -22,7 +22,7 @@ from .models import ResolvedModel, model_specs, resolve
 from .render import render
 from .segment import segment
 from .structure import structure
-from .translate import DecodingSettings, Translator, languages_needed, needs_translation, translate
+from .translate import DecodingSettings, TranslationEngine, languages_needed, needs_translation, translate
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 DEFAULT_SEEDS = Path("seeds")
@@ -67,6 +67,8 @@ class DocumentReport:
     passed_through: int
     seconds: float
     translation_needed: bool
+    translated_now: int = 0
+    from_cache: int = 0
     languages: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -78,6 +80,8 @@ class RunReport:
     documents: list[DocumentReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     models: dict[str, str] = field(default_factory=dict)
+    backend: str = ""
+    cache: str | None = None
     seconds: float = 0.0
 
     @property
@@ -89,23 +93,53 @@ class RunReport:
             "documents": [d.as_dict() for d in self.documents],
             "errors": self.errors,
             "models": self.models,
+            "backend": self.backend,
+            "cache": self.cache,
             "seconds": round(self.seconds, 3),
         }
 
 
-def load_translators(
-    langs: set[str], overrides: list[str] | None, backend: str, device: str, settings: DecodingSettings
-) -> dict[str, Translator]:
+@dataclass
+class EngineOptions:
+    """How to translate: which models, backend, device, decoding, batching and cache."""
+
+    overrides: list[str] | None = None
+    backend: str = "auto"
+    device: str = "auto"
+    compute_type: str = "auto"
+    settings: DecodingSettings = field(default_factory=DecodingSettings)
+    batch_tokens: int | None = None
+    cache_path: str | Path | None = "default"  # None: no cache
+    guard: bool = True
+
+
+def load_engines(langs: set[str], options: EngineOptions) -> dict[str, TranslationEngine]:
     """Resolve every needed model first (fail fast, exit 2), then load them."""
-    specs = model_specs(overrides)
+    specs = model_specs(options.overrides)
     resolved: dict[str, ResolvedModel] = {}
     for lang in sorted(langs):
         if lang not in specs:
             raise DiptychError(f"no model is configured for {lang!r}; pass --model {lang}=ID_OR_PATH")
         resolved[lang] = resolve(specs[lang])
-    from .backends import load_translator  # imports torch: only when something needs translating
+    if not resolved:
+        return {}
+    from .backends import load_backend  # imports torch or ctranslate2: only when something needs translating
 
-    return {lang: load_translator(model, backend=backend, device=device, settings=settings) for lang, model in resolved.items()}
+    cache = None
+    if options.cache_path is not None:
+        from .cache import TranslationCache, default_cache_path
+
+        cache = TranslationCache(default_cache_path() if options.cache_path == "default" else options.cache_path)
+    return {
+        lang: TranslationEngine(
+            load_backend(model, options.backend, options.device, options.compute_type),
+            options.settings,
+            cache=cache,
+            batch_tokens=options.batch_tokens,
+            guard=options.guard,
+        )
+        for lang, model in resolved.items()
+    }
 
 
 def _count(doc: Document) -> DocumentReport:
@@ -138,15 +172,15 @@ def _count(doc: Document) -> DocumentReport:
 def run(
     inputs: list[str | Path] | None = None,
     out_dir: str | Path = DEFAULT_OUT,
-    overrides: list[str] | None = None,
-    backend: str = "torch",
-    device: str = "auto",
-    settings: DecodingSettings | None = None,
+    options: EngineOptions | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
     on_document: Callable[[DocumentReport], None] | None = None,
 ) -> RunReport:
-    """Process ``inputs`` (default: seeds/) into ``out_dir``/<doc-id>/."""
+    """Process ``inputs`` (default: seeds/) into ``out_dir``/<doc-id>/.
+
+    ``on_progress(doc_id, done, total)`` reports translation progress per document."""
     started = time.perf_counter()
-    settings = settings or DecodingSettings()
+    options = options or EngineOptions()
     report = RunReport()
     files, report.errors = discover(list(inputs) if inputs else [DEFAULT_SEEDS])
 
@@ -167,18 +201,24 @@ def run(
         used_ids.add(doc.id)
         prepared.append((doc, time.perf_counter() - t0))
 
-    translators = load_translators(languages_needed(d for d, _ in prepared), overrides, backend, device, settings)
-    report.models = {lang: t.signature.get("model", "?") for lang, t in translators.items()}
+    engines = load_engines(languages_needed(d for d, _ in prepared), options)
+    report.models = {lang: e.model for lang, e in engines.items()}
+    report.backend = ", ".join(sorted({f"{e.signature['backend']} on {e.signature['device']} ({e.signature['compute_type']})" for e in engines.values()}))
+    first = next(iter(engines.values()), None)
+    report.cache = str(first.cache.path) if first is not None and first.cache is not None else None
 
     root = Path(out_dir)
     for doc, prep_seconds in prepared:
         t0 = time.perf_counter()
-        doc = translate(doc, translators)
+        progress = (lambda done, total, doc_id=doc.id: on_progress(doc_id, done, total)) if on_progress else None
+        doc = translate(doc, engines, progress=progress)
         doc = align(doc)
         target = _safe_child(root, doc.id)
         render(doc, target)
         doc_report = _count(doc)
         doc_report.out_dir = str(target)
+        doc_report.translated_now = doc.meta.get("translation", {}).get("translated_now", 0)
+        doc_report.from_cache = doc.meta.get("translation", {}).get("from_cache", 0)
         doc_report.seconds = round(prep_seconds + time.perf_counter() - t0, 3)
         report.documents.append(doc_report)
         if on_document:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(Path(__file__).parent))
+
+# Everything the tests write (CTranslate2 conversions, the translation cache) goes to a
+# scratch folder, never into the checkout or the user's cache; subprocesses inherit this.
+_SCRATCH = Path(tempfile.mkdtemp(prefix="diptych-tests-"))
+os.environ["DIPTYCH_MODELS_DIR"] = str(_SCRATCH / "models")
+os.environ["DIPTYCH_CATALOG"] = str(ROOT / "models" / "catalog.toml")
+os.environ["DIPTYCH_CACHE_DIR"] = str(_SCRATCH / "cache")
 
 SEED_LANGS = {"000": "en", "001": "en", "002": "en", "003": "fr", "004": "ru"}
 # Decoding length for the tiny models: random weights never stop on their own.
@@ -48,6 +56,7 @@ def offline_env(tmp_path) -> dict[str, str]:
         HF_HUB_OFFLINE="1",
         HF_HOME=str(tmp_path / "hf-home"),
         DIPTYCH_MODELS_DIR=str(tmp_path / "models"),
+        DIPTYCH_CACHE_DIR=str(tmp_path / "cache"),
         DIPTYCH_CATALOG=str(ROOT / "models" / "catalog.toml"),
     )
     return env

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import os
-
 import torch
 from transformers import MarianMTModel, MarianTokenizer
 from transformers.utils import logging as hf_logging
 
 from ..errors import UsageError
 from ..models import ResolvedModel
-from ..translate import DecodingSettings
-
+from ..translate import BatchTooLarge, DecodingSettings
+from .common import cpu_threads, is_out_of_memory, package_version
 
 # Diptych reports progress itself; the library's weight-loading bars would only clutter it.
 hf_logging.disable_progress_bar()
 hf_logging.set_verbosity_error()
+
+_DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
 
 
 def pick_device(device: str) -> str:
@@ -23,62 +23,70 @@ def pick_device(device: str) -> str:
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise UsageError("--device cuda: no CUDA device is visible to torch on this machine")
-    if device not in ("cpu",) and not device.startswith("cuda"):
+    if device != "cpu" and not device.startswith("cuda"):
         raise UsageError(f"--device must be auto, cpu or cuda[:N], not {device!r}")
     return device
 
 
-class MarianTorchTranslator:
-    """Loads one MarianMT checkpoint folder and translates batches of sentences."""
+def pick_dtype(device: str, compute_type: str) -> str:
+    if compute_type == "auto":
+        if device == "cpu":
+            return "float32"
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+    if compute_type not in _DTYPES:
+        raise UsageError(f"--compute-type for the torch backend must be auto, {', '.join(_DTYPES)}, not {compute_type!r}")
+    if device == "cpu" and compute_type != "float32":
+        raise UsageError("the torch backend computes in float32 on CPU; use --backend ctranslate2 for int8")
+    return compute_type
 
-    def __init__(self, model: ResolvedModel, device: str = "auto", settings: DecodingSettings | None = None):
-        self.settings = settings or DecodingSettings()
+
+class MarianTorchBackend:
+    """One MarianMT checkpoint folder in torch."""
+
+    default_batch_tokens = 2048
+
+    def __init__(self, model: ResolvedModel, device: str = "auto", compute_type: str = "auto"):
         self.device = pick_device(device)
+        self.dtype = pick_dtype(self.device, compute_type)
+        threads = cpu_threads()
         if self.device == "cpu":
-            torch.set_num_threads(max(1, len(os.sched_getaffinity(0))))
+            torch.set_num_threads(threads)
+        else:
+            self.default_batch_tokens = 16384
         self.tokenizer = MarianTokenizer.from_pretrained(str(model.path))
-        self.model = MarianMTModel.from_pretrained(str(model.path)).to(self.device).eval()
-        self.max_positions = int(getattr(self.model.config, "max_position_embeddings", 512))
+        self.model = MarianMTModel.from_pretrained(str(model.path), dtype=_DTYPES[self.dtype]).to(self.device).eval()
+        self.max_input_tokens = int(getattr(self.model.config, "max_position_embeddings", 512))
         self.signature = {
             "model": model.ref,
             "found_in": model.found_in,
-            "backend": f"transformers-{_version('transformers')}+torch-{torch.__version__}",
+            "backend": f"torch-{torch.__version__}+transformers-{package_version('transformers')}",
             "device": self.device,
-            "decoding": self.settings.as_dict(),
+            "compute_type": self.dtype,
+            "threads": threads if self.device == "cpu" else None,
         }
 
-    def translate_batch(self, texts: list[str]) -> list[str]:
-        """Translate ``texts``; the result is in the same order."""
-        if not texts:
-            return []
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out: list[str | None] = [None] * len(texts)
-        step = self.settings.batch_size
-        for start in range(0, len(order), step):
-            idx = order[start : start + step]
-            out_batch = self._generate([texts[i] for i in idx])
-            for i, text in zip(idx, out_batch, strict=True):
-                out[i] = text
-        return [t if t is not None else "" for t in out]
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
 
-    def _generate(self, batch: list[str]) -> list[str]:
-        enc = self.tokenizer(batch, return_tensors="pt", padding=True, truncation=False)
-        if enc["input_ids"].shape[1] > self.max_positions:
-            raise UsageError(
-                f"a segment of {enc['input_ids'].shape[1]} tokens exceeds the model's {self.max_positions}-token limit"
-            )
+    def generate(self, texts: list[str], settings: DecodingSettings) -> list[str]:
+        enc = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False)
         enc = {k: v.to(self.device) for k, v in enc.items()}
-        with torch.inference_mode():
-            generated = self.model.generate(
-                **enc,
-                num_beams=self.settings.beam_size,
-                length_penalty=self.settings.length_penalty,
-                max_length=min(self.settings.max_length, self.max_positions),
-            )
+        try:
+            with torch.inference_mode():
+                generated = self.model.generate(
+                    **enc,
+                    num_beams=settings.beam_size,
+                    length_penalty=settings.length_penalty,
+                    max_new_tokens=settings.max_length,
+                    min_new_tokens=settings.min_length or None,
+                    no_repeat_ngram_size=settings.no_repeat_ngram_size or None,
+                    repetition_penalty=settings.repetition_penalty if settings.repetition_penalty != 1.0 else None,
+                )
+        except torch.cuda.OutOfMemoryError as exc:
+            torch.cuda.empty_cache()
+            raise BatchTooLarge(str(exc)) from None
+        except RuntimeError as exc:
+            if is_out_of_memory(exc):
+                raise BatchTooLarge(str(exc)) from None
+            raise
         return self.tokenizer.batch_decode(generated, skip_special_tokens=True)
-
-
-def _version(package: str) -> str:
-    from importlib.metadata import version
-
-    return version(package)

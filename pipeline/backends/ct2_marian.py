@@ -1,0 +1,135 @@
+"""MarianMT through CTranslate2 (int8 on CPU, int8_float16 or float16 on CUDA).
+
+The CTranslate2 model is converted from the same Hugging Face checkpoint and stored under
+models/ct2/. Conversion runs in a child process, so the translating process never loads
+torch and stays small.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import ctranslate2
+from transformers import MarianTokenizer
+from transformers.utils import logging as hf_logging
+
+from ..errors import DiptychError, UsageError
+from ..models import ResolvedModel, models_dir
+from ..translate import BatchTooLarge, DecodingSettings
+from .common import cpu_threads, is_out_of_memory, package_version
+
+hf_logging.disable_progress_bar()
+hf_logging.set_verbosity_error()
+
+QUANTIZATION = "int8"  # stored weights; the compute type is chosen at load time
+
+
+def converted_folder(model: ResolvedModel) -> Path:
+    safe = model.model_id.replace("/", "--").replace(":", "-")
+    return models_dir() / "ct2" / f"{safe}@{model.revision[:16]}-{QUANTIZATION}"
+
+
+def convert(model: ResolvedModel, force: bool = False) -> Path:
+    """Convert ``model`` to CTranslate2 once; return the folder."""
+    out = converted_folder(model)
+    if (out / "model.bin").is_file() and not force:
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    cmd = [
+        sys.executable, "-m", "ctranslate2.converters.transformers",
+        "--model", str(model.path), "--output_dir", str(tmp), "--quantization", QUANTIZATION, "--force",
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise DiptychError(f"CTranslate2 conversion of {model.ref} failed: {last}")
+    (tmp / "diptych-source.json").write_text(json.dumps({"model": model.ref, "quantization": QUANTIZATION}) + "\n", encoding="utf-8")
+    if out.exists():
+        import shutil
+
+        shutil.rmtree(out)
+    tmp.replace(out)
+    return out
+
+
+def pick_device(device: str) -> tuple[str, int]:
+    cuda = ctranslate2.get_cuda_device_count()
+    if device == "auto":
+        return ("cuda", 0) if cuda else ("cpu", 0)
+    if device.startswith("cuda"):
+        if not cuda:
+            raise UsageError("--device cuda: CTranslate2 sees no CUDA device on this machine")
+        index = int(device.partition(":")[2] or 0)
+        return "cuda", index
+    if device != "cpu":
+        raise UsageError(f"--device must be auto, cpu or cuda[:N], not {device!r}")
+    return "cpu", 0
+
+
+def pick_compute_type(device: str, compute_type: str) -> str:
+    if compute_type == "auto":
+        return "int8" if device == "cpu" else "int8_float16"
+    supported = ctranslate2.get_supported_compute_types(device)
+    if compute_type not in supported:
+        raise UsageError(f"--compute-type {compute_type} is not supported on {device} here ({', '.join(sorted(supported))})")
+    return compute_type
+
+
+class MarianCT2Backend:
+    """One MarianMT checkpoint, converted to CTranslate2, with the checkpoint's own tokenizer."""
+
+    default_batch_tokens = 2048
+
+    def __init__(self, model: ResolvedModel, device: str = "auto", compute_type: str = "auto"):
+        self.device, index = pick_device(device)
+        self.compute_type = pick_compute_type(self.device, compute_type)
+        folder = convert(model)
+        threads = cpu_threads()
+        self.translator = ctranslate2.Translator(
+            str(folder),
+            device=self.device,
+            device_index=index,
+            compute_type=self.compute_type,
+            intra_threads=threads if self.device == "cpu" else 0,
+            inter_threads=1,
+        )
+        if self.device == "cuda":
+            self.default_batch_tokens = 16384
+        self.tokenizer = MarianTokenizer.from_pretrained(str(model.path))
+        self.max_input_tokens = int(self.tokenizer.model_max_length) if self.tokenizer.model_max_length < 100_000 else 512
+        self.signature = {
+            "model": model.ref,
+            "found_in": model.found_in,
+            "backend": f"ctranslate2-{ctranslate2.__version__}+transformers-{package_version('transformers')}",
+            "device": self.device,
+            "compute_type": self.compute_type,
+            "threads": threads if self.device == "cpu" else None,
+        }
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+
+    def tokenize(self, texts: list[str]) -> list[list[str]]:
+        return [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+
+    def generate(self, texts: list[str], settings: DecodingSettings) -> list[str]:
+        try:
+            results = self.translator.translate_batch(
+                self.tokenize(texts),
+                beam_size=settings.beam_size,
+                length_penalty=settings.length_penalty,
+                max_decoding_length=settings.max_length,
+                min_decoding_length=settings.min_length,
+                no_repeat_ngram_size=settings.no_repeat_ngram_size,
+                repetition_penalty=settings.repetition_penalty,
+                return_scores=False,
+            )
+        except RuntimeError as exc:
+            if is_out_of_memory(exc):
+                raise BatchTooLarge(str(exc)) from None
+            raise
+        return [self.tokenizer.convert_tokens_to_string(r.hypotheses[0]) for r in results]

@@ -1,0 +1,89 @@
+"""A persistent translation cache in SQLite (WAL mode).
+
+Each entry is keyed by everything that determines a translation: model id and revision,
+backend and compute type, decoding settings, and the source text. Entries are written
+batch by batch in their own transaction, so a run killed at any moment (even SIGKILL)
+loses at most the batches that were being computed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    key TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    source TEXT NOT NULL,
+    translation TEXT NOT NULL,
+    flags TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS translations_model ON translations(model);
+"""
+
+
+def default_cache_path() -> Path:
+    """``$DIPTYCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/diptych``, else ``~/.cache/diptych``."""
+    if os.environ.get("DIPTYCH_CACHE_DIR"):
+        folder = Path(os.environ["DIPTYCH_CACHE_DIR"])
+    else:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "diptych"
+    return folder.expanduser() / "translations.sqlite"
+
+
+def entry_key(signature_key: str, source: str) -> str:
+    return hashlib.sha256(f"{signature_key}\x00{source}".encode("utf-8")).hexdigest()
+
+
+class TranslationCache:
+    def __init__(self, path: str | Path):
+        self.path = Path(path).expanduser()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # autocommit mode; every write below opens its own explicit transaction
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, translation, flags, meta in self.db.execute(
+                f"SELECT key, translation, flags, meta FROM translations WHERE key IN ({marks})", chunk
+            ):
+                found[key] = {"translation": translation, "flags": json.loads(flags), "meta": json.loads(meta)}
+        return found
+
+    def put_many(self, rows: Iterable[tuple[str, str, str, str, list[str], dict[str, Any]]]) -> None:
+        """rows: (key, model, source, translation, flags, meta), written in one transaction."""
+        now = time.time()
+        data = [(k, m, s, t, json.dumps(f), json.dumps(meta, ensure_ascii=False), now) for k, m, s, t, f, meta in rows]
+        with self.db:  # BEGIN ... COMMIT
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?)", data)
+
+    def stats(self) -> dict[str, Any]:
+        per_model = {m: n for m, n in self.db.execute("SELECT model, COUNT(*) FROM translations GROUP BY model ORDER BY model")}
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        return {"path": str(self.path), "entries": sum(per_model.values()), "models": per_model, "bytes": size}
+
+    def clear(self, model: str | None = None) -> int:
+        with self.db:
+            self.db.execute("BEGIN")
+            cur = self.db.execute("DELETE FROM translations" + (" WHERE model = ?" if model else ""), (model,) if model else ())
+        self.db.execute("VACUUM")
+        return cur.rowcount
+
+    def close(self) -> None:
+        self.db.close()
