@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Translation throughput and memory: Diptych's backends against naive and raw baselines.
+
+Models are random-weight MarianMT models with the real opus-mt-fr-en / opus-mt-ru-en
+architecture (d_model 512, 6+6 layers, 8 heads, FFN 2048, vocab 59,514 / 62,518):
+compute depends only on the architecture, so the timings are honest. Random weights
+never end a sentence sensibly, so every method does the same work: sources are cut from
+the seed texts at fixed token lengths and every output is forced to exactly 1.2x that
+length through the minimum and maximum decoding lengths.
+
+Methods, each measured in its own process (peak RSS is that process's):
+  a  naive: transformers ``model.generate`` one sentence at a time (torch, float32)
+  b  Diptych's torch backend (TranslationEngine: token-budget batches)
+  c  Diptych's CTranslate2 backend (TranslationEngine, int8)
+  d  raw ``ctranslate2.Translator.translate_batch`` on pre-tokenized input, same batch size
+
+    python bench/translate_bench.py            # lengths 16, 32, 64; greedy and beam 4
+    python bench/translate_bench.py --quick    # under 3 minutes on a 2-core machine
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+ARCH = {"fr": 59_514, "ru": 62_518}
+METHODS = ("a", "b", "c", "d")
+METHOD_NAMES = {"a": "naive transformers", "b": "diptych torch", "c": "diptych ctranslate2", "d": "raw ctranslate2"}
+BATCH_TOKENS = 2048
+
+
+def build_models(work: Path) -> dict[str, Path]:
+    """Random-weight opus-mt-sized models (built once, kept in the work folder)."""
+    from marian_factory import OPUS_MT_ARCH, build_marian
+
+    seeds = ROOT / "seeds"
+    english = [line for p in sorted(seeds.glob("00[012]_*.txt")) for line in p.read_text(encoding="utf-8").splitlines()]
+    sources = {"fr": next(seeds.glob("003_*.txt")), "ru": next(seeds.glob("004_*.txt"))}
+    out = {}
+    for lang, vocab in ARCH.items():
+        folder = work / f"opus-mt-{lang}-en-random"
+        if not (folder / "config.json").is_file():
+            print(f"building {folder.name} (vocab {vocab}) ...", file=sys.stderr)
+            build_marian(
+                folder,
+                sources[lang].read_text(encoding="utf-8").splitlines(),
+                english,
+                source_lang=lang,
+                spm_vocab=4000,
+                vocab_size=vocab,
+                eos_logit_bias=None,
+                d_model=OPUS_MT_ARCH["d_model"],
+                layers=OPUS_MT_ARCH["layers"],
+                heads=OPUS_MT_ARCH["heads"],
+                ffn=OPUS_MT_ARCH["ffn"],
+            )
+        out[lang] = folder
+    return out
+
+
+def cut_sentences(model: Path, lang: str, length: int, count: int) -> list[str]:
+    """Strings of exactly ``length`` source tokens (</s> included), cut from the seed text."""
+    from transformers import MarianTokenizer
+
+    tok = MarianTokenizer.from_pretrained(str(model))
+    seed = next((ROOT / "seeds").glob("003_*.txt" if lang == "fr" else "004_*.txt"))
+    words = seed.read_text(encoding="utf-8").split()
+    out: list[str] = []
+    start = 0
+    while len(out) < count and start < len(words):
+        end = start + 1
+        while end <= len(words):
+            text = " ".join(words[start:end])
+            n = len(tok(text)["input_ids"])
+            if n == length:
+                out.append(text)
+                break
+            if n > length:
+                break
+            end += 1
+        start = end
+    if len(out) < count:
+        raise SystemExit(f"could not cut {count} sentences of {length} tokens from the seed")
+    return out
+
+
+def _rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM: unlike ru_maxrss, not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: int) -> dict:
+    """Runs in its own process; returns seconds (translation only) and peak RSS."""
+    from pipeline.models import ModelSpec, resolve
+    from pipeline.translate import DecodingSettings, TranslationEngine
+
+    resolved = resolve(ModelSpec("fr", str(model), "local", "override"))
+    settings = DecodingSettings(beam_size=beam, min_length=out_len, max_length=out_len)
+    produced: list[int] = []
+    if method == "a":
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        torch.set_num_threads(len(os.sched_getaffinity(0)))
+        tok = MarianTokenizer.from_pretrained(str(model))
+        m = MarianMTModel.from_pretrained(str(model)).eval()
+        with torch.inference_mode():  # warm-up, untimed, as for every method
+            m.generate(**tok([sentences[0]], return_tensors="pt"), num_beams=beam, min_new_tokens=2, max_new_tokens=2)
+        t0 = time.perf_counter()
+        for s in sentences:
+            enc = tok([s], return_tensors="pt")
+            with torch.inference_mode():
+                g = m.generate(**enc, num_beams=beam, min_new_tokens=out_len, max_new_tokens=out_len)
+            produced.append(g.shape[1] - 1)
+        seconds = time.perf_counter() - t0
+    elif method in ("b", "c"):
+        from pipeline.backends import load_backend
+
+        backend = load_backend(resolved, "torch" if method == "b" else "ctranslate2", "cpu")
+        engine = TranslationEngine(backend, settings, cache=None, batch_tokens=BATCH_TOKENS, guard=False)
+        backend.generate([sentences[0]], DecodingSettings(beam_size=beam, min_length=2, max_length=2))  # warm-up
+        t0 = time.perf_counter()
+        results = engine.translate(sentences)
+        seconds = time.perf_counter() - t0
+        produced = [out_len] * len(results)  # forced by min_length == max_length
+    else:
+        import ctranslate2
+        from transformers import MarianTokenizer
+
+        from pipeline.backends.ct2_marian import convert
+
+        folder = convert(resolved)
+        tok = MarianTokenizer.from_pretrained(str(model))
+        tokens = [tok.convert_ids_to_tokens(ids) for ids in tok(sentences)["input_ids"]]
+        translator = ctranslate2.Translator(str(folder), device="cpu", compute_type="int8",
+                                            intra_threads=len(os.sched_getaffinity(0)), inter_threads=1)
+        batch_size = max(1, BATCH_TOKENS // max(len(t) for t in tokens))
+        translator.translate_batch(tokens[:1], beam_size=beam, min_decoding_length=2, max_decoding_length=2)  # warm-up
+        t0 = time.perf_counter()
+        res = translator.translate_batch(tokens, max_batch_size=batch_size, beam_size=beam,
+                                         min_decoding_length=out_len, max_decoding_length=out_len)
+        seconds = time.perf_counter() - t0
+        produced = [len(r.hypotheses[0]) for r in res]
+    return {"seconds": seconds, "tokens": sum(produced), "sentences": len(sentences), "rss_mb": _rss_mb()}
+
+
+def memory_worker(models: dict[str, Path], sentences: list[str]) -> dict:
+    """Peak RSS of Diptych's default backend with the fr and ru models both loaded and used."""
+    from pipeline.backends import choose_backend, load_backend
+    from pipeline.models import ModelSpec, resolve
+    from pipeline.translate import DecodingSettings, TranslationEngine
+
+    engines = {
+        lang: TranslationEngine(load_backend(resolve(ModelSpec(lang, str(p), "local", "override")), "auto", "cpu"),
+                                DecodingSettings(min_length=20, max_length=20), guard=False)
+        for lang, p in models.items()
+    }
+    for engine in engines.values():
+        engine.translate(sentences)
+    return {"backend": choose_backend("auto"), "rss_mb": _rss_mb()}
+
+
+def run_child(args: list[str]) -> dict:
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"worker {args[:2]} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer sentences and configurations (under 3 minutes)")
+    ap.add_argument("--lengths", default=None, help="source lengths in tokens, comma-separated (default 16,32,64)")
+    ap.add_argument("--sentences", type=int, default=None, help="sentences per run (default 24, quick 8)")
+    ap.add_argument("--work", type=Path, default=ROOT / "bench" / ".work", help="where the random models are kept")
+    ap.add_argument("--worker", nargs=5, metavar=("METHOD", "MODEL", "INPUTS", "BEAM", "OUTLEN"), help=argparse.SUPPRESS)
+    ap.add_argument("--memory-worker", nargs=3, metavar=("FR", "RU", "INPUTS"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.worker:
+        method, model, inputs, beam, out_len = args.worker
+        sentences = json.loads(Path(inputs).read_text(encoding="utf-8"))
+        print(json.dumps(worker(method, Path(model), sentences, int(beam), int(out_len))))
+        return
+    if args.memory_worker:
+        fr, ru, inputs = args.memory_worker
+        print(json.dumps(memory_worker({"fr": Path(fr), "ru": Path(ru)}, json.loads(Path(inputs).read_text(encoding="utf-8")))))
+        return
+
+    lengths = [int(x) for x in (args.lengths or "16,32,64").split(",")]
+    n = args.sentences or (6 if args.quick else 24)
+    beams = [1, 4]
+    methods = METHODS
+    args.work.mkdir(parents=True, exist_ok=True)
+    models = build_models(args.work)
+    from pipeline.backends.ct2_marian import convert
+    from pipeline.models import ModelSpec, resolve
+
+    os.environ.setdefault("DIPTYCH_MODELS_DIR", str(args.work / "models"))
+    for lang, p in models.items():
+        convert(resolve(ModelSpec(lang, str(p), "local", "override")))  # conversion is not timed
+
+    rows = []
+    for length in lengths:
+        sentences = cut_sentences(models["fr"], "fr", length, n)
+        inputs = args.work / f"inputs-{length}.json"
+        inputs.write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
+        out_len = round(1.2 * length)
+        for beam in beams:
+            for method in methods:
+                if args.quick and method == "a" and beam == 4 and length != min(lengths):
+                    continue  # the naive baseline at beam 4 would take most of the quick budget
+                r = run_child(["--worker", method, str(models["fr"]), str(inputs), str(beam), str(out_len)])
+                row = {"length": length, "beam": beam, "method": method, "name": METHOD_NAMES[method],
+                       "sent_per_s": r["sentences"] / r["seconds"], "tok_per_s": r["tokens"] / r["seconds"],
+                       "rss_mb": r["rss_mb"], "seconds": r["seconds"], "sentences": r["sentences"]}
+                rows.append(row)
+                print(f"  len {length:3d} beam {beam} {METHOD_NAMES[method]:20s} {row['sent_per_s']:8.2f} sent/s", file=sys.stderr)
+
+    mem_inputs = args.work / f"inputs-{lengths[0]}.json"
+    memory = run_child(["--memory-worker", str(models["fr"]), str(models["ru"]), str(mem_inputs)])
+
+    print()
+    print(f"{'len':>4} {'beam':>4}  {'method':22s} {'sent/s':>9} {'gen tok/s':>10} {'peak RSS MB':>12}")
+    for r in rows:
+        print(f"{r['length']:4d} {r['beam']:4d}  {r['method']} {r['name']:20s} {r['sent_per_s']:9.2f} {r['tok_per_s']:10.1f} {r['rss_mb']:12.0f}")
+    print(f"\nfr + ru models loaded together with the default backend ({memory['backend']}): peak RSS {memory['rss_mb']:.0f} MB")
+
+    ratios = {}
+    for name, num, den in (("c_over_a", "c", "a"), ("b_over_a", "b", "a"), ("c_over_d", "c", "d")):
+        per = []
+        for length in lengths:
+            for beam in beams:
+                get = {r["method"]: r["sent_per_s"] for r in rows if r["length"] == length and r["beam"] == beam}
+                if num in get and den in get:
+                    per.append({"length": length, "beam": beam, "ratio": round(get[num] / get[den], 3)})
+        geo = 1.0
+        for p in per:
+            geo *= p["ratio"]
+        ratios[name] = {"geomean": round(geo ** (1 / len(per)), 3) if per else None, "per_config": per}
+    print("ratios (sentences/s, geometric mean over configurations): " + ", ".join(f"{k} {v['geomean']}" for k, v in ratios.items()))
+    print(json.dumps({"rows": rows, "memory": memory, "ratios": ratios, "quick": args.quick, "cpus": len(os.sched_getaffinity(0))}))
+
+
+if __name__ == "__main__":
+    main()
