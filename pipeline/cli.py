@@ -176,7 +176,7 @@ def align_cmd(
 def render_cmd(
     record: Annotated[Path, typer.Argument(help="A document record (JSONL).")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the editions (default: the record's folder).")] = None,
-    formats: Annotated[str, typer.Option("--format", help="Comma-separated formats: tsv, en.")] = "tsv,en",
+    formats: Annotated[str, typer.Option("--format", help="Comma-separated formats: tsv, tmx, md, en (en.txt and en.md), html.")] = "tsv,tmx,md,en,html",
 ) -> None:
     """Re-render the editions of a record without translating again."""
     from .render import FORMATS, render

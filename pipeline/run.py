@@ -19,7 +19,7 @@ from .errors import DiptychError, InputError
 from .ingest import ingest
 from .langid import identify
 from .models import ResolvedModel, model_specs, resolve
-from .render import render
+from .render import render, render_index
 from .segment import segment
 from .structure import structure
 from .translate import DecodingSettings, TranslationEngine, languages_needed, needs_translation, translate
@@ -223,6 +223,8 @@ def run(
         report.documents.append(doc_report)
         if on_document:
             on_document(doc_report)
+    if report.documents:
+        render_index(root)
     report.seconds = time.perf_counter() - started
     return report
 

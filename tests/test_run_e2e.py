@@ -26,12 +26,14 @@ def test_run_writes_complete_editions_for_all_seeds(seeds_run):
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
     by_id = {d["id"]: d for d in summary["documents"]}
     assert len(by_id) == 5
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f'data-doc="{d}"' in index for d in by_id)
     for prefix, lang in SEED_LANGS.items():
         stem = seed_path(prefix).stem
         report = by_id[stem]
         assert report["lang"] == lang
         folder = out / stem
-        for suffix in (".jsonl", ".tsv", ".en.txt"):
+        for suffix in (".jsonl", ".tsv", ".en.txt", ".en.md", ".md", ".tmx", ".html"):
             assert (folder / f"{stem}{suffix}").is_file(), suffix
         doc = Document.load(folder / f"{stem}.jsonl")  # parses and validates spans
         assert doc.text == seed_path(prefix).read_text(encoding="utf-8")
