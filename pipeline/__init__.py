@@ -3,7 +3,7 @@
 The stages are plain functions over one document model, usable from a notebook::
 
     from pipeline import ingest, structure, identify, segment, translate, align, render
-    doc = identify(segment(identify(structure(ingest("seeds/003_....txt")))))
+    doc = identify(segment(structure(ingest("seeds/003_....txt"))))
 
 or all at once with :func:`run`. Translation backends (torch, transformers) are imported
 only when a model is loaded.

@@ -9,7 +9,7 @@ scorers read one alignment whatever produced it.
 from __future__ import annotations
 
 from .doc import Document
-from .translate import english_of
+from .bilingual import english_of
 
 VERSION = "align/1"
 

@@ -108,15 +108,12 @@ def segment_cmd(
     record: Annotated[Optional[Path], typer.Option("--record", help="Also write the document record (JSONL) here.")] = None,
 ) -> None:
     """Print the sentences of a document, one per line, in order."""
-    from .ingest import ingest
-    from .langid import LANGUAGES, identify
-    from .segment import segment
-    from .structure import structure
+    from .langid import LANGUAGES
+    from .run import prepare
 
     if lang and lang not in LANGUAGES:
         raise DiptychError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    doc = structure(ingest(source))
-    doc = identify(segment(identify(doc, force=lang)), force=lang)
+    doc = prepare(source, lang=lang)
     if record:
         doc.seal()
         doc.save(record)

@@ -1,8 +1,10 @@
-"""Stage 3: language of every block and segment (fr, ru, en; "zxx" for no words).
+"""Language of every segment, block and document (fr, ru, en; "zxx" for no words).
 
-py3langid, restricted to the languages in play, decides between Latin-script languages;
-the script alone decides Russian. Short pieces say little about their language, so they
-inherit from their block, and short blocks from the document.
+The script decides Russian; lingua (restricted to English and French, batched and
+parallel) decides between the Latin-script languages. Classification runs once, per
+sentence when the document is segmented (so an English quotation inside a French
+paragraph is found), per block otherwise. Pieces too short to say much inherit the
+language of their block, and a block that has no long piece inherits the document's.
 """
 
 from __future__ import annotations
@@ -13,59 +15,85 @@ from functools import lru_cache
 
 from .doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
 
-VERSION = "langid/1"
+VERSION = "langid/2"
 LANGUAGES = ("fr", "ru", "en")
-# Below this many letters a piece inherits its container's language unless the script differs.
-MIN_LETTERS_SEGMENT = 40
-MIN_LETTERS_BLOCK = 60
-CONFIDENCE = 0.9
+# Below this many letters a piece inherits its container's language unless the script says otherwise.
+MIN_LETTERS = 40
+# Longer pieces are classified on their first characters only: enough evidence, bounded cost.
+SAMPLE_CHARS = 400
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LETTERS = re.compile(r"[^\W\d_]")
-_FOOTNOTE_MARKUP = re.compile(r"<sup>.*?</sup>|\[\d+\]")
+_MARKUP = re.compile(r"<sup>.*?</sup>|\[\d+\]|https?://\S+|\S+@\S+")
 
 
-@lru_cache(maxsize=1)
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages([lang for lang in LANGUAGES if lang != "ru"])
-    return ident
+# lingua's low-accuracy mode (trigrams only) is reliable from about 120 characters and
+# several times cheaper; shorter pieces get the full model.
+LOW_ACCURACY_FROM = 160
 
 
-def _scripts(text: str) -> tuple[int, int]:
-    cyr = lat = 0
-    for ch in text:
-        if ch.isalpha():
-            if "\u0400" <= ch <= "\u04ff":
-                cyr += 1
-            elif ch < "\u0250":
-                lat += 1
-    return cyr, lat
+@lru_cache(maxsize=2)
+def _detector(low_accuracy: bool = False):
+    from lingua import Language, LanguageDetectorBuilder
+
+    builder = LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.FRENCH)
+    return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
 
 
-def classify(text: str, prior: str | None = None, min_letters: int = MIN_LETTERS_SEGMENT) -> tuple[str, float]:
-    """Return (language, confidence) for ``text``; ``prior`` wins where evidence is weak."""
-    cyr, lat = _scripts(_FOOTNOTE_MARKUP.sub("", text))
-    if cyr + lat == 0:
-        return NO_LINGUISTIC_CONTENT, 1.0
-    if cyr >= lat:
-        return "ru", cyr / (cyr + lat)
-    # Latin script: French or English
-    if prior in ("fr", "en") and lat < min_letters:
-        return prior, 0.5
-    lang, prob = _identifier().classify(text)
-    if prior in ("fr", "en") and prob < CONFIDENCE:
-        return prior, float(prob)
-    if prior == "ru" and lat < min_letters:
-        # a Latin name or citation inside Russian text
-        return "ru", 0.5
-    return lang, float(prob)
+def _script_counts(text: str) -> tuple[int, int]:
+    """(Cyrillic letters, other letters)."""
+    text = _MARKUP.sub("", text)
+    cyr = len(_CYRILLIC.findall(text))
+    return cyr, len(_LETTERS.findall(text)) - cyr
+
+
+def classify_latin(texts: list[str]) -> list[tuple[str, float]]:
+    """French or English, with lingua's confidence, for many texts at once."""
+    out: list[tuple[str, float]] = [("en", 0.0)] * len(texts)
+    for low in (False, True):
+        idx = [i for i, t in enumerate(texts) if (len(t) >= LOW_ACCURACY_FROM) == low]
+        if not idx:
+            continue
+        results = _detector(low).compute_language_confidence_values_in_parallel([texts[i][:SAMPLE_CHARS] for i in idx])
+        for i, values in zip(idx, results):
+            best = values[0]
+            out[i] = ("fr" if best.language.iso_code_639_1.name == "FR" else "en", float(best.value))
+    return out
+
+
+def _decide(pieces: list[str]) -> tuple[list[tuple[str | None, float]], list[int]]:
+    """Language of each piece (None where too short to tell fr from en), and its letter count."""
+    decided: list[tuple[str | None, float]] = []
+    letters: list[int] = []
+    latin_idx, latin_texts = [], []
+    for i, text in enumerate(pieces):
+        cyr, other = _script_counts(text)
+        letters.append(cyr + other)
+        if cyr + other == 0:
+            decided.append((NO_LINGUISTIC_CONTENT, 1.0))
+        elif cyr >= other:
+            decided.append(("ru", cyr / (cyr + other)))
+        elif other < MIN_LETTERS:
+            decided.append((None, 0.0))
+        else:
+            decided.append((None, 0.0))
+            latin_idx.append(i)
+            latin_texts.append(text)
+    for i, result in zip(latin_idx, classify_latin(latin_texts)):
+        decided[i] = result
+    return decided, letters
+
+
+def _majority(weighted: Counter) -> str | None:
+    return weighted.most_common(1)[0][0] if weighted else None
 
 
 def identify(doc: Document, force: str | None = None) -> Document:
-    """Set ``lang`` on the document, its blocks, and (if segmented) their segments.
+    """Set ``lang`` on the document, its blocks and their segments.
 
+    Blocks are classified first; then, in documents that will be translated (fr, ru),
+    every sentence, so that an English sentence inside a French paragraph is kept as it
+    is. In English documents sentences take their block's language (or their script's).
     ``force`` skips detection: every piece with words is taken to be in that language."""
     if force:
         doc.lang = force
@@ -75,26 +103,41 @@ def identify(doc: Document, force: str | None = None) -> Document:
                 seg.lang = force if _LETTERS.search(seg.text) else NO_LINGUISTIC_CONTENT
         doc.provenance["langid"] = {"version": VERSION, "forced": force}
         return doc
+
+    decided, letters = _decide([b.text for b in doc.blocks])
     weights: Counter = Counter()
-    long_blocks = []
-    for block in doc.blocks:
-        if block.kind == "junk":
-            continue
-        cyr, lat = _scripts(block.text)
-        if cyr + lat >= MIN_LETTERS_BLOCK:
-            block.lang, _ = classify(block.text, None, MIN_LETTERS_BLOCK)
-            weights[block.lang] += cyr + lat
-            long_blocks.append(block.id)
-    doc.lang = weights.most_common(1)[0][0] if weights else UNDETERMINED
-    for block in doc.blocks:
-        if block.id not in long_blocks:
-            block.lang, _ = classify(block.text, doc.lang if doc.lang in LANGUAGES else None, MIN_LETTERS_BLOCK)
-        for seg in block.segments:
-            seg.lang, conf = classify(seg.text, block.lang, MIN_LETTERS_SEGMENT)
-            seg.meta["lang_confidence"] = round(conf, 3)
-    if not weights:
-        # only short pieces: let the characters decide
-        seen = Counter(b.lang for b in doc.blocks if b.kind != "junk" and b.lang in LANGUAGES)
-        doc.lang = seen.most_common(1)[0][0] if seen else UNDETERMINED
-    doc.provenance["langid"] = {"version": VERSION, "library": "py3langid", "languages": list(LANGUAGES)}
+    for block, (lang, _), n in zip(doc.blocks, decided, letters):
+        if block.kind != "junk" and lang not in (None, NO_LINGUISTIC_CONTENT):
+            weights[lang] += n
+    doc.lang = _majority(weights) or UNDETERMINED
+    latin_default = doc.lang if doc.lang in ("fr", "en") else "en"
+    for block, (lang, _) in zip(doc.blocks, decided):
+        block.lang = lang or latin_default  # None: a short Latin-script block
+
+    per_sentence = doc.lang in ("fr", "ru")
+    segments = [(b, s) for b in doc.blocks for s in b.segments]
+    if per_sentence:
+        seg_decided, _ = _decide([s.text for _, s in segments])
+    else:
+        seg_decided = [_by_script(s.text) for _, s in segments]
+    for (block, seg), (lang, conf) in zip(segments, seg_decided):
+        if lang is None:  # short, or not classified: the block's language, if the script agrees
+            lang, conf = (block.lang if block.lang in ("fr", "en") else latin_default), 0.5
+        seg.lang = lang
+        seg.meta["lang_confidence"] = round(conf, 3)
+    doc.provenance["langid"] = {
+        "version": VERSION,
+        "library": "lingua",
+        "languages": list(LANGUAGES),
+        "unit": "block and sentence" if per_sentence else "block",
+    }
     return doc
+
+
+def _by_script(text: str) -> tuple[str | None, float]:
+    cyr, other = _script_counts(text)
+    if cyr + other == 0:
+        return NO_LINGUISTIC_CONTENT, 1.0
+    if cyr >= other:
+        return "ru", cyr / (cyr + other)
+    return None, 0.0

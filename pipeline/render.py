@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .doc import Block, Document, Segment
-from .translate import english_of
+from .bilingual import english_of
 
 VERSION = "render/2"
 TOOL = "Diptych"

@@ -16,6 +16,7 @@ from typing import Callable
 from .align import align
 from .doc import Document
 from .errors import DiptychError, InputError
+from .footnotes import mark_footnotes
 from .ingest import ingest
 from .langid import identify
 from .models import ResolvedModel, model_specs, resolve
@@ -29,13 +30,15 @@ DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("outputs")
 
 
-def prepare(path: str | Path, doc_id: str | None = None) -> Document:
-    """ingest -> structure -> language identification -> segment (no model needed)."""
-    doc = ingest(path, doc_id)
-    doc = structure(doc)
-    doc = identify(doc)
-    doc = segment(doc)
-    return identify(doc)
+def prepare(path: str | Path, doc_id: str | None = None, lang: str | None = None) -> Document:
+    """The front end, no model needed: ingest -> structure -> footnotes -> segment -> languages.
+
+    Segmentation needs only the script of a block, so languages are identified once,
+    sentence by sentence; ``lang`` skips detection."""
+    doc = mark_footnotes(structure(ingest(path, doc_id)))
+    if lang:
+        identify(doc, force=lang)
+    return identify(segment(doc), force=lang)
 
 
 def discover(inputs: list[str | Path]) -> tuple[list[Path], list[str]]:

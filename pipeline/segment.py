@@ -32,7 +32,7 @@ _ABBREV = {
         "mr", "mrs", "ms", "dr", "prof", "st", "vs", "e.g", "i.e", "cf", "p", "pp", "vol", "no", "nos", "op", "cit",
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co",
         "gen", "col", "lt", "sgt", "capt", "gov", "rev", "sen", "rep", "jr", "sr", "al", "approx", "ca", "ed", "eds",
-        "fig", "ch", "chap", "art", "dept", "est", "u.s", "u.k", "ibid", "viz", "cf",
+        "fig", "ch", "chap", "art", "dept", "u.s", "u.k", "ibid", "viz", "cf",
     },
     "ru": {
         "т", "д", "п", "стр", "ст", "с", "см", "ср", "тыс", "млн", "млрд", "руб", "коп", "гл", "т.е", "т.д", "т.п",
@@ -47,6 +47,10 @@ _FINAL_ABBREV = {
     "en": {"etc", "a.m", "p.m", "b.c", "a.d"},
     "ru": {"г", "гг", "в", "вв", "etc", "н.э"},
 }
+# Latin-script text is segmented before its language is known (French or English):
+# the two lists hardly conflict, so both apply.
+_ABBREV["latin"] = _ABBREV["fr"] | _ABBREV["en"]
+_FINAL_ABBREV["latin"] = _FINAL_ABBREV["fr"] | _FINAL_ABBREV["en"]
 _OPENERS = "«“„\"'‘([{—–-¿¡*"
 _CLOSERS = "\"'»”’)]}"
 _BOUNDARY = re.compile(
@@ -56,11 +60,17 @@ _BOUNDARY = re.compile(
         (?P<space>[\s\u00a0\u202f]+)""",
     re.VERBOSE,
 )
-# Inside a sentence these punctuation runs are no boundary: elisions like (…) and […].
-_ELISION_BEFORE = re.compile(r"[(\[]\s*$")
 _MARKUP_PREFIX = re.compile(r"^(?:#{1,6}\s+|[•·▪◦‣●]\s*|[-*+]\s+)")
-_WORD_BEFORE = re.compile(r"(\S+?)$")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def _elision_opened(text: str, pos: int) -> bool:
+    """Is the ellipsis at ``pos`` inside brackets, as in (…) or […]? Then it ends nothing."""
+    k = pos - 1
+    while k >= 0 and text[k].isspace():
+        k -= 1
+    return k >= 0 and text[k] in "(["
 
 
 def _sentence_starts_at(text: str, pos: int) -> bool:
@@ -86,23 +96,25 @@ def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> b
         return False
     if text.startswith("...", punct_start):
         return False
-    m = _WORD_BEFORE.search(text, 0, punct_start)
-    if not m:
+    word_start = punct_start
+    while word_start > 0 and not text[word_start - 1].isspace():
+        word_start -= 1
+    if word_start == punct_start:
         return False
-    word = m.group(1).lstrip(_OPENERS)
+    word = text[word_start:punct_start].lstrip(_OPENERS)
     low = word.lower()
     if not word:
         return False
     # initials: Ж. / Ж.-Л. / J.-P. / E. ; a single capital letter with a period
     if re.fullmatch(r"(?:[^\W\d_]\.?-?){0,3}[^\W\d_]", word) and word[-1].isupper() and len(word.replace(".", "").replace("-", "")) <= 3:
         return True
-    if low in _FINAL_ABBREV.get(lang, ()) or low in _FINAL_ABBREV["en"] and lang != "ru" and low == "etc":
+    if low in _FINAL_ABBREV.get(lang, ()) or low == "etc":
         return not _next_is_upper(text, next_pos)
-    if low in _ABBREV.get(lang, ()) or (lang != "en" and low in ("e.g", "i.e", "etc")):
+    if low in _ABBREV.get(lang, ()) or low in ("e.g", "i.e"):
         return True
     if re.fullmatch(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}", word):  # e.g / т.е / U.S
         return True
-    if word.isdigit() and m.start() == 0:
+    if word.isdigit() and word_start == 0:
         return True  # a list number at the start of a block: "1. ..."
     if word.isdigit() and not _next_is_upper(text, next_pos):
         return True  # "le 6 nov. 1917" style dates and ordinals
@@ -120,9 +132,7 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
             break
         if not _sentence_starts_at(text, next_pos):
             continue
-        if m.group("punct") in ("…", "...") and (
-            _ELISION_BEFORE.search(text, 0, m.start()) or not _next_is_upper(text, next_pos)
-        ):
+        if m.group("punct") in ("…", "...") and (_elision_opened(text, m.start()) or not _next_is_upper(text, next_pos)):
             continue  # (…) or […] elides text inside a sentence; "… 2022" trails a title
         if _is_abbreviation(text, m.start("punct"), lang, next_pos):
             continue
@@ -168,8 +178,17 @@ def cap_length(text: str, s: int, e: int, limit: int = MAX_SEGMENT_CHARS) -> lis
     return pieces
 
 
+def rules_for(block: Block) -> str:
+    """Which abbreviation rules apply: the block's language if known, else its script's."""
+    if block.lang in _ABBREV:
+        return block.lang
+    sample = block.text[:1000]
+    cyr = len(_CYRILLIC.findall(sample))
+    return "ru" if cyr * 2 > len(_LETTER.findall(sample)) else "latin"
+
+
 def segment_block(doc: Document, block: Block) -> None:
-    lang = block.lang if block.lang in _ABBREV else "en"
+    lang = rules_for(block)
     block.segments = []
     if block.kind == "meta" and not _LETTER.search(block.text):
         spans = [(0, len(block.text))]
@@ -178,6 +197,7 @@ def segment_block(doc: Document, block: Block) -> None:
     else:
         spans = split_sentences(block.text, lang)
     pieces = [piece for s, e in spans for piece in cap_length(block.text, s, e)]
+    markers = block.meta.get("footnote_markers", [])
     for m, (rs, re_, was_cut) in enumerate(pieces):
         seg = Segment(
             id=doc.segment_id(block.id, m),
@@ -192,6 +212,17 @@ def segment_block(doc: Document, block: Block) -> None:
             seg.meta["markup_prefix"] = prefix.group(0)
         if was_cut:
             seg.flags.append("forced_split")
+        for mk in markers:
+            if rs <= mk["start"] and mk["end"] <= re_:
+                seg.footnote_refs.append(
+                    {
+                        "n": mk["n"],
+                        "marker": mk["marker"],
+                        "offset": mk["start"] - rs,
+                        "span": [block.source_offset(mk["start"]), block.source_offset(mk["end"])],
+                        "note": mk["note"],
+                    }
+                )
         block.segments.append(seg)
 
 

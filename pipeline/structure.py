@@ -129,10 +129,13 @@ def _dehyphenate_decision(left: str, right: str, lang: str, vocab: Counter) -> t
     return True, "default: line-end hyphenation"
 
 
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
 def _guess_script_lang(text: str) -> str:
-    cyr = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
-    lat = sum(1 for ch in text if ch.isalpha() and ch < "\u0250")
-    if cyr > lat:
+    """Which language's hyphenation rules apply (a guess by script and accents)."""
+    if len(_CYRILLIC.findall(text)) > len(_LATIN.findall(text)):
         return "ru"
     return "fr" if re.search(r"[éèêàùçœ]", text) else "en"
 
@@ -179,7 +182,7 @@ def structure(doc: Document) -> Document:
     lines = _lines(text)
     wrapped = _is_wrapped_text(lines)
     lang_hint = _guess_script_lang(text[:20000])
-    vocab = _vocabulary(text)
+    vocab = _vocabulary(text) if "-\n" in text else Counter()
 
     # 1. group lines into drafts: a draft is a run of lines that form one block
     drafts: list[_Draft] = []

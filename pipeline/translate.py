@@ -22,10 +22,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
+from .bilingual import TRANSLATED_LANGUAGES, english_of, translation_input  # noqa: F401 - re-exported
 from .doc import Document, Segment
 
 VERSION = "translate/2"
-TRANSLATED_LANGUAGES = ("fr", "ru")
 
 
 @dataclass(frozen=True)
@@ -298,12 +298,6 @@ def needs_translation(doc: Document) -> bool:
     return doc.lang in TRANSLATED_LANGUAGES
 
 
-def translation_input(seg: Segment) -> str:
-    """The text a model sees: the segment without layout markup (heading hashes, bullets)."""
-    prefix = seg.meta.get("markup_prefix", "")
-    return seg.text[len(prefix):] if prefix and seg.text.startswith(prefix) else seg.text
-
-
 def pending_segments(doc: Document) -> list[Segment]:
     if not needs_translation(doc):
         return []
@@ -352,13 +346,3 @@ def translate(
         doc.provenance.setdefault("translate", {"version": VERSION, "models": {}})["models"][lang] = engine.signature
     doc.meta["translation"] = stats
     return doc
-
-
-def english_of(seg: Segment) -> str | None:
-    """The English side of a segment: its translation, or itself when it needs none."""
-    if seg.translation is not None:
-        prefix = seg.meta.get("markup_prefix", "")
-        return prefix + seg.translation
-    if seg.lang in TRANSLATED_LANGUAGES:
-        return None
-    return seg.text

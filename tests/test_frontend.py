@@ -96,7 +96,7 @@ def test_an_overlong_run_is_cut_and_flagged_not_truncated():
     from pipeline.structure import structure
 
     text = " ".join(["mot"] * 3000)
-    doc = identify(segment(identify(structure(ingest_bytes(text.encode(), "long")))))
+    doc = identify(segment(structure(ingest_bytes(text.encode(), "long"))))
     segs = list(doc.segments)
     assert len(segs) > 1 and all(len(s.text) <= MAX_SEGMENT_CHARS for s in segs)
     assert all("forced_split" in s.flags for s in segs)

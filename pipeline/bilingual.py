@@ -1,0 +1,72 @@
+"""The two sides of a segment: what a model reads, and the English a reader sees.
+
+Layout that is not language (heading hashes, bullets, footnote markers) stays in the
+source text but is not sent to a model; it is put back on the English side at the
+same place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .doc import Segment
+
+TRANSLATED_LANGUAGES = ("fr", "ru")
+_TAIL = re.compile(r"[\s.!?…:;,»”\"’)\]]*$")
+_WORD_END = re.compile(r"[^\W_](?=[\s,;:)»”\"’]|$)")
+
+
+def translation_input(seg: Segment) -> str:
+    """The segment as a model should read it: no layout prefix, no footnote markers."""
+    text = seg.text
+    for ref in sorted(seg.footnote_refs, key=lambda r: r["offset"], reverse=True):
+        start, end = ref["offset"], ref["offset"] + len(ref["marker"])
+        text = text[:start] + text[end:]
+    prefix = seg.meta.get("markup_prefix", "")
+    if prefix and text.startswith(prefix):
+        text = text[len(prefix):]
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def reattach_markers(seg: Segment, english: str) -> str:
+    """Put the source's footnote markers into ``english`` at the same place.
+
+    A marker in the sentence's tail (after its last word) goes to the same place in the
+    English tail, before or after the final punctuation as in the source; a marker inside
+    the sentence goes after the English word at the same relative position."""
+    if not seg.footnote_refs:
+        return english
+    # the source without its markers, and where each marker stood in it
+    plain, placed, removed = seg.text, [], 0
+    for ref in sorted(seg.footnote_refs, key=lambda r: r["offset"]):
+        pos = ref["offset"] - removed
+        plain = plain[:pos] + plain[pos + len(ref["marker"]):]
+        removed += len(ref["marker"])
+        placed.append((pos, ref["marker"]))
+    src_tail = _TAIL.search(plain).start()
+    out = english
+    for pos, marker in reversed(placed):
+        tail = _TAIL.search(out).start()
+        if pos >= src_tail:
+            before = plain[src_tail:pos].strip()  # source punctuation that precedes the marker
+            en_tail = out[tail:]
+            if before and en_tail.strip().startswith(before):
+                cut = tail + (len(en_tail) - len(en_tail.lstrip())) + len(before)
+            else:
+                cut = tail
+        else:
+            target = pos / max(1, src_tail) * tail
+            ends = [m.end() for m in _WORD_END.finditer(out, 0, tail)]
+            cut = min(ends, key=lambda e: abs(e - target)) if ends else tail
+        out = out[:cut] + marker + out[cut:]
+    return out
+
+
+def english_of(seg: Segment) -> str | None:
+    """The English side: the translation with layout and markers restored, or the segment
+    itself when it needs no translation; None when it awaits one."""
+    if seg.translation is not None:
+        return seg.meta.get("markup_prefix", "") + reattach_markers(seg, seg.translation)
+    if seg.lang in TRANSLATED_LANGUAGES:
+        return None
+    return seg.text
