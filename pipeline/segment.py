@@ -65,18 +65,21 @@ _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
-def _elision_opened(text: str, pos: int) -> bool:
-    """Is the ellipsis at ``pos`` inside brackets, as in (…) or […]? Then it ends nothing."""
-    k = pos - 1
-    while k >= 0 and text[k].isspace():
-        k -= 1
-    return k >= 0 and text[k] in "(["
+_ELISION = re.compile(r"[(\[](?:…|\.\.\.)[)\]]\s*")
 
 
 def _sentence_starts_at(text: str, pos: int) -> bool:
+    """Does a sentence start at ``pos``: a capital or a digit, after any opening quotes,
+    brackets, dashes or an elision mark like (…)?"""
     i = pos
-    while i < len(text) and (text[i] in _OPENERS or text[i].isspace()):
-        i += 1
+    while i < len(text):
+        m = _ELISION.match(text, i)
+        if m:
+            i = m.end()
+        elif text[i] in _OPENERS or text[i].isspace():
+            i += 1
+        else:
+            break
     if i >= len(text):
         return False
     ch = text[i]
@@ -109,6 +112,8 @@ def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> b
     if re.fullmatch(r"(?:[^\W\d_]\.?-?){0,3}[^\W\d_]", word) and word[-1].isupper() and len(word.replace(".", "").replace("-", "")) <= 3:
         return True
     if low in _FINAL_ABBREV.get(lang, ()) or low == "etc":
+        if lang == "ru" and low in ("г", "гг") and text[next_pos : next_pos + 1] in ("«", "„"):
+            return True  # "выборов 2022 г. «Нового … союза»": a quoted name continues the sentence
         return not _next_is_upper(text, next_pos)
     if low in _ABBREV.get(lang, ()) or low in ("e.g", "i.e"):
         return True
@@ -132,8 +137,8 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
             break
         if not _sentence_starts_at(text, next_pos):
             continue
-        if m.group("punct") in ("…", "...") and (_elision_opened(text, m.start()) or not _next_is_upper(text, next_pos)):
-            continue  # (…) or […] elides text inside a sentence; "… 2022" trails a title
+        if m.group("punct") in ("…", "...") and not _next_is_upper(text, next_pos):
+            continue  # "… 2022", "(…) une crise": the sentence goes on
         if _is_abbreviation(text, m.start("punct"), lang, next_pos):
             continue
         if not _LETTER.search(text, start, m.start()) and m.start() - start < 4:

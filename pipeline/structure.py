@@ -37,6 +37,7 @@ _JUNK_LINE = [
     re.compile(r"^\s*(?:skip to (?:main )?content|aller au contenu|menu|search|rechercher|accueil|home|cookies?)\s*$", re.I),
 ]
 _SOCIAL = re.compile(r"\b(?:rss|twitter|tweeter|facebook|youtube|instagram|linkedin|telegram|vk|whatsapp|mastodon)\b", re.I)
+_CAPTION = re.compile(r"^\s*(?:photo|image|illustration|figure|fig\.|tableau|table|source\s*:|фото|рис\.|рисунок|таблица|источник\s*:)", re.I)
 _DATE_ONLY = re.compile(r"^\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4})\s*$")
 
 # Words whose hyphen belongs to the word even at a line end (first part / second part).
@@ -167,6 +168,8 @@ def _classify(draft: _Draft, in_notes: bool) -> None:
         draft.kind = "list_item"
     elif _URL_ONLY.match(text) or _DATE_ONLY.match(text):
         draft.kind = "meta"
+    elif _CAPTION.match(text) and len(text) <= 400:
+        draft.kind = "caption"
     elif (
         len(draft.lines) == 1
         and len(text) <= 90

@@ -1,0 +1,85 @@
+"""Property-based tests of the front end (hypothesis): nothing lost, spans exact, idempotent, linear."""
+
+import time
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.doc import Document
+from pipeline.footnotes import mark_footnotes
+from pipeline.ingest import ingest_bytes
+from pipeline.langid import identify
+from pipeline.segment import MAX_SEGMENT_CHARS, segment, split_sentences
+from pipeline.structure import structure
+from test_frontend import coverage_errors
+
+WORDS = st.sampled_from(
+    ["révolution", "peuple", "Lénine", "soviets", "le", "la", "des", "M.", "Mme", "p.", "etc.", "e.g.", "Mr.", "Dr.",
+     "партия", "выборы", "Ж.-Л.", "Меланшон", "г.", "в.", "ст.", "тыс.", "1978", "2022", "49.3", "3,5", "70 000",
+     "Carr4", "révolution.2", "«", "»", "“", "”", "(…)", "…", "(", ")", "—", "–", "-", "https://npa2009.org/a-b", "a@b.fr",
+     "Newsletter", "[1]", "<sup>2</sup>", "штаб-", "Социалисти-", "peut-", "être"]
+)
+PUNCT = st.sampled_from([".", "!", "?", "…", ";", ":", ",", " ?", " !", "", ".2", "»3."])
+SPACE = st.sampled_from([" ", " ", " ", "\n", "-\n", "\n\n", "\n ", "  ", "\u00a0", "\n\n\n"])
+
+
+@st.composite
+def messy_text(draw) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 60))):
+        parts.append(draw(WORDS))
+        parts.append(draw(PUNCT) if draw(st.integers(0, 4)) == 0 else "")
+        parts.append(draw(SPACE))
+    text = "".join(parts)
+    return text if text.strip() else "x"
+
+
+def front_end(text: str) -> Document:
+    return identify(segment(mark_footnotes(structure(ingest_bytes(text.encode("utf-8"), "prop")))))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messy_text())
+def test_no_character_is_lost_or_duplicated_and_spans_are_exact(text):
+    doc = front_end(text)
+    doc.validate()  # every block/segment text equals the original at its span, repaired by its edits
+    assert coverage_errors(doc) == []
+    # every repair is recorded: with the edits undone, the blocks give back the original
+    for block in doc.blocks:
+        for edit in block.edits:
+            assert set(doc.text[edit.span[0]:edit.span[1]]) <= set(" \t\n\u00a0-")
+    # the record round-trips
+    doc.seal()
+    again = Document.from_records(list(doc.iter_records()))
+    assert list(again.iter_records()) == list(doc.iter_records())
+
+
+@settings(max_examples=300, deadline=None)
+@given(messy_text(), st.sampled_from(["fr", "ru", "en", "latin"]))
+def test_segmenting_a_sentence_again_changes_nothing(text, lang):
+    flat = " ".join(text.split())
+    for s, e in split_sentences(flat, lang):
+        sentence = flat[s:e]
+        assert [sentence[a:b] for a, b in split_sentences(sentence, lang)] == [sentence]
+
+
+def test_time_grows_linearly_and_a_10_mb_line_comes_out_in_translatable_pieces():
+    words = "révolution peuple soviets camarades le la de mot".split()
+
+    def line(n: int) -> str:
+        text = " ".join(words)
+        return (text + " ") * (n // (len(text) + 1)) + text[: n % (len(text) + 1)]
+
+    def seconds(n: int) -> float:
+        text = line(n)
+        t0 = time.perf_counter()
+        front_end(text)
+        return time.perf_counter() - t0
+
+    small, large = min(seconds(500_000) for _ in range(2)), min(seconds(2_000_000) for _ in range(2))
+    assert large / small < 8, (small, large)  # 4x the input; quadratic would be ~16x
+
+    doc = front_end(line(10_000_000))
+    segments = list(doc.segments)
+    assert all(len(s.text) <= MAX_SEGMENT_CHARS and "forced_split" in s.flags for s in segments)
+    assert sum(len(s.text) for s in segments) + len(segments) - 1 == 10_000_000
