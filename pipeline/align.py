@@ -8,8 +8,8 @@ scorers read one alignment whatever produced it.
 
 from __future__ import annotations
 
-from .doc import Document
 from .bilingual import english_of
+from .doc import Document
 
 VERSION = "align/1"
 
@@ -30,3 +30,137 @@ def align(doc: Document) -> Document:
             beads.append(seg.id)
     doc.provenance["align"] = {"version": VERSION, "method": "segment-translation", "beads": len(beads)}
     return doc
+
+
+# -- aligning a text with an existing translation ------------------------------------------------
+def sentences_of(doc: Document) -> list:
+    """The segments an aligner works on: every non-junk segment, in order."""
+    return [seg for block in doc.blocks if block.translatable for seg in block.segments]
+
+
+def align_documents(
+    source: Document,
+    target_sentences: list[str],
+    target_lang: str,
+    source_mt: list[str] | None = None,
+    params=None,
+) -> tuple[Document, list]:
+    """Align ``source`` with the sentences of its translation; record each bead on the source.
+
+    The target text of a bead goes in the ``translation`` of its first source segment (the
+    others of the bead get an empty one), so editions render the pair as for a machine
+    translation. Nothing is dropped: a target sentence with no source counterpart (0-1) is
+    appended to the previous bead and flagged ``target_only``; a source sentence with no
+    counterpart (1-0) gets an empty translation and the flag ``unaligned``."""
+    from .aligner import VERSION as ALIGNER_VERSION
+    from .aligner import AlignParams, align_sentences
+
+    params = params or AlignParams()
+    segs = sentences_of(source)
+    beads = align_sentences([s.text for s in segs], target_sentences, source_mt, params)
+    pending_target: list[str] = []
+    last = None
+    for index, bead in enumerate(beads):
+        target = " ".join(target_sentences[j] for j in bead.tgt)
+        if not bead.src:
+            if last is not None:
+                last.translation = (last.translation + " " if last.translation else "") + target
+                if "target_only" not in last.flags:
+                    last.flags.append("target_only")
+            else:
+                pending_target.append(target)
+            continue
+        for n, i in enumerate(bead.src):
+            seg = segs[i]
+            seg.translation = target if n == 0 else ""
+            seg.flags = [f for f in seg.flags if f not in ("unaligned", "low_confidence", "target_only")]
+            seg.meta["bead"] = {"index": index, "src": list(bead.src), "tgt": list(bead.tgt), "confidence": bead.confidence, "method": "aligner"}
+            if not bead.tgt:
+                seg.flags.append("unaligned")
+            elif bead.confidence < params.low_confidence and n == 0:
+                seg.flags.append("low_confidence")
+        last = segs[bead.src[0]]
+        if pending_target and bead.tgt:
+            last.translation = " ".join(pending_target + [last.translation])
+            last.flags.append("target_only")
+            pending_target = []
+    source.meta["translation"] = {"needed": True, "target_lang": target_lang, "source": "existing translation"}
+    source.meta["alignment"] = {"beads": len(beads), "target_sentences": len(target_sentences)}
+    source.provenance["align"] = {
+        "version": VERSION,
+        "aligner": ALIGNER_VERSION,
+        "method": "length + anchors" + (" + MT bridge" if source_mt is not None else ""),
+        "params": {"w_lex": params.w_lex, "w_mt": params.w_mt, "w_len": params.w_len, "skip": params.skip},
+    }
+    return source, beads
+
+
+class AlignResult:
+    def __init__(self, document: Document, beads: list):
+        self.document = document
+        self.beads = beads
+
+
+def _read_lines(path) -> list[str]:
+    from pathlib import Path
+
+    from .errors import InputError
+    from .ingest import decode, normalize
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such file")
+    text, _ = normalize(decode(p.read_bytes(), str(p))[0])
+    return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
+
+
+def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lang=None, source_mt=None, use_mt=False, overrides=None) -> AlignResult:
+    """Files in, aligned document out: the I/O around :func:`align_documents`."""
+    from pathlib import Path
+
+    from .errors import DiptychError, UsageError
+    from .ingest import ingest_bytes
+    from .run import prepare
+
+    if pre_split:
+        src_lines = _read_lines(source_path)
+        from .ingest import doc_id_for
+        from .langid import identify
+        from .segment import segment_lines
+        from .structure import one_block_per_line
+
+        if not any(line.strip() for line in src_lines):
+            raise DiptychError(f"{source_path}: no sentences")
+        doc = ingest_bytes(("\n".join(src_lines) + "\n").encode("utf-8"), doc_id_for(source_path), str(source_path))
+        doc = identify(segment_lines(one_block_per_line(doc)), force=src_lang)
+        target = _read_lines(target_path)
+    else:
+        doc = prepare(source_path, lang=src_lang)
+        target_doc = prepare(target_path, lang=tgt_lang)
+        target = [s.text for s in sentences_of(target_doc)]
+        tgt_lang = tgt_lang or target_doc.lang
+    tgt_lang = tgt_lang or "und"
+    mt = None
+    if source_mt is not None:
+        mt = _read_lines(source_mt)
+        n = len(sentences_of(doc))
+        if len(mt) != n:
+            raise UsageError(f"--source-mt {source_mt} has {len(mt)} lines but the source has {n} sentences; line i must translate source sentence i")
+    elif use_mt:
+        if tgt_lang != "en":
+            raise UsageError("--mt translates the source into English; the translation is not in English (use --source-mt)")
+        from .bilingual import translation_input
+        from .run import EngineOptions, load_engines
+
+        segs = sentences_of(doc)
+        langs = {s.lang for s in segs if s.lang in ("fr", "ru")}
+        engines = load_engines(langs, EngineOptions(overrides=overrides))
+        mt = [engines[s.lang].translate([translation_input(s)])[0].translation if s.lang in engines else s.text for s in segs]
+    try:
+        doc, beads = align_documents(doc, target, tgt_lang, mt)
+    except ValueError as exc:
+        raise DiptychError(str(exc)) from None
+    doc.id = f"{doc.id}--{Path(str(target_path)).stem}"
+    from .run import _reid
+
+    return AlignResult(_reid(doc), beads)

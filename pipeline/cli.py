@@ -160,13 +160,71 @@ def translate_cmd(
 
 @app.command("align")
 def align_cmd(
-    record: Annotated[Path, typer.Argument(help="A translated document record (JSONL).")],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the aligned record (default: standard output).")] = None,
+    inputs: Annotated[list[Path], typer.Argument(metavar="SOURCE [TRANSLATION]", help="A translated record (JSONL), or a source text and its existing translation.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Record: where to write it (default: standard output). Two texts: the edition folder (default: outputs/<source>) or, with --format vecalign, the bead file (default: standard output).")] = None,
+    pre_split: Annotated[bool, typer.Option("--pre-split", help="The two files hold one sentence per line: do not segment them.")] = False,
+    src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of the source (skips detection).")] = None,
+    tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of the translation (skips detection).")] = None,
+    source_mt: Annotated[Optional[Path], typer.Option("--source-mt", help="A machine translation of the source, line i translating source sentence i (with --pre-split: line i of SOURCE).")] = None,
+    use_mt: Annotated[bool, typer.Option("--mt", help="Translate the source with Diptych's model and use it as the bridge (target must be English).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="record (editions with flagged low-confidence beads) or vecalign ([0]:[0] lines).")] = "record",
+    gold: Annotated[Optional[Path], typer.Option("--gold", help="Gold beads (vecalign format): print strict and lax precision/recall/F1 to stderr.")] = None,
+    model: ModelOpt = None,
 ) -> None:
-    """Record the sentence beads of a translated record."""
+    """Align a text with an existing translation (two files), or record the beads of a translated record (one file)."""
     from .align import align
 
-    _write_record(align(Document.load(record)), out)
+    if len(inputs) == 1:
+        _write_record(align(Document.load(inputs[0])), out)
+        return
+    if len(inputs) != 2:
+        raise DiptychError("align takes one translated record, or a source text and its translation")
+    if fmt not in ("record", "vecalign"):
+        raise DiptychError(f"--format must be record or vecalign, not {fmt!r}")
+    from .align import align_pair
+
+    result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model)
+    if fmt == "vecalign":
+        text = "".join(b.vecalign() + "\n" for b in result.beads)
+        if out:
+            out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    else:
+        from .render import render
+
+        target = out or Path("outputs") / result.document.id
+        for path in render(result.document, target):
+            typer.echo(str(path))
+    if gold:
+        from .aligner import parse_beads, score_alignments
+        from .console import print_alignment_scores
+
+        print_alignment_scores(score_alignments([parse_beads(gold.read_text(encoding="utf-8"))], [[(b.src, b.tgt) for b in result.beads]]))
+
+
+@app.command("align-eval")
+def align_eval(
+    gold: Annotated[list[Path], typer.Argument(metavar="GOLD PRED", help="Gold beads and predicted beads (vecalign format); several pairs may follow: G1 P1 G2 P2 ...")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Strict and lax precision, recall and F1 of predicted beads (vecalign's and bertalign's definitions)."""
+    from .aligner import parse_beads, score_alignments
+    from .console import print_alignment_scores
+
+    if len(gold) < 2 or len(gold) % 2:
+        raise DiptychError("align-eval takes GOLD PRED (or several GOLD PRED pairs)")
+    pairs = list(zip(gold[::2], gold[1::2]))
+    try:
+        golds = [parse_beads(g.read_text(encoding="utf-8")) for g, _ in pairs]
+        preds = [parse_beads(p.read_text(encoding="utf-8")) for _, p in pairs]
+    except (OSError, ValueError) as exc:
+        raise DiptychError(f"cannot read the beads: {exc}") from None
+    scores = score_alignments(golds, preds)
+    if as_json:
+        typer.echo(json.dumps(scores))
+    else:
+        print_alignment_scores(scores, to_stdout=True)
 
 
 @app.command("render")

@@ -102,3 +102,13 @@ def print_models(rows: list[dict[str, str]]) -> None:
             out_console.print(f"    {escape(row['path'])}", soft_wrap=True)
         else:
             out_console.print("    available offline: no (`diptych models download " + row["lang"] + "` stores it under models/)")
+
+
+def print_alignment_scores(scores: dict[str, float], to_stdout: bool = False) -> None:
+    console = out_console if to_stdout else err_console
+    table = Table(title="alignment")
+    for col in ("", "strict", "lax"):
+        table.add_column(col, justify="right")
+    for name in ("precision", "recall", "f1"):
+        table.add_row(name, f"{scores[name + '_strict']:.3f}", f"{scores[name + '_lax']:.3f}")
+    console.print(table)

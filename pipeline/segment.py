@@ -237,3 +237,13 @@ def segment(doc: Document) -> Document:
         segment_block(doc, block)
     doc.provenance["segment"] = {"version": VERSION, "max_segment_chars": MAX_SEGMENT_CHARS}
     return doc
+
+
+def segment_lines(doc: Document) -> Document:
+    """One segment per block, for text that is already split (one sentence per line)."""
+    for block in doc.blocks:
+        block.segments = [
+            Segment(id=doc.segment_id(block.id, 0), block=block.id, span=block.span, text=block.text, lang=block.lang)
+        ]
+    doc.provenance["segment"] = {"version": VERSION, "pre_split": True}
+    return doc

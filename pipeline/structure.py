@@ -281,3 +281,16 @@ def structure(doc: Document) -> Document:
         doc.blocks.append(block)
     doc.provenance["structure"] = {"version": VERSION, "wrapped_text": wrapped}
     return doc
+
+
+def one_block_per_line(doc: Document) -> Document:
+    """For text that is already split, one sentence per line: each line is a block, as is."""
+    doc.blocks = []
+    pos = 0
+    for n, line in enumerate(doc.text.split("\n")):
+        if n == len(doc.text.split("\n")) - 1 and not line:
+            break
+        doc.blocks.append(Block(id=doc.block_id(n), kind="paragraph", span=(pos, pos + len(line)), text=line))
+        pos += len(line) + 1
+    doc.provenance["structure"] = {"version": VERSION, "pre_split": True}
+    return doc

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Sentence alignment against gold: FLORES dev fr-en and ru-en (no MT), the Text+Berg
+dev document without and with each given machine translation, and the time to align two
+synthetic 10,000-sentence documents.
+
+    python bench/align_bench.py [--data ../shared/data/align]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.aligner import align_sentences, parse_beads, score_alignments  # noqa: E402
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def run_set(docs: list[Path], mt: str | None = None) -> dict:
+    golds, preds = [], []
+    t0 = time.perf_counter()
+    for d in docs:
+        beads = align_sentences(lines(d / "src.txt"), lines(d / "tgt.txt"), lines(d / mt) if mt else None)
+        golds.append(parse_beads((d / "gold.txt").read_text(encoding="utf-8")))
+        preds.append([(b.src, b.tgt) for b in beads])
+    scores = score_alignments(golds, preds)
+    scores["seconds"] = time.perf_counter() - t0
+    scores["docs"] = len(docs)
+    return scores
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    args = ap.parse_args()
+    align = args.data / "align"
+    if not align.is_dir():
+        raise SystemExit(f"{align}: not found (the shared data set sits beside the checkout)")
+    sets = [
+        ("FLORES dev fr-en", sorted((align / "flores_dev_fr-en").glob("doc_*")), None),
+        ("FLORES dev ru-en", sorted((align / "flores_dev_ru-en").glob("doc_*")), None),
+        ("Text+Berg dev, no MT", [align / "textberg" / "dev" / "doc_000"], None),
+    ]
+    tb = align / "textberg" / "dev" / "doc_000"
+    for mt in sorted(tb.glob("src.mt_*.fr")):
+        sets.append((f"Text+Berg dev, MT {mt.name.split('.')[1][3:]}", [tb], mt.name))
+    rows = []
+    print(f"{'set':34} {'strict P':>8} {'R':>6} {'F1':>6} {'lax F1':>7} {'sec':>6}")
+    for name, docs, mt in sets:
+        r = run_set(docs, mt)
+        rows.append({"set": name, **r})
+        print(f"{name:34} {r['precision_strict']:8.3f} {r['recall_strict']:6.3f} {r['f1_strict']:6.3f} {r['f1_lax']:7.3f} {r['seconds']:6.2f}")
+
+    par = args.data / "parallel"
+    timings = {}
+    for pair, src_file, tgt_file in (("fr-en", "flores_dev.fr-en.fr", "flores_dev.fr-en.en"), ("ru-en", "flores_dev.ru-en.ru", "flores_dev.ru-en.en")):
+        src, tgt = lines(par / src_file), lines(par / tgt_file)
+        # 10,000 sentences a side: FLORES repeated, with every 50th target sentence dropped
+        # and every 70th pair of source sentences merged, so that beads other than 1-1 occur
+        src10 = (src * 11)[:10_000]
+        tgt10 = [t for i, t in enumerate((tgt * 11)[:10_200]) if i % 50 != 49][:10_000]
+        src10 = [s if i % 70 else s + " " + src10[i - 1] for i, s in enumerate(src10)]
+        t0 = time.perf_counter()
+        align_sentences(src10, tgt10)
+        timings[pair] = time.perf_counter() - t0
+        print(f"synthetic 10,000 x 10,000 {pair}: {timings[pair]:.2f} s")
+    print(json.dumps({"sets": rows, "synthetic_10k_seconds": timings}))
+
+
+if __name__ == "__main__":
+    main()

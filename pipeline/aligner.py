@@ -1,0 +1,405 @@
+"""Sentence alignment with length, anchors and machine-translation bridges (numpy core).
+
+Monotone beads of up to three sentences a side (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-0, 0-1),
+found by dynamic programming over three kinds of evidence:
+
+* length: the Gale-Church model, with the document's own length ratio;
+* anchors and shared surface: hashed character trigrams of both sides, after accents are
+  stripped and Cyrillic is transliterated, plus tokens that survive translation
+  (numbers, ``? ! « »``, capitalised names): names, numbers and cognates line up;
+* a bridge, when a machine translation of each source sentence exists: the same
+  trigram similarity between that translation and the target, a cheap stand-in for chrF.
+
+A span of sentences is represented by the sum of its sentences' vectors, so the
+similarity of any bead follows from pairwise dot products computed once per band.
+The search runs twice: in a wide band around the length diagonal, then in a narrow band
+around the first path, so cost grows linearly with document length. This module does no
+I/O; :mod:`pipeline.align` reads files and writes records.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+VERSION = "aligner/1"
+BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1))
+COARSE_BEADS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1))
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Tuned on ../shared/data/align (see bench/align_bench.py and the README)."""
+
+    dims: int = 2048
+    w_lex: float = 1.0
+    w_mt: float = 1.0
+    w_len: float = 0.15
+    anchor_weight: float = 3.0
+    penalties: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.12, (2, 1): 0.12, (2, 2): 0.3, (1, 3): 0.3, (3, 1): 0.3})
+    skip: float = 0.4
+    band_min: int = 24
+    band_frac: float = 0.08
+    band_max: int = 48  # the first pass's half-width; doubled if no path fits
+    coarse_from: int = 2000  # sentences a side from which the first pass is coarse
+    refine_band: int = 10
+    low_confidence: float = 0.3
+
+
+@dataclass
+class Bead:
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    confidence: float
+
+    def vecalign(self) -> str:
+        return f"[{', '.join(map(str, self.src))}]:[{', '.join(map(str, self.tgt))}]"
+
+
+# -- features --------------------------------------------------------------------------------
+_CYR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", [
+    "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f",
+    "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"]))
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?")
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-ZА-ЯЁ][\w\u0400-\u04ff]{2,})")
+_MARKS = re.compile(r"[?!«»“”\"]")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+_TRANSLIT = str.maketrans(_CYR)
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def _fold(text: str) -> str:
+    """Lowercase, strip accents, transliterate Cyrillic: "Макрон", "Macron" meet."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower())).translate(_TRANSLIT)
+
+
+def _anchors(text: str) -> list[str]:
+    out = []
+    for m in _NUMBER.finditer(text):
+        num = re.sub(r"[ \u00a0\u202f]", "", m.group(0))
+        num = re.sub(r"[.,](?=\d{3}\b)", "", num).replace(",", ".")
+        out.append("#" + num)
+    out += ["!" + ("\"" if ch in "«»“”\"" else ch) for ch in _MARKS.findall(text)]
+    out += ["@" + _fold(name)[:5] for name in _NAME.findall(text)]
+    return out
+
+
+def vectors(sentences: Sequence[str], params: AlignParams) -> np.ndarray:
+    """One hashed trigram+anchor count vector per sentence (rows of a dense matrix)."""
+    dims, n = params.dims, len(sentences)
+    # punctuation and its spacing differ between a tokenised text and a translation
+    folded = [" " + " ".join(_PUNCT.sub(" ", _fold(s)).split()) + " " for s in sentences]
+    joined = "\x00".join(folded)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    lengths = np.array([len(f) for f in folded], dtype=np.int64)
+    rows = np.repeat(np.arange(n), lengths + 1)[: len(codes)]
+    if len(codes) >= 3:
+        h = (codes[:-2] * 1_000_003 + codes[1:-1] * 10_007 + codes[2:]) % dims
+        inside = (codes[:-2] != 0) & (codes[1:-1] != 0) & (codes[2:] != 0)
+        flat = rows[:-2][inside] * dims + h[inside]
+        counts = np.bincount(flat, minlength=n * dims).astype(np.float32)
+    else:
+        counts = np.zeros(n * dims, dtype=np.float32)
+    mat = counts.reshape(n, dims)
+    for r, sentence in enumerate(sentences):
+        for a in _anchors(sentence):
+            mat[r, zlib.crc32(a.encode("utf-8")) % dims] += params.anchor_weight
+    return mat
+
+
+# -- the banded dynamic programme -------------------------------------------------------------
+class _Side:
+    """Vectors of one side with their neighbour dot products (for norms of spans)."""
+
+    def __init__(self, mat: np.ndarray):
+        self.mat = mat
+        n = len(mat)
+        self.self_dot = np.einsum("ij,ij->i", mat, mat)
+        self.next1 = np.zeros(n, dtype=np.float32)
+        self.next2 = np.zeros(n, dtype=np.float32)
+        if n > 1:
+            self.next1[:-1] = np.einsum("ij,ij->i", mat[:-1], mat[1:])
+        if n > 2:
+            self.next2[:-2] = np.einsum("ij,ij->i", mat[:-2], mat[2:])
+        # |sum of rows start..start+k-1|^2 for every start, k = 1..3 (padded at the end)
+        pad = np.zeros(3, dtype=np.float32)
+        sd, n1, n2 = (np.concatenate([x, pad]) for x in (self.self_dot, self.next1, self.next2))
+        self.norms = {
+            1: sd[: n + 1],
+            2: (sd[: n + 1] + sd[1 : n + 2] + 2 * n1[: n + 1]),
+            3: (sd[: n + 1] + sd[1 : n + 2] + sd[2 : n + 3] + 2 * n1[: n + 1] + 2 * n1[1 : n + 2] + 2 * n2[: n + 1]),
+        }
+
+    def span_norm2(self, start: np.ndarray | int, k: int) -> np.ndarray:
+        """|sum of rows start..start+k-1|^2 (vectorized over start)."""
+        return self.norms[k][start]
+
+
+def _band_dots(a: np.ndarray, b: np.ndarray, wlo: np.ndarray, width: int) -> np.ndarray:
+    """P[r, o] = sum of a_r . b_c for c in [wlo[r], wlo[r] + o): prefix sums along the band."""
+    n, m = len(a), len(b)
+    dots = np.zeros((n, width + 1), dtype=np.float32)
+    rows = np.arange(n)
+    for o in range(width):
+        cols = wlo + o
+        ok = (cols >= 0) & (cols < m)
+        if not ok.any():
+            continue
+        d = np.einsum("ij,ij->i", a[rows[ok]], b[cols[ok]])
+        dots[rows[ok], o + 1] = d
+    return np.cumsum(dots, axis=1)
+
+
+def _baseline(a: np.ndarray, b: np.ndarray, sa: _Side, sb: _Side, rng: np.random.Generator) -> dict[tuple[int, int], float]:
+    """Median cosine of unrelated spans, per bead shape: what 'no evidence' looks like here.
+
+    Sums of more sentences share more trigrams by chance, so each shape gets its own
+    baseline; without it, merged beads would look better than they are."""
+    out: dict[tuple[int, int], float] = {}
+    for k, l in BEADS:
+        if not k or not l or len(a) < k or len(b) < l:
+            continue
+        i = rng.integers(0, len(a) - k + 1, 300)
+        j = rng.integers(0, len(b) - l + 1, 300)
+        va = sum(a[i + d] for d in range(k))
+        vb = sum(b[j + d] for d in range(l))
+        cos = np.einsum("ij,ij->i", va, vb) / np.sqrt(np.maximum(sa.span_norm2(i, k) * sb.span_norm2(j, l), 1e-9))
+        out[(k, l)] = float(np.clip(np.median(cos), 0.0, 0.9))
+    return out
+
+
+def _fold_dims(mat: np.ndarray, factor: int = 4) -> np.ndarray:
+    n, d = mat.shape
+    return mat.reshape(n, d // factor, factor).sum(axis=2) if d % factor == 0 else mat
+
+
+def _centers_from_lengths(src_len: np.ndarray, tgt_len: np.ndarray) -> np.ndarray:
+    """For each source prefix i, the target prefix with the same share of characters."""
+    cs = np.concatenate([[0.0], np.cumsum(src_len)])
+    ct = np.concatenate([[0.0], np.cumsum(tgt_len)])
+    share = cs / max(cs[-1], 1.0)
+    return np.searchsorted(ct / max(ct[-1], 1.0), share).astype(np.int64)
+
+
+def _centers_from_path(beads: list[tuple[int, int]], n: int) -> np.ndarray:
+    """Target prefix reached at each source prefix along a path of (i, j) points."""
+    centers = np.zeros(n + 1, dtype=np.int64)
+    for i, j in beads:
+        centers[i] = j
+    return np.maximum.accumulate(centers)
+
+
+def _dp(
+    n: int,
+    m: int,
+    centers: np.ndarray,
+    half: int,
+    src_len: np.ndarray,
+    tgt_len: np.ndarray,
+    sims: list[tuple[float, np.ndarray, _Side, _Side, np.ndarray, float]],
+    params: AlignParams,
+    beads: tuple[tuple[int, int], ...] = BEADS,
+) -> tuple[list[tuple[int, int, int, int]], list[float]]:
+    """Best monotone path through the band. sims: (weight, src vectors, src side, tgt side, tgt vectors, baseline)."""
+    lo = np.clip(centers - half, 0, m)
+    hi = np.clip(centers + half, 0, m)
+    # monotone, connected, and from corner to corner
+    lo = np.minimum.accumulate(lo[::-1])[::-1].copy()
+    hi = np.maximum.accumulate(hi).copy()
+    lo[0], hi[-1] = 0, m
+    for i in range(1, n + 1):
+        lo[i] = min(lo[i], hi[i - 1])
+
+    # per source sentence a, the target window its beads may touch
+    width = int((hi - lo).max()) + 8
+    wlo = np.zeros(max(n, 1), dtype=np.int64)
+    for a in range(n):
+        wlo[a] = max(0, lo[min(a + 1, n)] - 4)
+    prefixes = []
+    for weight, a_mat, a_side, b_side, b_mat, base in sims:
+        prefixes.append((weight, _band_dots(a_mat, b_mat, wlo, width), a_side, b_side, base))
+
+    cs = np.concatenate([[0.0], np.cumsum(src_len)])
+    ct = np.concatenate([[0.0], np.cumsum(tgt_len)])
+    ratio = ct[-1] / max(cs[-1], 1.0)
+    var = 6.8 * max(ratio, 0.1)
+
+    score = [np.full(hi[i] - lo[i] + 1, -np.inf) for i in range(n + 1)]
+    back = [np.full(hi[i] - lo[i] + 1, -1, dtype=np.int8) for i in range(n + 1)]
+    quality = [np.zeros(hi[i] - lo[i] + 1, dtype=np.float32) for i in range(n + 1)]
+    if lo[0] == 0:
+        score[0][0] = 0.0
+    for i in range(n + 1):
+        js = np.arange(lo[i], hi[i] + 1)
+        for t, (k, l) in enumerate(BEADS):
+            if k > i or (k, l) not in beads:
+                continue
+            pj = js - l
+            pi = i - k
+            ok = (pj >= lo[pi]) & (pj <= hi[pi])
+            if not ok.any():
+                continue
+            prev = np.full(js.shape, -np.inf)
+            prev[ok] = score[pi][pj[ok] - lo[pi]]
+            if k == 0 or l == 0:
+                q = np.zeros(js.shape, dtype=np.float32)
+                cand = prev - params.skip
+            else:
+                ls = cs[i] - cs[i - k]
+                lt = ct[js] - ct[np.maximum(js - l, 0)]
+                delta = (lt - ratio * ls) / np.sqrt(var * (ratio * ls + lt) / 2 + 1.0)
+                q = -params.w_len * 0.5 * delta**2
+                valid = ok & (js - l >= 0)
+                for weight, pref, a_side, b_side, base in prefixes:
+                    dot = np.zeros(js.shape, dtype=np.float32)
+                    for a in range(i - k, i):
+                        c_hi = np.minimum(np.maximum(js - wlo[a], 0), width)
+                        c_lo = np.minimum(np.maximum(js - l - wlo[a], 0), width)
+                        dot += pref[a, c_hi] - pref[a, c_lo]
+                    na = a_side.span_norm2(i - k, k)
+                    nb = b_side.span_norm2(np.minimum(np.maximum(js - l, 0), max(m - l, 0)), l)
+                    cos = dot / np.sqrt(np.maximum(na * nb, 1e-9))
+                    b0 = base.get((k, l), 0.0)
+                    q = q + weight * (cos - b0) / (1.0 - b0)
+                q = np.where(valid, q, -np.inf)
+                cand = prev + (k + l) / 2.0 * q - params.penalties[(k, l)]
+            better = cand > score[i]
+            if better.any():
+                score[i][better] = cand[better]
+                back[i][better] = t
+                quality[i][better] = q[better]
+    if not np.isfinite(score[n][m - lo[n]]):
+        raise RuntimeError("no alignment path inside the band")
+    path: list[tuple[int, int, int, int]] = []
+    quals: list[float] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = int(back[i][j - lo[i]])
+        k, l = BEADS[t]
+        path.append((i - k, i, j - l, j))
+        quals.append(float(quality[i][j - lo[i]]))
+        i, j = i - k, j - l
+    return path[::-1], quals[::-1]
+
+
+def align_sentences(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_mt: Sequence[str] | None = None,
+    params: AlignParams | None = None,
+) -> list[Bead]:
+    """Align two lists of sentences; ``src_mt[i]`` translates ``src[i]`` into the target language."""
+    params = params or AlignParams()
+    n, m = len(src), len(tgt)
+    if src_mt is not None and len(src_mt) != n:
+        raise ValueError(f"the machine translation has {len(src_mt)} lines for {n} source sentences")
+    if n == 0 or m == 0:
+        return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+    src_len = np.array([max(len(s), 1) for s in src], dtype=np.float64)
+    tgt_len = np.array([max(len(s), 1) for s in tgt], dtype=np.float64)
+    rng = np.random.default_rng(0)
+    a, b = vectors(src, params), vectors(tgt, params)
+    sa, sb = _Side(a), _Side(b)
+    sims = [(params.w_lex, a, sa, sb, b, _baseline(a, b, sa, sb, rng))]
+    if src_mt is not None:
+        mt = vectors(src_mt, params)
+        smt = _Side(mt)
+        sims.append((params.w_mt, mt, smt, sb, b, _baseline(mt, b, smt, sb, rng)))
+
+    half = min(max(params.band_min, int(params.band_frac * max(n, m))), params.band_max)
+    centers = _centers_from_lengths(src_len, tgt_len)
+    # the coarse pass compares folded vectors (a quarter of the dimensions): cheaper, and
+    # enough to find the neighbourhood of the path
+    coarse = [(w, _fold_dims(am), _Side(_fold_dims(am)), _Side(_fold_dims(bm)), _fold_dims(bm), base) for w, am, _, _, bm, base in sims]
+    while True:
+        try:
+            if half > params.refine_band and max(n, m) > params.coarse_from:
+                # long documents: a coarse first pass (folded vectors, the common bead shapes)
+                path, quals = _dp(n, m, centers, half, src_len, tgt_len, coarse, params, COARSE_BEADS)
+            else:
+                path, quals = _dp(n, m, centers, half, src_len, tgt_len, sims, params)
+            break
+        except RuntimeError:  # the band missed the corner: widen it
+            if half >= max(n, m):
+                raise
+            half *= 2
+    if half > params.refine_band:
+        centers = _centers_from_path([(i1, j1) for _, i1, _, j1 in path], n)
+        try:
+            path, quals = _dp(n, m, centers, params.refine_band, src_len, tgt_len, sims, params)
+        except RuntimeError:
+            pass  # keep the first pass's path
+    beads = []
+    for (i0, i1, j0, j1), q in zip(path, quals):
+        skip = i0 == i1 or j0 == j1
+        conf = 0.5 if skip else float(1 / (1 + np.exp(-6 * (q - 0.15))))
+        beads.append(Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), round(conf, 3)))
+    return beads
+
+
+# -- evaluation (the definitions of vecalign's and bertalign's scoring scripts) -----------------
+def parse_beads(text: str) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        left, sep, right = line.strip().partition(":")
+        if not sep:
+            raise ValueError(f"not a bead line: {line!r}")
+
+        def ids(part: str) -> tuple[int, ...]:
+            part = part.strip()
+            if not (part.startswith("[") and part.endswith("]")):
+                raise ValueError(f"not a bead side: {part!r}")
+            inner = part[1:-1].strip()
+            return tuple(int(x) for x in inner.split(",")) if inner else ()
+
+        out.append((ids(left), ids(right)))
+    return out
+
+
+def _counts(gold, test) -> np.ndarray:
+    """(strict hits, strict misses, lax hits, lax misses) of ``test`` beads against ``gold``."""
+    gold_set = {(tuple(s), tuple(t)) for s, t in gold if s or t}
+    links: dict[int, set[int]] = {}
+    for s, t in gold_set:
+        for x in s:
+            links.setdefault(x, set()).update(t)
+    tp_s = fp_s = tp_l = fp_l = 0
+    for s, t in {(tuple(s), tuple(t)) for s, t in test if s or t}:
+        if (s, t) in gold_set:
+            tp_s += 1
+            tp_l += 1
+            continue
+        fp_s += 1
+        reachable = set().union(*(links.get(x, set()) for x in s)) if s else set()
+        if reachable & set(t):
+            tp_l += 1
+        else:
+            fp_l += 1
+    return np.array([tp_s, fp_s, tp_l, fp_l])
+
+
+def score_alignments(golds: list, tests: list) -> dict[str, float]:
+    """Strict and lax precision/recall/F1, micro-averaged over documents."""
+    p = np.zeros(4)
+    r = np.zeros(4)
+    for gold, test in zip(golds, tests, strict=True):
+        p += _counts(gold, test)
+        r += _counts([b for b in test if b[0] and b[1]], [b for b in gold if b[0] and b[1]])
+
+    def ratio(a: float, b: float) -> float:
+        return a / (a + b) if a + b else 0.0
+
+    def f1(x: float, y: float) -> float:
+        return 2 * x * y / (x + y) if x + y else 0.0
+
+    ps, pl, rs, rl = ratio(p[0], p[1]), ratio(p[2], p[3]), ratio(r[0], r[1]), ratio(r[2], r[3])
+    return {"precision_strict": ps, "recall_strict": rs, "f1_strict": f1(ps, rs), "precision_lax": pl, "recall_lax": rl, "f1_lax": f1(pl, rl)}

@@ -1,0 +1,99 @@
+"""The sentence aligner: metric definitions, gold cases, bad input, the CLI."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.aligner import align_sentences, parse_beads, score_alignments
+from conftest import SHARED_DATA, diptych, seed_path
+
+ALIGN = SHARED_DATA / "align"
+needs_data = pytest.mark.skipif(not ALIGN.is_dir(), reason="../shared/data/align is not beside this checkout")
+
+
+def test_scores_follow_vecalign_definitions():
+    gold = parse_beads("[0]:[0]\n[1, 2]:[1]\n[3]:[]\n[]:[2]\n[4]:[3, 4]\n")
+    assert score_alignments([gold], [gold])["f1_strict"] == 1.0
+    pred = parse_beads("[0]:[0]\n[1]:[1]\n[2]:[]\n[3]:[2]\n[4]:[3, 4]\n")
+    s = score_alignments([gold], [pred])
+    # precision over 5 predicted beads: strict hits [0]:[0], [4]:[3,4]; lax adds [1]:[1]
+    assert s["precision_strict"] == pytest.approx(2 / 5) and s["precision_lax"] == pytest.approx(3 / 5)
+    # recall over the 3 gold beads with both sides: [0]:[0] and [4]:[3,4] found, [1,2]:[1] lax only
+    assert s["recall_strict"] == pytest.approx(2 / 3) and s["recall_lax"] == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        parse_beads("0:0")
+
+
+def test_one_to_one_and_merges_are_found():
+    src = ["Le chat dort sur le canapé depuis 1998.", "Il fait beau.", "Paris compte 2 100 000 habitants.", "Merci !"]
+    tgt = ["The cat has slept on the sofa since 1998.", "The weather is nice. Paris has 2,100,000 inhabitants.", "Thank you!"]
+    beads = align_sentences(src, tgt)
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    assert all(0.0 <= b.confidence <= 1.0 for b in beads)
+
+
+@pytest.mark.parametrize(
+    "src,tgt",
+    [([], []), (["Une phrase."], []), ([], ["One sentence."]), (["Une phrase."], ["One sentence."]),
+     (["Un."] * 40, ["One."] * 3), (["Same text."] * 5, ["Same text."] * 5)],
+)
+def test_degenerate_inputs_give_a_complete_monotone_alignment(src, tgt):
+    beads = align_sentences(src, tgt)
+    assert [i for b in beads for i in b.src] == list(range(len(src)))
+    assert [j for b in beads for j in b.tgt] == list(range(len(tgt)))
+
+
+def test_mt_with_the_wrong_line_count_is_refused():
+    with pytest.raises(ValueError, match="2 lines for 3"):
+        align_sentences(["a", "b", "c"], ["x"], ["1", "2"])
+
+
+@needs_data
+@pytest.mark.parametrize("pair", ["fr-en", "ru-en"])
+def test_flores_cases_without_mt(pair):
+    docs = sorted((ALIGN / f"flores_dev_{pair}").glob("doc_*"))[:10]
+    golds, preds = [], []
+    for d in docs:
+        beads = align_sentences((d / "src.txt").read_text().splitlines(), (d / "tgt.txt").read_text().splitlines())
+        golds.append(parse_beads((d / "gold.txt").read_text()))
+        preds.append([(b.src, b.tgt) for b in beads])
+    assert score_alignments(golds, preds)["f1_strict"] >= 0.95
+
+
+@needs_data
+def test_cli_align_vecalign_format_with_gold_and_align_eval(tmp_path):
+    d = ALIGN / "flores_dev_fr-en" / "doc_001"
+    out = tmp_path / "pred.txt"
+    proc = diptych("align", str(d / "src.txt"), str(d / "tgt.txt"), "--pre-split", "--format", "vecalign", "--out", str(out), "--gold", str(d / "gold.txt"))
+    assert proc.returncode == 0, proc.stderr
+    assert "strict" in proc.stderr and parse_beads(out.read_text())
+    proc = diptych("align-eval", str(d / "gold.txt"), str(out), "--json")
+    scores = json.loads(proc.stdout)
+    assert scores["f1_strict"] >= 0.9 and set(scores) >= {"precision_lax", "recall_lax", "f1_lax"}
+    bad = diptych("align", str(d / "src.txt"), str(d / "tgt.txt"), "--pre-split", "--source-mt", str(d / "gold.txt"))
+    assert bad.returncode == 2 and "line i must translate" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_cli_align_two_texts_writes_an_edition(tmp_path):
+    src = tmp_path / "src.txt"
+    tgt = tmp_path / "tgt.txt"
+    src.write_text("Статья посвящена выборам 2022 г. во Франции. Союз левых партий возник быстро. Э. Макрон победил.\n", encoding="utf-8")
+    tgt.write_text("The article is about the 2022 elections in France. The union of left parties arose quickly. E. Macron won.\n", encoding="utf-8")
+    proc = diptych("align", str(src), str(tgt), "--out", str(tmp_path / "ed"))
+    assert proc.returncode == 0, proc.stderr
+    from pipeline.doc import Document
+
+    doc = Document.load(tmp_path / "ed" / "src--tgt.jsonl")
+    segs = list(doc.segments)
+    assert [s.translation for s in segs] == [
+        "The article is about the 2022 elections in France.", "The union of left parties arose quickly.", "E. Macron won."]
+    assert all(s.meta["bead"]["confidence"] > 0 for s in segs)
+    assert (tmp_path / "ed" / "src--tgt.html").is_file()
+
+
+def test_cli_align_empty_side_is_a_clear_error(tmp_path):
+    (tmp_path / "a.txt").write_text("", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("One.\n", encoding="utf-8")
+    proc = diptych("align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))
+    assert proc.returncode != 0 and "empty" in proc.stderr and "Traceback" not in proc.stderr
