@@ -66,7 +66,24 @@ def english_of(seg: Segment) -> str | None:
     """The English side: the translation with layout and markers restored, or the segment
     itself when it needs no translation; None when it awaits one."""
     if seg.translation is not None:
+        if seg.meta.get("edited"):  # imported from an edited edition: as the translator wrote it
+            return seg.translation
         return seg.meta.get("markup_prefix", "") + reattach_markers(seg, seg.translation)
     if seg.lang in TRANSLATED_LANGUAGES:
         return None
     return seg.text
+
+
+def model_side(seg: Segment) -> str | None:
+    """The English without layout and footnote markers, comparable with :func:`translation_input`."""
+    if seg.translation is None:
+        return None
+    if not seg.meta.get("edited"):
+        return seg.translation
+    text = seg.translation
+    prefix = seg.meta.get("markup_prefix", "")
+    if prefix and text.startswith(prefix):
+        text = text[len(prefix):]
+    for ref in seg.footnote_refs:
+        text = re.sub(rf"(?<=[^\W\d_]|[.,;:!?»”\"’)\]]){re.escape(ref['marker'])}(?!\d)", "", text, count=1)
+    return text

@@ -245,6 +245,87 @@ def render_cmd(
         typer.echo(str(path))
 
 
+@app.command("score")
+def score_cmd(
+    hypothesis: Annotated[Path, typer.Argument(metavar="HYP|EDITION", help="A hypothesis file (one sentence per line), or an edition folder / record with --reference.")],
+    references: Annotated[Optional[list[Path]], typer.Argument(metavar="[REF ...]", help="Line-aligned reference file(s).", show_default=False)] = None,
+    reference: Annotated[Optional[Path], typer.Option("--reference", help="A reference that is not line-aligned: it is segmented and aligned with the edition's English first. With an outputs/ folder: a folder of <document>.txt references.")] = None,
+    metrics: Annotated[str, typer.Option("--metrics", "-m", help="Comma-separated: bleu, chrf (chrF2), chrf++, ter.")] = "bleu,chrf,chrf++,ter",
+    sentences: Annotated[bool, typer.Option("--sentences", help="Also print sentence-level scores.")] = False,
+    confidence: Annotated[int, typer.Option("--confidence", help="Bootstrap resamples for 95% confidence intervals (0: none).", min=0)] = 0,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="A baseline system: test the difference with paired bootstrap and approximate randomization.")] = None,
+    worst: Annotated[int, typer.Option("--worst", help="With --reference: list this many worst sentences by chrF.")] = 10,
+    block: Annotated[Optional[list[str]], typer.Option("--block", help="With --reference: score only these blocks of the edition (e.g. b0). Repeatable.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Score a translation with sacrebleu (BLEU, chrF2, chrF++, TER), with signatures."""
+    from .console import print_edition_scores, print_scores
+    from .score import corpus_scores, paired_test, read_lines, score_edition, sentence_scores
+
+    chosen = [m.strip().lower() for m in metrics.split(",") if m.strip()]
+    if reference is not None:
+        if references:
+            raise DiptychError("give either line-aligned REF files or --reference, not both")
+        editions = [hypothesis] if not (hypothesis.is_dir() and not list(hypothesis.glob("*.jsonl"))) else sorted(p for p in hypothesis.iterdir() if p.is_dir() and list(p.glob("*.jsonl")))
+        results = []
+        for edition in editions:
+            ref = reference if reference.is_file() else reference / f"{edition.name}.txt"
+            if not ref.is_file():
+                from .console import error_line
+
+                error_line(f"{edition}: no reference {ref}; skipped")
+                continue
+            results.append(score_edition(edition, ref, chosen, worst=worst, blocks=block or ()))
+        if as_json:
+            typer.echo(json.dumps([r.as_dict() for r in results] if len(results) != 1 else results[0].as_dict(), ensure_ascii=False))
+        else:
+            for r in results:
+                print_edition_scores(r)
+        return
+    if not references:
+        raise DiptychError("give line-aligned reference file(s), or --reference for an edition")
+    hyps = read_lines(hypothesis)
+    refs = [read_lines(r) for r in references]
+    out: dict = {}
+    results = corpus_scores(hyps, refs, chosen, bootstrap=confidence)
+    out["scores"] = {r.name: r.as_dict() for r in results}
+    if sentences:
+        out["sentences"] = {name: sentence_scores(hyps, refs, name) for name in chosen}
+    if baseline is not None:
+        base = read_lines(baseline)
+        out["paired"] = [paired_test(base, hyps, refs, chosen, "bs"), paired_test(base, hyps, refs, chosen, "ar")]
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False))
+    else:
+        print_scores(out)
+
+
+@app.command("check")
+def check_cmd(
+    record: Annotated[Path, typer.Argument(help="A document record (JSONL).")],
+    translations: Annotated[Optional[Path], typer.Option("--translations", help="A TSV edition whose english column was edited: import it first.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the updated record (default: in place).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per flagged segment: id, flags.")] = False,
+) -> None:
+    """Recompute the reference-free quality flags of a record and list the flagged segments."""
+    from .console import print_flagged
+    from .quality import check
+    from .render import import_tsv_translations
+
+    doc = Document.load(record)
+    if translations is not None:
+        import_tsv_translations(doc, translations)
+    doc = check(doc)
+    doc.seal()
+    doc.save(out or record)
+    flagged = [(b.kind, s) for b in doc.blocks if b.translatable for s in b.segments if s.flags]
+    if as_json:
+        for _, s in flagged:
+            typer.echo(json.dumps({"id": s.id, "flags": s.flags}, ensure_ascii=False))
+    else:
+        print_flagged(doc, flagged)
+
+
 @models_app.command("list")
 def models_list(model: ModelOpt = None) -> None:
     """Show the configured model per language and whether it is available offline."""

@@ -112,3 +112,46 @@ def print_alignment_scores(scores: dict[str, float], to_stdout: bool = False) ->
     for name in ("precision", "recall", "f1"):
         table.add_row(name, f"{scores[name + '_strict']:.3f}", f"{scores[name + '_lax']:.3f}")
     console.print(table)
+
+
+def print_scores(out: dict) -> None:
+    for name, r in out["scores"].items():
+        ci = f" ± {r['ci95']:.2f}" if "ci95" in r else ""
+        out_console.print(f"{escape(name):8s} {r['score']:6.2f}{ci}   {escape(r['signature'])}", soft_wrap=True)
+    for name, values in out.get("sentences", {}).items():
+        out_console.print(f"sentence {name}: " + " ".join(f"{v:.1f}" for v in values), soft_wrap=True)
+    for test in out.get("paired", []):
+        out_console.print(f"{test['test']} ({test['samples']} samples):")
+        for name, r in test["metrics"].items():
+            p = "n/a" if r["p_value"] is None else f"{r['p_value']:.4f}"
+            out_console.print(f"  {escape(name):8s} baseline {r['baseline']:6.2f}  system {r['system']:6.2f}  p = {p}")
+
+
+def print_edition_scores(result) -> None:
+    d = result.as_dict()
+    cov = d["coverage"]
+    out_console.print(
+        f"[bold]{escape(d['document'])}[/]: {d['pairs']} aligned pairs; "
+        f"{cov['hypothesis']:.0%} of {cov['hypothesis_sentences']} edition sentences and "
+        f"{cov['reference']:.0%} of {cov['reference_sentences']} reference sentences aligned",
+        soft_wrap=True,
+    )
+    for r in d["scores"]:
+        out_console.print(f"  {escape(r['name']):8s} {r['score']:6.2f}   {escape(r['signature'])}", soft_wrap=True)
+    if d["worst"]:
+        out_console.print("  worst first (sentence chrF):")
+        for w in d["worst"]:
+            out_console.print(f"    {w['chrf']:5.1f}  {escape(', '.join(w['ids']))}: {escape(w['english'][:90])}", soft_wrap=True)
+
+
+def print_flagged(doc, flagged: list) -> None:
+    if not flagged:
+        out_console.print(f"{escape(doc.id)}: no flagged segments")
+        return
+    table = Table(title=f"{doc.id}: {len(flagged)} flagged segments (most flags first)")
+    table.add_column("segment", no_wrap=True)
+    table.add_column("flags")
+    table.add_column("English", overflow="fold")
+    for _, seg in sorted(flagged, key=lambda ks: -len(ks[1].flags)):
+        table.add_row(escape(seg.id), escape(", ".join(seg.flags)), escape((seg.translation or "")[:120]))
+    out_console.print(table)

@@ -93,6 +93,38 @@ def render_tsv(doc: Document) -> str:
     return "\n".join(rows) + "\n"
 
 
+def import_tsv_translations(doc: Document, path: str | Path) -> int:
+    """Take the english column of an edited TSV edition back into the record, by segment id."""
+    from .errors import DiptychError
+
+    by_id = {seg.id: seg for seg in doc.segments}
+    changed = 0
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0].split("\t")[:5] != ["id", "kind", "lang", "source", "english"]:
+        raise DiptychError(f"{path}: not a Diptych TSV edition (header id, kind, lang, source, english, flags)")
+    for n, line in enumerate(lines[1:], 2):
+        cells = line.split("\t")
+        if len(cells) < 5:
+            raise DiptychError(f"{path}: line {n} has {len(cells)} cells, expected 6")
+        seg = by_id.get(cells[0])
+        if seg is None:
+            raise DiptychError(f"{path}: line {n}: segment {cells[0]!r} is not in the record")
+        english = _tsv_unescape(cells[4])
+        if seg.translation is None and english == seg.text:
+            continue  # passed-through text, unchanged
+        if english != english_of(seg):
+            # the translator's English is final: markup and footnote markers as they wrote them
+            seg.translation = english
+            seg.meta["edited"] = True
+            changed += 1
+    doc.provenance["import"] = {"tsv": str(path), "changed": changed}
+    return changed
+
+
+def _tsv_unescape(cell: str) -> str:
+    return re.sub(r"\\([\\tnr])", lambda m: {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}[m.group(1)], cell)
+
+
 # -- TMX --------------------------------------------------------------------------------------------
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -200,8 +232,19 @@ def render_html(doc: Document) -> str:
         ]
         rows.append({"id": block.id, "kind": block.kind, "lang": block.lang, "segments": segs, "flagged": any(s["flags"] for s in segs)})
     return _jinja_env().get_template("review.html.j2").render(
-        doc=doc, rows=rows, counts=counts(doc), provenance=provenance_summary(doc), version=_tool_version()
+        doc=doc, rows=rows, counts=counts(doc), provenance=provenance_summary(doc), version=_tool_version(), worst=worst_first(doc)
     )
+
+
+def worst_first(doc: Document, limit: int = 20) -> dict:
+    """Segments to look at first: by sentence chrF against a reference, else by number of flags."""
+    segs = [s for b in _content_blocks(doc) for s in b.segments]
+    scored = [s for s in segs if "chrf" in s.meta.get("scores", {})]
+    if scored:
+        ranked = sorted(scored, key=lambda s: s.meta["scores"]["chrf"])[:limit]
+        return {"by": "sentence chrF against the reference", "items": [{"id": s.id, "label": f"chrF {s.meta['scores']['chrf']:.1f}", "text": english_of(s) or ""} for s in ranked]}
+    ranked = sorted((s for s in segs if s.flags), key=lambda s: -len(s.flags))[:limit]
+    return {"by": "number of flags", "items": [{"id": s.id, "label": ", ".join(s.flags), "text": english_of(s) or ""} for s in ranked]}
 
 
 def render_index(root: str | Path) -> Path:

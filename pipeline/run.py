@@ -20,6 +20,7 @@ from .footnotes import mark_footnotes
 from .ingest import ingest
 from .langid import identify
 from .models import ResolvedModel, model_specs, resolve
+from .quality import check
 from .render import render, render_index
 from .segment import segment
 from .structure import structure
@@ -215,6 +216,7 @@ def run(
         t0 = time.perf_counter()
         progress = (lambda done, total, doc_id=doc.id: on_progress(doc_id, done, total)) if on_progress else None
         doc = translate(doc, engines, progress=progress)
+        doc = check(doc)
         doc = align(doc)
         target = _safe_child(root, doc.id)
         render(doc, target)

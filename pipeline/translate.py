@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol
 
 from .bilingual import TRANSLATED_LANGUAGES, english_of, translation_input  # noqa: F401 - re-exported
 from .doc import Document, Segment
+from .quality import GUARD_FLAGS, guard_flags  # noqa: F401 - guard_flags is part of the engine's API
 
 VERSION = "translate/2"
 
@@ -90,45 +91,6 @@ def split_for_model(text: str, count: Callable[[str], int], limit: int) -> list[
             return split_for_model(text[: cut.start()], count, limit) + split_for_model(text[cut.end() :], count, limit)
     half = len(text) // 2  # one unbroken "word" longer than the model's limit
     return split_for_model(text[:half], count, limit) + split_for_model(text[half:], count, limit)
-
-
-# -- hallucination guard ---------------------------------------------------------------
-_REPEATED_CHARS = re.compile(r"(\S{2,30}?)\1{4,}")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LETTER = re.compile(r"[^\W\d_]")
-GUARD_FLAGS = ("empty", "repetition", "length_ratio", "untranslated")
-
-
-def _repeats(text: str) -> bool:
-    """A word repeated 4 times in a row, a phrase of 2-4 words 3 times, or a glued loop."""
-    words = text.lower().split()
-    for n in range(1, 5):
-        needed = 3 if n == 1 else 2 * n  # positions in a row equal to the word n before
-        run = 0
-        for i in range(n, len(words)):
-            run = run + 1 if words[i] == words[i - n] else 0
-            if run >= needed:
-                return True
-    return bool(_REPEATED_CHARS.search(text))
-
-
-def guard_flags(source: str, output: str) -> list[str]:
-    """Signs that an output is not a translation of ``source``."""
-    flags = []
-    out = output.strip()
-    if not out:
-        return ["empty"]
-    if _repeats(out) and not _repeats(source):
-        flags.append("repetition")
-    src_len = len(source.strip())
-    if src_len >= 20 and not 0.25 <= len(out) / src_len <= 3.0:
-        flags.append("length_ratio")
-    letters = len(_LETTER.findall(source))
-    same = re.sub(r"\W+", " ", out.lower()).strip() == re.sub(r"\W+", " ", source.lower()).strip()
-    cyrillic_out = len(_CYRILLIC.findall(out)) > 0.5 * max(1, len(_LETTER.findall(out)))
-    if letters >= 10 and (same or cyrillic_out):
-        flags.append("untranslated")
-    return flags
 
 
 # -- the engine ---------------------------------------------------------------------------
