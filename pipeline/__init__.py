@@ -3,7 +3,7 @@
 The stages are plain functions over one document model, usable from a notebook::
 
     from pipeline import ingest, structure, identify, segment, translate, align, render
-    doc = identify(segment(structure(ingest("seeds/003_....txt"))))
+    doc = identify(segment(mark_footnotes(structure(ingest("seeds/003_....txt")))))
 
 or all at once with :func:`run`. Translation backends (torch, transformers) are imported
 only when a model is loaded.
@@ -13,12 +13,14 @@ __version__ = "0.1.0"
 
 from .align import align
 from .doc import Block, Document, Edit, RecordError, Segment
+from .footnotes import mark_footnotes
 from .ingest import ingest
 from .langid import identify
 from .render import render
 from .run import prepare, run
 from .segment import segment
 from .structure import structure
+from .quality import check
 from .translate import DecodingSettings, translate
 
 __all__ = [
@@ -30,7 +32,9 @@ __all__ = [
     "Segment",
     "__version__",
     "align",
+    "check",
     "identify",
+    "mark_footnotes",
     "ingest",
     "prepare",
     "render",
