@@ -1,12 +1,11 @@
 """The sentence aligner: metric definitions, gold cases, bad input, the CLI."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from pipeline.aligner import align_sentences, parse_beads, score_alignments
-from conftest import SHARED_DATA, diptych, seed_path
+from conftest import SHARED_DATA, diptych
 
 ALIGN = SHARED_DATA / "align"
 needs_data = pytest.mark.skipif(not ALIGN.is_dir(), reason="../shared/data/align is not beside this checkout")

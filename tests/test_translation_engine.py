@@ -13,7 +13,7 @@ import pytest
 from pipeline.cache import TranslationCache
 from pipeline.models import ModelSpec, resolve
 from pipeline.translate import DecodingSettings, TranslationEngine, guard_flags, split_for_model
-from conftest import ROOT, TINY_MAX_LENGTH, diptych, seed_path
+from conftest import ROOT, diptych, seed_path
 
 SENTENCES = [
     "Bonjour.",
