@@ -160,7 +160,4 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
         doc, beads = align_documents(doc, target, tgt_lang, mt)
     except ValueError as exc:
         raise DiptychError(str(exc)) from None
-    doc.id = f"{doc.id}--{Path(str(target_path)).stem}"
-    from .run import _reid
-
-    return AlignResult(_reid(doc), beads)
+    return AlignResult(doc.renumber(f"{doc.id}--{Path(str(target_path)).stem}"), beads)

@@ -341,14 +341,10 @@ def models_download(
     model: ModelOpt = None,
 ) -> None:
     """Store models under models/ so that Diptych runs offline."""
-    from .models import download, model_specs
+    from .models import download, specs_for
 
-    specs = model_specs(model)
-    for lang in langs or sorted(specs):
-        if lang not in specs:
-            raise DiptychError(f"no model is configured for {lang!r}; known: {', '.join(sorted(specs))}")
-        path = download(specs[lang])
-        typer.echo(f"{lang}: {specs[lang].label()} -> {path}")
+    for lang, spec in specs_for(langs or None, model).items():
+        typer.echo(f"{lang}: {spec.label()} -> {download(spec)}")
 
 
 @models_app.command("convert")
@@ -358,16 +354,13 @@ def models_convert(
     force: Annotated[bool, typer.Option("--force", help="Convert again even if a conversion exists.")] = False,
 ) -> None:
     """Convert models to CTranslate2 (int8) under models/ct2/ for the fast backend."""
-    from .models import model_specs, resolve
+    from .models import resolve, specs_for
 
-    specs = model_specs(model)
-    for lang in langs or sorted(specs):
-        if lang not in specs:
-            raise DiptychError(f"no model is configured for {lang!r}; known: {', '.join(sorted(specs))}")
-        resolved = resolve(specs[lang])
-        from .backends.ct2_marian import convert
+    resolved = {lang: resolve(spec) for lang, spec in specs_for(langs or None, model).items()}
+    from .backends.ct2_marian import convert  # imports ctranslate2: only once the models are found
 
-        typer.echo(f"{lang}: {resolved.ref} -> {convert(resolved, force=force)}")
+    for lang, model_files in resolved.items():
+        typer.echo(f"{lang}: {model_files.ref} -> {convert(model_files, force=force)}")
 
 
 cache_app = typer.Typer(help="Inspect or empty the translation cache.", no_args_is_help=True)

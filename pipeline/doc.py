@@ -199,18 +199,22 @@ class Document:
         for block in self.blocks:
             yield from block.segments
 
-    def block_of(self, segment: Segment) -> Block:
-        for block in self.blocks:
-            if block.id == segment.block:
-                return block
-        raise KeyError(segment.block)
-
     def block_id(self, n: int) -> str:
         return f"{self.id}:b{n}"
 
     @staticmethod
     def segment_id(block_id: str, m: int) -> str:
         return f"{block_id}:s{m}"
+
+    def renumber(self, doc_id: str) -> "Document":
+        """Give the document a new id, and its blocks and segments ids under it."""
+        self.id = doc_id
+        for n, block in enumerate(self.blocks):
+            block.id = self.block_id(n)
+            for m, seg in enumerate(block.segments):
+                seg.block = block.id
+                seg.id = self.segment_id(block.id, m)
+        return self
 
     # -- consistency ----------------------------------------------------------------
     def validate(self) -> None:

@@ -14,6 +14,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
+from .scripts import LETTER, script_counts
 
 VERSION = "langid/2"
 LANGUAGES = ("fr", "ru", "en")
@@ -22,8 +23,7 @@ MIN_LETTERS = 40
 # Longer pieces are classified on their first characters only: enough evidence, bounded cost.
 SAMPLE_CHARS = 400
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LETTERS = re.compile(r"[^\W\d_]")
+_LETTERS = LETTER
 _MARKUP = re.compile(r"<sup>.*?</sup>|\[\d+\]|https?://\S+|\S+@\S+")
 
 
@@ -42,9 +42,7 @@ def _detector(low_accuracy: bool = False):
 
 def _script_counts(text: str) -> tuple[int, int]:
     """(Cyrillic letters, other letters)."""
-    text = _MARKUP.sub("", text)
-    cyr = len(_CYRILLIC.findall(text))
-    return cyr, len(_LETTERS.findall(text)) - cyr
+    return script_counts(_MARKUP.sub("", text))
 
 
 def classify_latin(texts: list[str]) -> list[tuple[str, float]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .errors import ModelUnavailable, UsageError
+from .errors import DiptychError, ModelUnavailable, UsageError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE_NAMES = {"fr": "French", "ru": "Russian", "en": "English"}
@@ -100,6 +100,19 @@ def model_specs(overrides: list[str] | None = None) -> dict[str, ModelSpec]:
         spec = parse_override(text)
         specs[spec.lang] = spec
     return specs
+
+
+def specs_for(langs: list[str] | set[str] | None, overrides: list[str] | None = None) -> dict[str, ModelSpec]:
+    """The spec of each language asked for (None: every configured one); an unknown language is an error."""
+    specs = model_specs(overrides)
+    langs = specs.keys() if langs is None else langs
+    unknown = [lang for lang in sorted(langs) if lang not in specs]
+    if unknown:
+        raise DiptychError(
+            f"no model is configured for {', '.join(unknown)}; known: {', '.join(sorted(specs))}; "
+            f"pass --model {unknown[0]}=ID_OR_PATH"
+        )
+    return {lang: specs[lang] for lang in sorted(langs)}
 
 
 def _has_model_files(path: Path) -> bool:

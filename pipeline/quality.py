@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from .doc import Document
+from .scripts import CYRILLIC, LETTER
 
 VERSION = "quality/1"
 FLAGS = ("empty", "untranslated", "length_ratio", "number_mismatch", "unbalanced", "repetition")
@@ -22,8 +23,7 @@ LENGTH_RATIO = (0.45, 2.2)
 MIN_CHARS_FOR_RATIO = 20
 
 _REPEATED_CHARS = re.compile(r"(\S{2,30}?)\1{4,}")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LETTER = re.compile(r"[^\W\d_]")
+_CYRILLIC, _LETTER = CYRILLIC, LETTER
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
 _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"), ("“", "”"))
 

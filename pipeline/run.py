@@ -19,7 +19,7 @@ from .errors import DiptychError, InputError
 from .footnotes import mark_footnotes
 from .ingest import ingest
 from .langid import identify
-from .models import ResolvedModel, model_specs, resolve
+from .models import ResolvedModel, resolve, specs_for
 from .quality import check
 from .render import render, render_index
 from .segment import segment
@@ -119,12 +119,7 @@ class EngineOptions:
 
 def load_engines(langs: set[str], options: EngineOptions) -> dict[str, TranslationEngine]:
     """Resolve every needed model first (fail fast, exit 2), then load them."""
-    specs = model_specs(options.overrides)
-    resolved: dict[str, ResolvedModel] = {}
-    for lang in sorted(langs):
-        if lang not in specs:
-            raise DiptychError(f"no model is configured for {lang!r}; pass --model {lang}=ID_OR_PATH")
-        resolved[lang] = resolve(specs[lang])
+    resolved: dict[str, ResolvedModel] = {lang: resolve(spec) for lang, spec in specs_for(langs, options.overrides).items()}
     if not resolved:
         return {}
     from .backends import load_backend  # imports torch or ctranslate2: only when something needs translating
@@ -200,8 +195,7 @@ def run(
         base, n = doc.id, 1
         while doc.id in used_ids:  # two inputs with one stem: keep both
             n += 1
-            doc.id = f"{base}-{n}"
-            doc = _reid(doc)
+            doc.renumber(f"{base}-{n}")
         used_ids.add(doc.id)
         prepared.append((doc, time.perf_counter() - t0))
 
@@ -240,13 +234,3 @@ def _safe_child(root: Path, name: str) -> Path:
     if target.parent != root.resolve():
         raise DiptychError(f"refusing to write outside {root}: {name!r}")
     return target
-
-
-def _reid(doc: Document) -> Document:
-    """Give blocks and segments ids under the document's (new) id."""
-    for n, block in enumerate(doc.blocks):
-        block.id = doc.block_id(n)
-        for m, seg in enumerate(block.segments):
-            seg.block = block.id
-            seg.id = doc.segment_id(block.id, m)
-    return doc

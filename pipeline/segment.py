@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .doc import Block, Document, Segment
+from .scripts import LETTER, mostly_cyrillic
 
 VERSION = "segment/1"
 
@@ -61,8 +62,7 @@ _BOUNDARY = re.compile(
     re.VERBOSE,
 )
 _MARKUP_PREFIX = re.compile(r"^(?:#{1,6}\s+|[•·▪◦‣●]\s*|[-*+]\s+)")
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LETTER = LETTER
 
 
 _ELISION = re.compile(r"[(\[](?:…|\.\.\.)[)\]]\s*")
@@ -187,9 +187,7 @@ def rules_for(block: Block) -> str:
     """Which abbreviation rules apply: the block's language if known, else its script's."""
     if block.lang in _ABBREV:
         return block.lang
-    sample = block.text[:1000]
-    cyr = len(_CYRILLIC.findall(sample))
-    return "ru" if cyr * 2 > len(_LETTER.findall(sample)) else "latin"
+    return "ru" if mostly_cyrillic(block.text[:1000]) else "latin"
 
 
 def segment_block(doc: Document, block: Block) -> None:

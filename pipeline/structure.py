@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .doc import Block, Document, Edit, apply_edits
+from .scripts import mostly_cyrillic
 
 VERSION = "structure/1"
 
@@ -130,13 +131,9 @@ def _dehyphenate_decision(left: str, right: str, lang: str, vocab: Counter) -> t
     return True, "default: line-end hyphenation"
 
 
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-
-
 def _guess_script_lang(text: str) -> str:
     """Which language's hyphenation rules apply (a guess by script and accents)."""
-    if len(_CYRILLIC.findall(text)) > len(_LATIN.findall(text)):
+    if mostly_cyrillic(text):
         return "ru"
     return "fr" if re.search(r"[éèêàùçœ]", text) else "en"
 

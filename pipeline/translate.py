@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
-from .bilingual import TRANSLATED_LANGUAGES, english_of, translation_input  # noqa: F401 - re-exported
+from .bilingual import TRANSLATED_LANGUAGES, translation_input
 from .doc import Document, Segment
 from .quality import GUARD_FLAGS, guard_flags  # noqa: F401 - guard_flags is part of the engine's API
 
