@@ -1,7 +1,7 @@
 """Sentence alignment with length, anchors and machine-translation bridges (numpy core).
 
-Monotone beads of up to three sentences a side (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 1-0, 0-1),
-found by dynamic programming over three kinds of evidence:
+Monotone beads of up to three sentences a side (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 2-3, 3-2,
+3-3, 1-0, 0-1), found by dynamic programming over three kinds of evidence:
 
 * length: the Gale-Church model, with the document's own length ratio;
 * anchors and shared surface: hashed character trigrams of both sides, after accents are
@@ -10,11 +10,16 @@ found by dynamic programming over three kinds of evidence:
 * a bridge, when a machine translation of each source sentence exists: the same
   trigram similarity between that translation and the target, a cheap stand-in for chrF.
 
-A span of sentences is represented by the sum of its sentences' vectors, so the
-similarity of any bead follows from pairwise dot products computed once per band.
-The search runs twice: in a wide band around the length diagonal, then in a narrow band
-around the first path, so cost grows linearly with document length. This module does no
-I/O; :mod:`pipeline.align` reads files and writes records.
+Features are weighted by inverse document frequency within the pair, so shared function
+words count for little and shared names and numbers for much. A span of sentences is the
+sum of its sentences' vectors, so the similarity of any bead follows from pairwise dot
+products computed once per band; each sentence of a multi-sentence bead must also carry
+its share of that match (a caption glued to a sentence does not). Every bead's score is
+computed for the whole band at once; the dynamic programme only adds and compares, and
+skips any run of unaligned target lines in one pass. The search runs twice: in a wide
+band around the length diagonal, then in a narrow band around the first path, so cost
+grows linearly with document length. This module does no I/O; :mod:`pipeline.align`
+reads files and writes records.
 """
 
 from __future__ import annotations
@@ -27,21 +32,28 @@ from typing import Sequence
 
 import numpy as np
 
-VERSION = "aligner/1"
-BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (1, 0), (0, 1))
+VERSION = "aligner/2"
+BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
 COARSE_BEADS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1))
 
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Tuned on ../shared/data/align (see bench/align_bench.py and the README)."""
+    """Tuned on ../shared/data/align (coordinate search over FLORES dev fr-en and ru-en
+    without MT and the Text+Berg dev document with its Google MT; bench/align_bench.py).
+
+    ``skip``: cost of leaving one sentence unaligned; ``penalties``: cost of each merged
+    bead shape; ``w_*``: weights of the length, source-target and MT-target evidence;
+    ``support``/``support_floor``: penalty for a member of a merged bead whose share of
+    the match is below the floor; ``idf``: exponent of the inverse-document-frequency
+    weights (0 turns them off)."""
 
     dims: int = 2048
     w_lex: float = 1.0
-    w_mt: float = 1.0
+    w_mt: float = 0.5
     w_len: float = 0.15
-    anchor_weight: float = 3.0
-    penalties: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.12, (2, 1): 0.12, (2, 2): 0.3, (1, 3): 0.3, (3, 1): 0.3})
+    anchor_weight: float = 1.0
+    penalties: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.12, (2, 1): 0.12, (2, 2): 0.3, (1, 3): 0.3, (3, 1): 0.3, (2, 3): 0.6, (3, 2): 0.6, (3, 3): 0.9})
     skip: float = 0.4
     band_min: int = 24
     band_frac: float = 0.08
@@ -49,6 +61,9 @@ class AlignParams:
     coarse_from: int = 2000  # sentences a side from which the first pass is coarse
     refine_band: int = 10
     low_confidence: float = 0.3
+    support: float = 0.5
+    support_floor: float = 0.3
+    idf: float = 1.5
 
 
 @dataclass
@@ -157,6 +172,67 @@ def _band_dots(a: np.ndarray, b: np.ndarray, wlo: np.ndarray, width: int) -> np.
     return np.cumsum(dots, axis=1)
 
 
+def _bead_scores(kl, rows, J, Jc, in_band, cs, ct, ratio, var, wlo, width, m, prepared, params) -> np.ndarray:
+    """The quality of bead shape (k, l) ending at every cell of the band, all rows at once
+    (the dynamic programme then only adds and compares)."""
+    k, l = kl
+    start = np.maximum(rows - k, 0)
+    valid = in_band & (rows[:, None] >= k) & (J - l >= 0)
+    ls = (cs[rows] - cs[start])[:, None]
+    lt = ct[Jc] - ct[np.clip(Jc - l, 0, m)]
+    delta = (lt - ratio * ls) / np.sqrt(var * (ratio * ls + lt) / 2 + 1.0)
+    q = -params.w_len * 0.5 * delta**2
+    row = wlo[np.maximum(rows - 1, 0)][:, None]
+    o_hi = np.clip(J - row, 0, width)
+    o_lo = np.clip(J - l - row, 0, width)
+    for weight, pref, spans, a_side, b_side, base in prepared:
+        span = spans[k]
+        dot = np.take_along_axis(span, o_hi, 1) - np.take_along_axis(span, o_lo, 1)
+        na = a_side.span_norm2(start, k)[:, None]
+        nb = b_side.span_norm2(np.clip(J - l, 0, max(m - l, 0)), l)
+        cos = dot / np.sqrt(np.maximum(na * nb, 1e-9))
+        b0 = base.get((k, l), 0.0)
+        q = q + weight * (cos - b0) / (1.0 - b0)
+        if params.support and (k > 1 or l > 1):
+            # every sentence of a bead must carry its share of the match: a short unrelated
+            # line (a caption, a page number) barely lowers the cosine of the sums, but its
+            # own overlap with the other side is near zero
+            scale = 1.0 / np.maximum(dot, 1e-6)
+            shares = []
+            for d in range(k) if k > 1 else ():
+                a = np.clip(rows - k + d, 0, len(pref) - 1)[:, None]
+                d_a = pref[a, np.clip(J - wlo[a], 0, width)] - pref[a, np.clip(J - l - wlo[a], 0, width)]
+                shares.append(d_a * na / np.maximum(a_side.self_dot[a], 1e-9) * scale)
+            for d in range(l) if l > 1 else ():
+                o = np.clip(J - l + d - row, 0, width - 1)
+                c = np.clip(J - l + d, 0, m - 1)
+                d_b = np.take_along_axis(span, o + 1, 1) - np.take_along_axis(span, o, 1)
+                shares.append(d_b * nb / np.maximum(b_side.self_dot[c], 1e-9) * scale)
+            q = q - weight * params.support * sum(np.maximum(params.support_floor - np.minimum(sh, 1.0), 0.0) for sh in shares)
+    return np.where(valid, q, -np.inf).astype(np.float32)
+
+
+def _span_prefixes(pref: np.ndarray, wlo: np.ndarray, width: int) -> dict[int, np.ndarray]:
+    """spans[k][i, o] = sum over a in [i-k, i) of the dots of a with target columns [wlo[a], wlo[i-1] + o).
+
+    Differences along o give the dot of a whole source span with any target span, in one
+    lookup instead of one per source sentence."""
+    n = len(pref)
+    o = np.arange(width + 1)
+    spans = {}
+    total = np.zeros((n + 1, width + 1), dtype=np.float32)
+    ends = np.arange(1, n + 1)
+    for k in (1, 2, 3):
+        a = ends - k
+        ok = a >= 0
+        shift = wlo[ends[ok] - 1] - wlo[a[ok]]
+        idx = np.clip(o[None, :] + shift[:, None], 0, width)
+        total = total.copy()
+        total[ends[ok]] += pref[a[ok][:, None], idx]
+        spans[k] = total
+    return spans
+
+
 def _baseline(a: np.ndarray, b: np.ndarray, sa: _Side, sb: _Side, rng: np.random.Generator) -> dict[tuple[int, int], float]:
     """Median cosine of unrelated spans, per bead shape: what 'no evidence' looks like here.
 
@@ -222,59 +298,53 @@ def _dp(
     wlo = np.zeros(max(n, 1), dtype=np.int64)
     for a in range(n):
         wlo[a] = max(0, lo[min(a + 1, n)] - 4)
-    prefixes = []
-    for weight, a_mat, a_side, b_side, b_mat, base in sims:
-        prefixes.append((weight, _band_dots(a_mat, b_mat, wlo, width), a_side, b_side, base))
-
     cs = np.concatenate([[0.0], np.cumsum(src_len)])
     ct = np.concatenate([[0.0], np.cumsum(tgt_len)])
     ratio = ct[-1] / max(cs[-1], 1.0)
     var = 6.8 * max(ratio, 0.1)
+    # every cell of the band as (source prefix i, target prefix lo[i] + o)
+    cells = int((hi - lo).max()) + 1
+    rows = np.arange(n + 1)
+    J = lo[:, None] + np.arange(cells)[None, :]
+    in_band = J <= hi[:, None]
+    Jc = np.minimum(J, m)
+    prepared = [(w, pref, _span_prefixes(pref, wlo, width), sa, sb, base) for w, pref, sa, sb, base in ((w, _band_dots(am, bm, wlo, width), sa, sb, base) for w, am, sa, sb, bm, base in sims)]
+    quality = {kl: _bead_scores(kl, rows, J, Jc, in_band, cs, ct, ratio, var, wlo, width, m, prepared, params) for kl in beads if kl[0] and kl[1]}
 
+    skip_tgt_cum = params.skip * np.arange(m + 1)
     score = [np.full(hi[i] - lo[i] + 1, -np.inf) for i in range(n + 1)]
     back = [np.full(hi[i] - lo[i] + 1, -1, dtype=np.int8) for i in range(n + 1)]
-    quality = [np.zeros(hi[i] - lo[i] + 1, dtype=np.float32) for i in range(n + 1)]
     if lo[0] == 0:
         score[0][0] = 0.0
     for i in range(n + 1):
-        js = np.arange(lo[i], hi[i] + 1)
+        size = hi[i] - lo[i] + 1
+        js = J[i, :size]
         for t, (k, l) in enumerate(BEADS):
             if k > i or (k, l) not in beads:
                 continue
-            pj = js - l
-            pi = i - k
-            ok = (pj >= lo[pi]) & (pj <= hi[pi])
-            if not ok.any():
-                continue
-            prev = np.full(js.shape, -np.inf)
-            prev[ok] = score[pi][pj[ok] - lo[pi]]
-            if k == 0 or l == 0:
-                q = np.zeros(js.shape, dtype=np.float32)
-                cand = prev - params.skip
+            if k == 0:
+                # a run of target sentences skipped at one source prefix: the best start of
+                # the run, found in one pass (score[j'] + skip * (j' - j) maximised over j' < j)
+                steps = skip_tgt_cum[js]
+                run = np.maximum.accumulate(score[i] + steps)
+                cand = np.full(size, -np.inf)
+                cand[1:] = run[:-1] - steps[1:]
             else:
-                ls = cs[i] - cs[i - k]
-                lt = ct[js] - ct[np.maximum(js - l, 0)]
-                delta = (lt - ratio * ls) / np.sqrt(var * (ratio * ls + lt) / 2 + 1.0)
-                q = -params.w_len * 0.5 * delta**2
-                valid = ok & (js - l >= 0)
-                for weight, pref, a_side, b_side, base in prefixes:
-                    dot = np.zeros(js.shape, dtype=np.float32)
-                    for a in range(i - k, i):
-                        c_hi = np.minimum(np.maximum(js - wlo[a], 0), width)
-                        c_lo = np.minimum(np.maximum(js - l - wlo[a], 0), width)
-                        dot += pref[a, c_hi] - pref[a, c_lo]
-                    na = a_side.span_norm2(i - k, k)
-                    nb = b_side.span_norm2(np.minimum(np.maximum(js - l, 0), max(m - l, 0)), l)
-                    cos = dot / np.sqrt(np.maximum(na * nb, 1e-9))
-                    b0 = base.get((k, l), 0.0)
-                    q = q + weight * (cos - b0) / (1.0 - b0)
-                q = np.where(valid, q, -np.inf)
-                cand = prev + (k + l) / 2.0 * q - params.penalties[(k, l)]
+                pj = js - l
+                pi = i - k
+                ok = (pj >= lo[pi]) & (pj <= hi[pi])
+                if not ok.any():
+                    continue
+                prev = np.full(size, -np.inf)
+                prev[ok] = score[pi][pj[ok] - lo[pi]]
+                if l == 0:
+                    cand = prev - params.skip
+                else:
+                    cand = prev + (k + l) / 2.0 * quality[(k, l)][i, :size] - params.penalties[(k, l)]
             better = cand > score[i]
             if better.any():
                 score[i][better] = cand[better]
                 back[i][better] = t
-                quality[i][better] = q[better]
     if not np.isfinite(score[n][m - lo[n]]):
         raise RuntimeError("no alignment path inside the band")
     path: list[tuple[int, int, int, int]] = []
@@ -284,7 +354,7 @@ def _dp(
         t = int(back[i][j - lo[i]])
         k, l = BEADS[t]
         path.append((i - k, i, j - l, j))
-        quals.append(float(quality[i][j - lo[i]]))
+        quals.append(float(quality[(k, l)][i, j - lo[i]]) if k and l else 0.0)
         i, j = i - k, j - l
     return path[::-1], quals[::-1]
 
@@ -306,10 +376,18 @@ def align_sentences(
     tgt_len = np.array([max(len(s), 1) for s in tgt], dtype=np.float64)
     rng = np.random.default_rng(0)
     a, b = vectors(src, params), vectors(tgt, params)
+    mt = vectors(src_mt, params) if src_mt is not None else None
+    if params.idf:
+        # features every other sentence has ("de ", " la") say little; rare ones (names,
+        # numbers, content words) say a lot
+        df = (a > 0).sum(axis=0) + (b > 0).sum(axis=0) + (0 if mt is None else (mt > 0).sum(axis=0))
+        total = n + m + (0 if mt is None else n)
+        idf = (np.log((total + 1) / (df + 1)) ** params.idf).astype(np.float32)
+        a, b = a * idf, b * idf
+        mt = None if mt is None else mt * idf
     sa, sb = _Side(a), _Side(b)
     sims = [(params.w_lex, a, sa, sb, b, _baseline(a, b, sa, sb, rng))]
-    if src_mt is not None:
-        mt = vectors(src_mt, params)
+    if mt is not None:
         smt = _Side(mt)
         sims.append((params.w_mt, mt, smt, sb, b, _baseline(mt, b, smt, sb, rng)))
 

@@ -48,6 +48,41 @@ def test_mt_with_the_wrong_line_count_is_refused():
         align_sentences(["a", "b", "c"], ["x"], ["1", "2"])
 
 
+def test_a_run_of_captions_in_the_translation_is_skipped_not_absorbed():
+    # a PDF's figure captions land between two paragraphs of the translation only: they
+    # must come out as a run of 0-1 beads at one source position (impossible before
+    # aligner/2, which then spread them over 1-3 beads and drifted), and the text on
+    # either side still pairs 1-1. Known weakness, not asserted: the caption next to a
+    # sentence may be absorbed into that sentence's bead (a 1-2).
+    src = [f"Le sommet numéro {i} mesure {8000 + 37 * i} mètres selon la mesure de {1900 + i}." for i in range(12)]
+    tgt = [f"Summit number {i} is {8000 + 37 * i} metres high according to the {1900 + i} survey." for i in range(12)]
+    captions = [f"Photo {n} - Archives du Club alpin" for n in range(5)]
+    beads = [(b.src, b.tgt) for b in align_sentences(src, tgt[:6] + captions + tgt[6:])]
+    assert [((), (j,)) for j in (7, 8, 9)] == [b for b in beads if not b[0]]
+    assert all(((i,), (i,)) in beads for i in range(5)) and all(((i,), (i + 5,)) in beads for i in range(7, 12))
+
+
+def test_two_three_beads_are_found():
+    src = ["Alpha 11 Bravo.", "Les membres étaient Charlie 22, Delta 33 et Echo 44, avec Foxtrot 55.",
+           "Golf 66 Hotel 77.", "India 88 Juliett 99 Kilo 12 Lima 13.", "Mike 14 November 15."]
+    tgt = ["Alpha 11 Bravo.", "The members were Charlie 22, Delta 33.", "And Echo 44.", "With Foxtrot 55.",
+           "Golf 66 Hotel 77.", "India 88 Juliett 99.", "Kilo 12 Lima 13.", "Mike 14 November 15."]
+    beads = [(b.src, b.tgt) for b in align_sentences(src, tgt)]
+    assert ((1,), (1, 2, 3)) in beads and ((3,), (5, 6)) in beads
+
+
+@needs_data
+def test_textberg_with_google_mt_stays_above_its_measured_floor():
+    # the real, messy case (captions, tokenised text, 2-2 and 1-4 beads): measured 0.867
+    # strict F1 with the given Google MT (bench/align_bench.py); 0.85 leaves room for noise
+    # in tie-breaking, not for a regression
+    d = ALIGN / "textberg" / "dev" / "doc_000"
+    beads = align_sentences((d / "src.txt").read_text().splitlines(), (d / "tgt.txt").read_text().splitlines(),
+                            (d / "src.mt_google.fr").read_text().splitlines())
+    scores = score_alignments([parse_beads((d / "gold.txt").read_text())], [[(b.src, b.tgt) for b in beads]])
+    assert scores["f1_strict"] >= 0.85 and scores["f1_lax"] >= 0.97
+
+
 @needs_data
 @pytest.mark.parametrize("pair", ["fr-en", "ru-en"])
 def test_flores_cases_without_mt(pair):
