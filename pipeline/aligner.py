@@ -172,12 +172,26 @@ def _band_dots(a: np.ndarray, b: np.ndarray, wlo: np.ndarray, width: int) -> np.
     return np.cumsum(dots, axis=1)
 
 
-def _bead_scores(kl, rows, J, Jc, in_band, cs, ct, ratio, var, wlo, width, m, prepared, params) -> np.ndarray:
+@dataclass(frozen=True)
+class _Band:
+    """The cells of one band: row i holds target prefixes J[i] = lo[i], lo[i] + 1, ..."""
+
+    rows: np.ndarray  # source prefixes 0..n
+    J: np.ndarray  # target prefix of every cell (past hi[i] outside the band)
+    Jc: np.ndarray  # J clipped to m, safe to index with
+    in_band: np.ndarray
+    wlo: np.ndarray  # per source sentence, the first target column of its band dots
+    width: int  # band dots per source sentence
+    m: int
+
+
+def _bead_scores(kl, band: _Band, cs, ct, ratio, var, prepared, params) -> np.ndarray:
     """The quality of bead shape (k, l) ending at every cell of the band, all rows at once
     (the dynamic programme then only adds and compares)."""
     k, l = kl
+    rows, J, Jc, wlo, width, m = band.rows, band.J, band.Jc, band.wlo, band.width, band.m
     start = np.maximum(rows - k, 0)
-    valid = in_band & (rows[:, None] >= k) & (J - l >= 0)
+    valid = band.in_band & (rows[:, None] >= k) & (J - l >= 0)
     ls = (cs[rows] - cs[start])[:, None]
     lt = ct[Jc] - ct[np.clip(Jc - l, 0, m)]
     delta = (lt - ratio * ls) / np.sqrt(var * (ratio * ls + lt) / 2 + 1.0)
@@ -306,12 +320,13 @@ def _dp(
     cells = int((hi - lo).max()) + 1
     rows = np.arange(n + 1)
     J = lo[:, None] + np.arange(cells)[None, :]
-    in_band = J <= hi[:, None]
-    Jc = np.minimum(J, m)
-    prepared = [(w, pref, _span_prefixes(pref, wlo, width), sa, sb, base) for w, pref, sa, sb, base in ((w, _band_dots(am, bm, wlo, width), sa, sb, base) for w, am, sa, sb, bm, base in sims)]
-    quality = {kl: _bead_scores(kl, rows, J, Jc, in_band, cs, ct, ratio, var, wlo, width, m, prepared, params) for kl in beads if kl[0] and kl[1]}
+    band = _Band(rows, J, np.minimum(J, m), J <= hi[:, None], wlo, width, m)
+    prepared = []
+    for weight, a_mat, a_side, b_side, b_mat, base in sims:
+        pref = _band_dots(a_mat, b_mat, wlo, width)
+        prepared.append((weight, pref, _span_prefixes(pref, wlo, width), a_side, b_side, base))
+    quality = {kl: _bead_scores(kl, band, cs, ct, ratio, var, prepared, params) for kl in beads if kl[0] and kl[1]}
 
-    skip_tgt_cum = params.skip * np.arange(m + 1)
     score = [np.full(hi[i] - lo[i] + 1, -np.inf) for i in range(n + 1)]
     back = [np.full(hi[i] - lo[i] + 1, -1, dtype=np.int8) for i in range(n + 1)]
     if lo[0] == 0:
@@ -325,7 +340,7 @@ def _dp(
             if k == 0:
                 # a run of target sentences skipped at one source prefix: the best start of
                 # the run, found in one pass (score[j'] + skip * (j' - j) maximised over j' < j)
-                steps = skip_tgt_cum[js]
+                steps = params.skip * js
                 run = np.maximum.accumulate(score[i] + steps)
                 cand = np.full(size, -np.inf)
                 cand[1:] = run[:-1] - steps[1:]
