@@ -22,3 +22,23 @@ def package_version(package: str) -> str:
 
 def is_out_of_memory(exc: BaseException) -> bool:
     return "out of memory" in str(exc).lower()
+
+
+def backend_signature(model, backend: str, device: str, compute_type: str, threads: int) -> dict:
+    """What every edition records of the backend behind its translations (both backends
+    must record the same keys, so that editions compare)."""
+    return {
+        "model": model.ref,
+        "found_in": model.found_in,
+        "backend": f"{backend}+transformers-{package_version('transformers')}",
+        "device": device,
+        "compute_type": compute_type,
+        "threads": threads if device == "cpu" else None,
+    }
+
+
+class MarianTokens:
+    """Token counting with the checkpoint's own MarianTokenizer (``self.tokenizer``)."""
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]

@@ -19,7 +19,7 @@ from transformers.utils import logging as hf_logging
 from ..errors import DiptychError, UsageError
 from ..models import ResolvedModel, models_dir
 from ..translate import BatchTooLarge, DecodingSettings
-from .common import cpu_threads, is_out_of_memory, package_version
+from .common import MarianTokens, backend_signature, cpu_threads, is_out_of_memory
 
 hf_logging.disable_progress_bar()
 hf_logging.set_verbosity_error()
@@ -79,7 +79,7 @@ def pick_compute_type(device: str, compute_type: str) -> str:
     return compute_type
 
 
-class MarianCT2Backend:
+class MarianCT2Backend(MarianTokens):
     """One MarianMT checkpoint, converted to CTranslate2, with the checkpoint's own tokenizer."""
 
     default_batch_tokens = 2048
@@ -101,17 +101,7 @@ class MarianCT2Backend:
             self.default_batch_tokens = 16384
         self.tokenizer = MarianTokenizer.from_pretrained(str(model.path))
         self.max_input_tokens = int(self.tokenizer.model_max_length) if self.tokenizer.model_max_length < 100_000 else 512
-        self.signature = {
-            "model": model.ref,
-            "found_in": model.found_in,
-            "backend": f"ctranslate2-{ctranslate2.__version__}+transformers-{package_version('transformers')}",
-            "device": self.device,
-            "compute_type": self.compute_type,
-            "threads": threads if self.device == "cpu" else None,
-        }
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+        self.signature = backend_signature(model, f"ctranslate2-{ctranslate2.__version__}", self.device, self.compute_type, threads)
 
     def tokenize(self, texts: list[str]) -> list[list[str]]:
         return [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]

@@ -9,7 +9,7 @@ from transformers.utils import logging as hf_logging
 from ..errors import UsageError
 from ..models import ResolvedModel
 from ..translate import BatchTooLarge, DecodingSettings
-from .common import cpu_threads, is_out_of_memory, package_version
+from .common import MarianTokens, backend_signature, cpu_threads, is_out_of_memory
 
 # Diptych reports progress itself; the library's weight-loading bars would only clutter it.
 hf_logging.disable_progress_bar()
@@ -40,7 +40,7 @@ def pick_dtype(device: str, compute_type: str) -> str:
     return compute_type
 
 
-class MarianTorchBackend:
+class MarianTorchBackend(MarianTokens):
     """One MarianMT checkpoint folder in torch."""
 
     default_batch_tokens = 2048
@@ -56,17 +56,7 @@ class MarianTorchBackend:
         self.tokenizer = MarianTokenizer.from_pretrained(str(model.path))
         self.model = MarianMTModel.from_pretrained(str(model.path), dtype=_DTYPES[self.dtype]).to(self.device).eval()
         self.max_input_tokens = int(getattr(self.model.config, "max_position_embeddings", 512))
-        self.signature = {
-            "model": model.ref,
-            "found_in": model.found_in,
-            "backend": f"torch-{torch.__version__}+transformers-{package_version('transformers')}",
-            "device": self.device,
-            "compute_type": self.dtype,
-            "threads": threads if self.device == "cpu" else None,
-        }
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
+        self.signature = backend_signature(model, f"torch-{torch.__version__}", self.device, self.dtype, threads)
 
     def generate(self, texts: list[str], settings: DecodingSettings) -> list[str]:
         enc = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False)
