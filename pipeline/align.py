@@ -90,7 +90,7 @@ def align_documents(
         "version": VERSION,
         "aligner": ALIGNER_VERSION,
         "method": "length + anchors" + (" + MT bridge" if source_mt is not None else ""),
-        "params": {"w_lex": params.w_lex, "w_mt": params.w_mt, "w_len": params.w_len, "skip": params.skip},
+        "params": {"w_lex": params.w_lex, "w_mt": params.w_mt, "w_len": params.w_len, "skip": params.skip, "max_side": params.max_side},
     }
     return source, beads
 
@@ -114,7 +114,7 @@ def _read_lines(path) -> list[str]:
     return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
 
 
-def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lang=None, source_mt=None, use_mt=False, overrides=None) -> AlignResult:
+def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lang=None, source_mt=None, use_mt=False, overrides=None, max_side=None) -> AlignResult:
     """Files in, aligned document out: the I/O around :func:`align_documents`."""
     from pathlib import Path
 
@@ -156,8 +156,15 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
         langs = {s.lang for s in segs if s.lang in ("fr", "ru")}
         engines = load_engines(langs, EngineOptions(overrides=overrides))
         mt = [engines[s.lang].translate([translation_input(s)])[0].translation if s.lang in engines else s.text for s in segs]
+    params = None
+    if max_side is not None:
+        from .aligner import MAX_SIDE, AlignParams
+
+        if not 3 <= max_side <= MAX_SIDE:
+            raise UsageError(f"--max-side must be between 3 and {MAX_SIDE}, not {max_side}")
+        params = AlignParams(max_side=max_side)
     try:
-        doc, beads = align_documents(doc, target, tgt_lang, mt)
+        doc, beads = align_documents(doc, target, tgt_lang, mt, params)
     except ValueError as exc:
         raise DiptychError(str(exc)) from None
     return AlignResult(doc.renumber(f"{doc.id}--{Path(str(target_path)).stem}"), beads)

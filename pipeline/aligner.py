@@ -1,7 +1,9 @@
 """Sentence alignment with length, anchors and machine-translation bridges (numpy core).
 
-Monotone beads of up to three sentences a side (1-1, 1-2, 2-1, 2-2, 1-3, 3-1, 2-3, 3-2,
-3-3, 1-0, 0-1), found by dynamic programming over three kinds of evidence:
+Monotone beads of every shape up to three sentences a side (1-1, 1-2, 2-1, 2-2, 1-3, 3-1,
+2-3, 3-2, 3-3, 1-0, 0-1) and one sentence against four or five (1-4, 4-1, 1-5, 5-1: a long
+sentence rendered as a list, as real translations do; ``max_side=3`` leaves them out),
+found by dynamic programming over three kinds of evidence:
 
 * length: the Gale-Church model, with the document's own length ratio;
 * anchors and shared surface: hashed character trigrams of both sides, after accents are
@@ -32,8 +34,10 @@ from typing import Sequence
 
 import numpy as np
 
-VERSION = "aligner/2"
+VERSION = "aligner/3"
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
+LONG_BEADS = ((1, 4), (4, 1), (1, 5), (5, 1))  # one sentence rendered as four or five
+MAX_SIDE = 5
 COARSE_BEADS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1))
 
 
@@ -46,14 +50,15 @@ class AlignParams:
     bead shape; ``w_*``: weights of the length, source-target and MT-target evidence;
     ``support``/``support_floor``: penalty for a member of a merged bead whose share of
     the match is below the floor; ``idf``: exponent of the inverse-document-frequency
-    weights (0 turns them off)."""
+    weights (0 turns them off); ``max_side``: 3 keeps beads within 3-3, 4 and 5 add 1-4/4-1
+    and 1-5/5-1."""
 
     dims: int = 2048
     w_lex: float = 1.0
     w_mt: float = 0.5
     w_len: float = 0.15
     anchor_weight: float = 1.0
-    penalties: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.12, (2, 1): 0.12, (2, 2): 0.3, (1, 3): 0.3, (3, 1): 0.3, (2, 3): 0.6, (3, 2): 0.6, (3, 3): 0.9})
+    penalties: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.12, (2, 1): 0.12, (2, 2): 0.3, (1, 3): 0.3, (3, 1): 0.3, (2, 3): 0.6, (3, 2): 0.6, (3, 3): 0.9, (1, 4): 0.75, (4, 1): 0.75, (1, 5): 1.0, (5, 1): 1.0})
     skip: float = 0.4
     band_min: int = 24
     band_frac: float = 0.08
@@ -64,6 +69,7 @@ class AlignParams:
     support: float = 0.5
     support_floor: float = 0.3
     idf: float = 1.5
+    max_side: int = 5
 
 
 @dataclass
@@ -137,20 +143,16 @@ class _Side:
         self.mat = mat
         n = len(mat)
         self.self_dot = np.einsum("ij,ij->i", mat, mat)
-        self.next1 = np.zeros(n, dtype=np.float32)
-        self.next2 = np.zeros(n, dtype=np.float32)
-        if n > 1:
-            self.next1[:-1] = np.einsum("ij,ij->i", mat[:-1], mat[1:])
-        if n > 2:
-            self.next2[:-2] = np.einsum("ij,ij->i", mat[:-2], mat[2:])
-        # |sum of rows start..start+k-1|^2 for every start, k = 1..3 (padded at the end)
-        pad = np.zeros(3, dtype=np.float32)
-        sd, n1, n2 = (np.concatenate([x, pad]) for x in (self.self_dot, self.next1, self.next2))
-        self.norms = {
-            1: sd[: n + 1],
-            2: (sd[: n + 1] + sd[1 : n + 2] + 2 * n1[: n + 1]),
-            3: (sd[: n + 1] + sd[1 : n + 2] + sd[2 : n + 3] + 2 * n1[: n + 1] + 2 * n1[1 : n + 2] + 2 * n2[: n + 1]),
-        }
+        # near[d][r] = row r . row r+d: the cross terms of the norm of a span
+        near = [self.self_dot] + [np.concatenate([np.einsum("ij,ij->i", mat[:-d], mat[d:]), np.zeros(d, np.float32)]) if n > d else np.zeros(n, np.float32) for d in range(1, MAX_SIDE)]
+        pad = np.zeros(MAX_SIDE, dtype=np.float32)
+        near = [np.concatenate([x, pad]) for x in near]
+        # |sum of rows start..start+k-1|^2 for every start (padded at the end)
+        self.norms = {}
+        for k in range(1, MAX_SIDE + 1):
+            norm = sum(near[0][e : e + n + 1] for e in range(k))
+            norm = norm + 2 * sum(near[d][e : e + n + 1] for d in range(1, k) for e in range(k - d))
+            self.norms[k] = norm
 
     def span_norm2(self, start: np.ndarray | int, k: int) -> np.ndarray:
         """|sum of rows start..start+k-1|^2 (vectorized over start)."""
@@ -236,7 +238,7 @@ def _span_prefixes(pref: np.ndarray, wlo: np.ndarray, width: int) -> dict[int, n
     spans = {}
     total = np.zeros((n + 1, width + 1), dtype=np.float32)
     ends = np.arange(1, n + 1)
-    for k in (1, 2, 3):
+    for k in range(1, MAX_SIDE + 1):
         a = ends - k
         ok = a >= 0
         shift = wlo[ends[ok] - 1] - wlo[a[ok]]
@@ -253,7 +255,7 @@ def _baseline(a: np.ndarray, b: np.ndarray, sa: _Side, sb: _Side, rng: np.random
     Sums of more sentences share more trigrams by chance, so each shape gets its own
     baseline; without it, merged beads would look better than they are."""
     out: dict[tuple[int, int], float] = {}
-    for k, l in BEADS:
+    for k, l in BEADS + LONG_BEADS:
         if not k or not l or len(a) < k or len(b) < l:
             continue
         i = rng.integers(0, len(a) - k + 1, 300)
@@ -308,10 +310,10 @@ def _dp(
         lo[i] = min(lo[i], hi[i - 1])
 
     # per source sentence a, the target window its beads may touch
-    width = int((hi - lo).max()) + 8
+    width = int((hi - lo).max()) + 2 * MAX_SIDE + 2
     wlo = np.zeros(max(n, 1), dtype=np.int64)
     for a in range(n):
-        wlo[a] = max(0, lo[min(a + 1, n)] - 4)
+        wlo[a] = max(0, lo[min(a + 1, n)] - MAX_SIDE - 1)
     cs = np.concatenate([[0.0], np.cumsum(src_len)])
     ct = np.concatenate([[0.0], np.cumsum(tgt_len)])
     ratio = ct[-1] / max(cs[-1], 1.0)
@@ -334,8 +336,8 @@ def _dp(
     for i in range(n + 1):
         size = hi[i] - lo[i] + 1
         js = J[i, :size]
-        for t, (k, l) in enumerate(BEADS):
-            if k > i or (k, l) not in beads:
+        for t, (k, l) in enumerate(beads):
+            if k > i:
                 continue
             if k == 0:
                 # a run of target sentences skipped at one source prefix: the best start of
@@ -367,7 +369,7 @@ def _dp(
     i, j = n, m
     while i > 0 or j > 0:
         t = int(back[i][j - lo[i]])
-        k, l = BEADS[t]
+        k, l = beads[t]
         path.append((i - k, i, j - l, j))
         quals.append(float(quality[(k, l)][i, j - lo[i]]) if k and l else 0.0)
         i, j = i - k, j - l
@@ -406,6 +408,8 @@ def align_sentences(
         smt = _Side(mt)
         sims.append((params.w_mt, mt, smt, sb, b, _baseline(mt, b, smt, sb, rng)))
 
+    merged = tuple(kl for kl in BEADS + LONG_BEADS if kl[0] and kl[1] and max(kl) <= params.max_side)
+    shapes = merged + ((1, 0), (0, 1))  # skips last: a run of skips starts from a finished row
     half = min(max(params.band_min, int(params.band_frac * max(n, m))), params.band_max)
     centers = _centers_from_lengths(src_len, tgt_len)
     # the coarse pass compares folded vectors (a quarter of the dimensions): cheaper, and
@@ -417,7 +421,7 @@ def align_sentences(
                 # long documents: a coarse first pass (folded vectors, the common bead shapes)
                 path, quals = _dp(n, m, centers, half, src_len, tgt_len, coarse, params, COARSE_BEADS)
             else:
-                path, quals = _dp(n, m, centers, half, src_len, tgt_len, sims, params)
+                path, quals = _dp(n, m, centers, half, src_len, tgt_len, sims, params, shapes)
             break
         except RuntimeError:  # the band missed the corner: widen it
             if half >= max(n, m):
@@ -426,7 +430,7 @@ def align_sentences(
     if half > params.refine_band:
         centers = _centers_from_path([(i1, j1) for _, i1, _, j1 in path], n)
         try:
-            path, quals = _dp(n, m, centers, params.refine_band, src_len, tgt_len, sims, params)
+            path, quals = _dp(n, m, centers, params.refine_band, src_len, tgt_len, sims, params, shapes)
         except RuntimeError:
             pass  # keep the first pass's path
     beads = []

@@ -169,6 +169,7 @@ def align_cmd(
     use_mt: Annotated[bool, typer.Option("--mt", help="Translate the source with Diptych's model and use it as the bridge (target must be English).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="record (editions with flagged low-confidence beads) or vecalign ([0]:[0] lines).")] = "record",
     gold: Annotated[Optional[Path], typer.Option("--gold", help="Gold beads (vecalign format): print strict and lax precision/recall/F1 to stderr.")] = None,
+    max_side: Annotated[Optional[int], typer.Option("--max-side", help="Most sentences on one side of a bead: 3 allows every shape up to 3-3; 4 and 5 (the default) add 1-4/4-1 and 1-5/5-1.")] = None,
     model: ModelOpt = None,
 ) -> None:
     """Align a text with an existing translation (two files), or record the beads of a translated record (one file)."""
@@ -183,7 +184,7 @@ def align_cmd(
         raise DiptychError(f"--format must be record or vecalign, not {fmt!r}")
     from .align import align_pair
 
-    result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model)
+    result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side)
     if fmt == "vecalign":
         text = "".join(b.vecalign() + "\n" for b in result.beads)
         if out:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pipeline.aligner import align_sentences, parse_beads, score_alignments
+from pipeline.aligner import AlignParams, align_sentences, parse_beads, score_alignments
 from conftest import SHARED_DATA, diptych
 
 ALIGN = SHARED_DATA / "align"
@@ -71,16 +71,29 @@ def test_two_three_beads_are_found():
     assert ((1,), (1, 2, 3)) in beads and ((3,), (5, 6)) in beads
 
 
+def test_one_sentence_rendered_as_four_is_one_bead_unless_max_side_is_three():
+    src = ["Alpha 11 Bravo.",
+           "Pik Lenin 7134 m im Transalai, erstiegen 1928 von Allwein 21, Schneider 22 und Wien 23, seither oft besucht, nach Merzbacher im Pamir ohne Schwierigkeiten 24.",
+           "Golf 66 Hotel 77.", "Mike 14 November 15."]
+    tgt = ["Alpha 11 Bravo.", "Pik Lenin 7134 m dans le Transalai.", "Première ascension en 1928 par Allwein 21, Schneider 22 et Wien 23.",
+           "Souvent visité depuis.", "Selon Merzbacher, pas de difficultés au Pamir 24.", "Golf 66 Hotel 77.", "Mike 14 November 15."]
+    beads = [(b.src, b.tgt) for b in align_sentences(src, tgt)]
+    assert ((1,), (1, 2, 3, 4)) in beads and ((2,), (5,)) in beads
+    capped = [(b.src, b.tgt) for b in align_sentences(src, tgt, params=AlignParams(max_side=3))]
+    assert max(max(len(s), len(t)) for s, t in capped) <= 3
+    assert ((2,), (5,)) in capped and ((3,), (6,)) in capped
+
+
 @needs_data
 def test_textberg_with_google_mt_stays_above_its_measured_floor():
-    # the real, messy case (captions, tokenised text, 2-2 and 1-4 beads): measured 0.867
-    # strict F1 with the given Google MT (bench/align_bench.py); 0.85 leaves room for noise
-    # in tie-breaking, not for a regression
+    # the real, messy case (captions, tokenised text, 2-2 and 1-4 beads): measured 0.889
+    # strict F1 with the given Google MT (bench/align_bench.py; 0.867 within 3-3 beads);
+    # 0.875 leaves room for noise in tie-breaking, not for a regression
     d = ALIGN / "textberg" / "dev" / "doc_000"
     beads = align_sentences((d / "src.txt").read_text().splitlines(), (d / "tgt.txt").read_text().splitlines(),
                             (d / "src.mt_google.fr").read_text().splitlines())
     scores = score_alignments([parse_beads((d / "gold.txt").read_text())], [[(b.src, b.tgt) for b in beads]])
-    assert scores["f1_strict"] >= 0.85 and scores["f1_lax"] >= 0.97
+    assert scores["f1_strict"] >= 0.875 and scores["f1_lax"] >= 0.98
 
 
 @needs_data
@@ -131,3 +144,15 @@ def test_cli_align_empty_side_is_a_clear_error(tmp_path):
     (tmp_path / "b.txt").write_text("One.\n", encoding="utf-8")
     proc = diptych("align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))
     assert proc.returncode != 0 and "empty" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_cli_max_side_is_checked_and_recorded(tmp_path):
+    (tmp_path / "a.txt").write_text("Alpha 11 Bravo.\nCharlie 22 Delta.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Alpha 11 Bravo.\nCharlie 22 Delta.\n", encoding="utf-8")
+    bad = diptych("align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--pre-split", "--max-side", "7")
+    assert bad.returncode != 0 and "--max-side" in bad.stderr and "Traceback" not in bad.stderr
+    ok = diptych("align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--pre-split", "--max-side", "3", "--out", str(tmp_path / "ed"))
+    assert ok.returncode == 0, ok.stderr
+    record = next((tmp_path / "ed").glob("*.jsonl"))
+    header = json.loads(record.read_text(encoding="utf-8").splitlines()[0])
+    assert header["provenance"]["align"]["params"]["max_side"] == 3
