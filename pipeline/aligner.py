@@ -71,6 +71,11 @@ class AlignParams:
     idf: float = 1.5
     max_side: int = 5
 
+    def __post_init__(self) -> None:
+        # spans longer than MAX_SIDE have no norms or prefixes: refuse rather than cap silently
+        if not 1 <= self.max_side <= MAX_SIDE:
+            raise ValueError(f"max_side must be between 1 and {MAX_SIDE}, not {self.max_side}")
+
 
 @dataclass
 class Bead:
@@ -228,7 +233,7 @@ def _bead_scores(kl, band: _Band, cs, ct, ratio, var, prepared, params) -> np.nd
     return np.where(valid, q, -np.inf).astype(np.float32)
 
 
-def _span_prefixes(pref: np.ndarray, wlo: np.ndarray, width: int) -> dict[int, np.ndarray]:
+def _span_prefixes(pref: np.ndarray, wlo: np.ndarray, width: int, longest: int) -> dict[int, np.ndarray]:
     """spans[k][i, o] = sum over a in [i-k, i) of the dots of a with target columns [wlo[a], wlo[i-1] + o).
 
     Differences along o give the dot of a whole source span with any target span, in one
@@ -238,7 +243,7 @@ def _span_prefixes(pref: np.ndarray, wlo: np.ndarray, width: int) -> dict[int, n
     spans = {}
     total = np.zeros((n + 1, width + 1), dtype=np.float32)
     ends = np.arange(1, n + 1)
-    for k in range(1, MAX_SIDE + 1):
+    for k in range(1, longest + 1):
         a = ends - k
         ok = a >= 0
         shift = wlo[ends[ok] - 1] - wlo[a[ok]]
@@ -326,7 +331,8 @@ def _dp(
     prepared = []
     for weight, a_mat, a_side, b_side, b_mat, base in sims:
         pref = _band_dots(a_mat, b_mat, wlo, width)
-        prepared.append((weight, pref, _span_prefixes(pref, wlo, width), a_side, b_side, base))
+        # the coarse pass's shapes need spans of two sentences, not five
+        prepared.append((weight, pref, _span_prefixes(pref, wlo, width, max(k for k, _ in beads)), a_side, b_side, base))
     quality = {kl: _bead_scores(kl, band, cs, ct, ratio, var, prepared, params) for kl in beads if kl[0] and kl[1]}
 
     score = [np.full(hi[i] - lo[i] + 1, -np.inf) for i in range(n + 1)]

@@ -82,6 +82,8 @@ def test_one_sentence_rendered_as_four_is_one_bead_unless_max_side_is_three():
     capped = [(b.src, b.tgt) for b in align_sentences(src, tgt, params=AlignParams(max_side=3))]
     assert max(max(len(s), len(t)) for s, t in capped) <= 3
     assert ((2,), (5,)) in capped and ((3,), (6,)) in capped
+    with pytest.raises(ValueError, match="max_side"):
+        AlignParams(max_side=6)  # no 1-6 shape exists: refused, not silently capped at 5
 
 
 @needs_data
