@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Sentence alignment against gold: FLORES dev fr-en and ru-en (no MT), the Text+Berg
-dev document without and with each given machine translation, and the time to align two
-synthetic 10,000-sentence documents.
+dev document without and with each given machine translation of its source (and, where
+the target's translation into the source language exists too, with both directions, as
+``diptych align --target-mt``), and the time to align two synthetic 10,000-sentence documents.
 
     python bench/align_bench.py [--data ../shared/data/align]
 """
@@ -24,11 +25,11 @@ def lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def run_set(docs: list[Path], mt: str | None = None, params: AlignParams | None = None) -> dict:
+def run_set(docs: list[Path], mt: str | None = None, params: AlignParams | None = None, back: str | None = None) -> dict:
     golds, preds = [], []
     t0 = time.perf_counter()
     for d in docs:
-        beads = align_sentences(lines(d / "src.txt"), lines(d / "tgt.txt"), lines(d / mt) if mt else None, params)
+        beads = align_sentences(lines(d / "src.txt"), lines(d / "tgt.txt"), lines(d / mt) if mt else None, params, lines(d / back) if back else None)
         golds.append(parse_beads((d / "gold.txt").read_text(encoding="utf-8")))
         preds.append([(b.src, b.tgt) for b in beads])
     scores = score_alignments(golds, preds)
@@ -54,11 +55,13 @@ def main() -> None:
         sets.append((f"Text+Berg dev, MT {mt.name.split('.')[1][3:]}", [tb], mt.name))
     # the default allows 1-4, 4-1, 1-5 and 5-1 beads; the same case within 3-3 shows their worth
     capped = [(f"{name}, max side 3", docs, mt, AlignParams(max_side=3)) for name, docs, mt in sets if mt and "google" in mt]
-    sets = [(name, docs, mt, None) for name, docs, mt in sets] + capped
+    # Bleualign's two directions: the target's own translation into the source language too
+    both = [(f"{name}, both ways", docs, mt, None, f"tgt.{mt.split('.')[1]}.de") for name, docs, mt in sets if mt and (tb / f"tgt.{mt.split('.')[1]}.de").exists()]
+    sets = [(name, docs, mt, None, None) for name, docs, mt in sets] + [row + (None,) for row in capped] + both
     rows = []
     print(f"{'set':46} {'strict P':>8} {'R':>6} {'F1':>6} {'lax F1':>7} {'sec':>6}")
-    for name, docs, mt, params in sets:
-        r = run_set(docs, mt, params)
+    for name, docs, mt, params, back in sets:
+        r = run_set(docs, mt, params, back)
         rows.append({"set": name, **r})
         print(f"{name:46} {r['precision_strict']:8.3f} {r['recall_strict']:6.3f} {r['f1_strict']:6.3f} {r['f1_lax']:7.3f} {r['seconds']:6.2f}")
 

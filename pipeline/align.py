@@ -44,6 +44,7 @@ def align_documents(
     target_lang: str,
     source_mt: list[str] | None = None,
     params=None,
+    target_mt: list[str] | None = None,
 ) -> tuple[Document, list]:
     """Align ``source`` with the sentences of its translation; record each bead on the source.
 
@@ -57,7 +58,7 @@ def align_documents(
 
     params = params or AlignParams()
     segs = sentences_of(source)
-    beads = align_sentences([s.text for s in segs], target_sentences, source_mt, params)
+    beads = align_sentences([s.text for s in segs], target_sentences, source_mt, params, target_mt)
     pending_target: list[str] = []
     last = None
     for index, bead in enumerate(beads):
@@ -89,8 +90,8 @@ def align_documents(
     source.provenance["align"] = {
         "version": VERSION,
         "aligner": ALIGNER_VERSION,
-        "method": "length + anchors" + (" + MT bridge" if source_mt is not None else ""),
-        "params": {"w_lex": params.w_lex, "w_mt": params.w_mt, "w_len": params.w_len, "skip": params.skip, "max_side": params.max_side},
+        "method": "length + anchors" + "".join(f" + {name}" for name, mt in (("MT bridge", source_mt), ("target MT bridge", target_mt)) if mt is not None),
+        "params": {"w_lex": params.w_lex, "w_mt": params.w_mt, "w_mt_back": params.w_mt_back, "w_len": params.w_len, "skip": params.skip, "max_side": params.max_side},
     }
     return source, beads
 
@@ -114,7 +115,7 @@ def _read_lines(path) -> list[str]:
     return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")
 
 
-def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lang=None, source_mt=None, use_mt=False, overrides=None, max_side=None) -> AlignResult:
+def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lang=None, source_mt=None, use_mt=False, overrides=None, max_side=None, target_mt=None) -> AlignResult:
     """Files in, aligned document out: the I/O around :func:`align_documents`."""
     from pathlib import Path
 
@@ -156,6 +157,11 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
         langs = {s.lang for s in segs if s.lang in ("fr", "ru")}
         engines = load_engines(langs, EngineOptions(overrides=overrides))
         mt = [engines[s.lang].translate([translation_input(s)])[0].translation if s.lang in engines else s.text for s in segs]
+    back = None
+    if target_mt is not None:
+        back = _read_lines(target_mt)
+        if len(back) != len(target):
+            raise UsageError(f"--target-mt {target_mt} has {len(back)} lines but the translation has {len(target)} sentences; line j must translate sentence j of the translation")
     params = None
     if max_side is not None:
         from .aligner import MAX_SIDE, AlignParams
@@ -164,7 +170,7 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
             raise UsageError(f"--max-side must be between 3 and {MAX_SIDE}, not {max_side}")
         params = AlignParams(max_side=max_side)
     try:
-        doc, beads = align_documents(doc, target, tgt_lang, mt, params)
+        doc, beads = align_documents(doc, target, tgt_lang, mt, params, back)
     except ValueError as exc:
         raise DiptychError(str(exc)) from None
     return AlignResult(doc.renumber(f"{doc.id}--{Path(str(target_path)).stem}"), beads)

@@ -10,7 +10,9 @@ found by dynamic programming over three kinds of evidence:
   stripped and Cyrillic is transliterated, plus tokens that survive translation
   (numbers, ``? ! « »``, capitalised names): names, numbers and cognates line up;
 * a bridge, when a machine translation of each source sentence exists: the same
-  trigram similarity between that translation and the target, a cheap stand-in for chrF.
+  trigram similarity between that translation and the target, a cheap stand-in for chrF;
+  and, when a translation of each target sentence into the source language exists too
+  (Bleualign's two directions), the similarity between the source and that translation.
 
 Features are weighted by inverse document frequency within the pair, so shared function
 words count for little and shared names and numbers for much. A span of sentences is the
@@ -47,7 +49,8 @@ class AlignParams:
     without MT and the Text+Berg dev document with its Google MT; bench/align_bench.py).
 
     ``skip``: cost of leaving one sentence unaligned; ``penalties``: cost of each merged
-    bead shape; ``w_*``: weights of the length, source-target and MT-target evidence;
+    bead shape; ``w_*``: weights of the length, source-target, MT-target and
+    source-(target MT) evidence (the last tuned on the Text+Berg translations of its target);
     ``support``/``support_floor``: penalty for a member of a merged bead whose share of
     the match is below the floor; ``idf``: exponent of the inverse-document-frequency
     weights (0 turns them off); ``max_side``: 3 keeps beads within 3-3, 4 and 5 add 1-4/4-1
@@ -56,6 +59,7 @@ class AlignParams:
     dims: int = 2048
     w_lex: float = 1.0
     w_mt: float = 0.5
+    w_mt_back: float = 0.35
     w_len: float = 0.15
     anchor_weight: float = 1.0
     penalties: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.12, (2, 1): 0.12, (2, 2): 0.3, (1, 3): 0.3, (3, 1): 0.3, (2, 3): 0.6, (3, 2): 0.6, (3, 3): 0.9, (1, 4): 0.75, (4, 1): 0.75, (1, 5): 1.0, (5, 1): 1.0})
@@ -387,12 +391,16 @@ def align_sentences(
     tgt: Sequence[str],
     src_mt: Sequence[str] | None = None,
     params: AlignParams | None = None,
+    tgt_mt: Sequence[str] | None = None,
 ) -> list[Bead]:
-    """Align two lists of sentences; ``src_mt[i]`` translates ``src[i]`` into the target language."""
+    """Align two lists of sentences; ``src_mt[i]`` translates ``src[i]`` into the target
+    language, ``tgt_mt[j]`` translates ``tgt[j]`` into the source language."""
     params = params or AlignParams()
     n, m = len(src), len(tgt)
     if src_mt is not None and len(src_mt) != n:
         raise ValueError(f"the machine translation has {len(src_mt)} lines for {n} source sentences")
+    if tgt_mt is not None and len(tgt_mt) != m:
+        raise ValueError(f"the machine translation of the target has {len(tgt_mt)} lines for {m} target sentences")
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
     src_len = np.array([max(len(s), 1) for s in src], dtype=np.float64)
@@ -400,19 +408,24 @@ def align_sentences(
     rng = np.random.default_rng(0)
     a, b = vectors(src, params), vectors(tgt, params)
     mt = vectors(src_mt, params) if src_mt is not None else None
+    back = vectors(tgt_mt, params) if tgt_mt is not None else None
     if params.idf:
         # features every other sentence has ("de ", " la") say little; rare ones (names,
         # numbers, content words) say a lot
-        df = (a > 0).sum(axis=0) + (b > 0).sum(axis=0) + (0 if mt is None else (mt > 0).sum(axis=0))
-        total = n + m + (0 if mt is None else n)
-        idf = (np.log((total + 1) / (df + 1)) ** params.idf).astype(np.float32)
+        present = [x for x in (a, b, mt, back) if x is not None]
+        df = sum((x > 0).sum(axis=0) for x in present)
+        idf = (np.log((sum(len(x) for x in present) + 1) / (df + 1)) ** params.idf).astype(np.float32)
         a, b = a * idf, b * idf
         mt = None if mt is None else mt * idf
+        back = None if back is None else back * idf
     sa, sb = _Side(a), _Side(b)
     sims = [(params.w_lex, a, sa, sb, b, _baseline(a, b, sa, sb, rng))]
     if mt is not None:
         smt = _Side(mt)
         sims.append((params.w_mt, mt, smt, sb, b, _baseline(mt, b, smt, sb, rng)))
+    if back is not None:
+        sback = _Side(back)
+        sims.append((params.w_mt_back, a, sa, sback, back, _baseline(a, back, sa, sback, rng)))
 
     merged = tuple(kl for kl in BEADS + LONG_BEADS if kl[0] and kl[1] and max(kl) <= params.max_side)
     shapes = merged + ((1, 0), (0, 1))  # skips last: a run of skips starts from a finished row

@@ -166,6 +166,7 @@ def align_cmd(
     src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of the source (skips detection).")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of the translation (skips detection).")] = None,
     source_mt: Annotated[Optional[Path], typer.Option("--source-mt", help="A machine translation of the source, line i translating source sentence i (with --pre-split: line i of SOURCE).")] = None,
+    target_mt: Annotated[Optional[Path], typer.Option("--target-mt", help="A machine translation of the translation back into the source language, line j translating its sentence j (with --pre-split: line j of TRANSLATION); used beside --source-mt or --mt, or alone.")] = None,
     use_mt: Annotated[bool, typer.Option("--mt", help="Translate the source with Diptych's model and use it as the bridge (target must be English).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="record (editions with flagged low-confidence beads) or vecalign ([0]:[0] lines).")] = "record",
     gold: Annotated[Optional[Path], typer.Option("--gold", help="Gold beads (vecalign format): print strict and lax precision/recall/F1 to stderr.")] = None,
@@ -184,7 +185,7 @@ def align_cmd(
         raise DiptychError(f"--format must be record or vecalign, not {fmt!r}")
     from .align import align_pair
 
-    result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side)
+    result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side, target_mt=target_mt)
     if fmt == "vecalign":
         text = "".join(b.vecalign() + "\n" for b in result.beads)
         if out:

@@ -48,6 +48,29 @@ def test_mt_with_the_wrong_line_count_is_refused():
         align_sentences(["a", "b", "c"], ["x"], ["1", "2"])
 
 
+def test_a_translation_of_the_target_bridges_what_nothing_else_can():
+    # two "languages" with no letters in common and sentences of equal length: without a
+    # bridge the alignment is the diagonal; the target's translation into the source
+    # language finds the source sentence the translation left out and the one it added
+    import random
+
+    rng = random.Random(0)
+
+    def sentence(letters: str) -> str:
+        return " ".join("".join(rng.choice(letters) for _ in range(6)) for _ in range(7)).capitalize() + "."
+
+    src = [sentence("abcdefghij") for _ in range(12)]
+    tgt_of = [sentence("klmnopqrst") for _ in range(12)]
+    kept = [i for i in range(12) if i != 4]
+    tgt = [tgt_of[i] for i in kept[:7]] + [sentence("klmnopqrst")] + [tgt_of[i] for i in kept[7:]]
+    back = [src[i] for i in kept[:7]] + [sentence("abcdefghij")] + [src[i] for i in kept[7:]]
+    expected = [((i,), (i,)) for i in range(4)] + [((4,), ())] + [((i,), (i - 1,)) for i in range(5, 8)] + [((), (7,))] + [((i,), (i,)) for i in range(8, 12)]
+    assert [(b.src, b.tgt) for b in align_sentences(src, tgt, tgt_mt=back)] == expected
+    assert [(b.src, b.tgt) for b in align_sentences(src, tgt)] != expected
+    with pytest.raises(ValueError, match="11 lines for 12 target"):
+        align_sentences(src, tgt, tgt_mt=back[:-1])
+
+
 def test_a_run_of_captions_in_the_translation_is_skipped_not_absorbed():
     # a PDF's figure captions land between two paragraphs of the translation only: they
     # must come out as a run of 0-1 beads at one source position (impossible before
@@ -122,6 +145,32 @@ def test_cli_align_vecalign_format_with_gold_and_align_eval(tmp_path):
     assert scores["f1_strict"] >= 0.9 and set(scores) >= {"precision_lax", "recall_lax", "f1_lax"}
     bad = diptych("align", str(d / "src.txt"), str(d / "tgt.txt"), "--pre-split", "--source-mt", str(d / "gold.txt"))
     assert bad.returncode == 2 and "line i must translate" in bad.stderr and "Traceback" not in bad.stderr
+    bad = diptych("align", str(d / "src.txt"), str(d / "tgt.txt"), "--pre-split", "--target-mt", str(d / "src.txt"))
+    assert bad.returncode == 2 and "line j must translate" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@needs_data
+def test_cli_target_mt_is_used_and_recorded(tmp_path):
+    # FLORES gives the source-language sentence behind every target line: a perfect
+    # translation of the target, which must leave the alignment at least as good as without
+    d = ALIGN / "flores_dev_ru-en" / "doc_027"  # the hardest ru-en case without MT (0.82 strict F1)
+    origin = json.loads((d / "meta.json").read_text())["tgt_line_origin"]  # 1-based FLORES lines
+    flores = (SHARED_DATA / "parallel" / "flores_dev.ru-en.ru").read_text(encoding="utf-8").splitlines()
+    back = tmp_path / "tgt.ru"
+    back.write_text("".join(" ".join(flores[k - 1] for k in lines) + "\n" for lines in origin), encoding="utf-8")
+
+    def strict_f1(*extra: str) -> float:
+        pred = tmp_path / "pred.txt"
+        proc = diptych("align", str(d / "src.txt"), str(d / "tgt.txt"), "--pre-split", "--format", "vecalign", "--out", str(pred), *extra)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(diptych("align-eval", str(d / "gold.txt"), str(pred), "--json").stdout)["f1_strict"]
+
+    assert strict_f1("--target-mt", str(back)) == 1.0 > strict_f1()
+    ok = diptych("align", str(d / "src.txt"), str(d / "tgt.txt"), "--pre-split", "--target-mt", str(back), "--out", str(tmp_path / "ed"))
+    assert ok.returncode == 0, ok.stderr
+    header = json.loads(next((tmp_path / "ed").glob("*.jsonl")).read_text(encoding="utf-8").splitlines()[0])
+    assert "target MT bridge" in header["provenance"]["align"]["method"]
+    assert header["provenance"]["align"]["params"]["w_mt_back"] == AlignParams().w_mt_back
 
 
 def test_cli_align_two_texts_writes_an_edition(tmp_path):
