@@ -36,7 +36,7 @@ from typing import Sequence
 
 import numpy as np
 
-VERSION = "aligner/3"
+VERSION = "aligner/4"
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
 LONG_BEADS = ((1, 4), (4, 1), (1, 5), (5, 1))  # one sentence rendered as four or five
 MAX_SIDE = 5
@@ -48,7 +48,9 @@ class AlignParams:
     """Tuned on ../shared/data/align (coordinate search over FLORES dev fr-en and ru-en
     without MT and the Text+Berg dev document with its Google MT; bench/align_bench.py).
 
-    ``skip``: cost of leaving one sentence unaligned; ``penalties``: cost of each merged
+    ``skip``: cost of leaving one sentence unaligned; ``skip_run``: cost of each further
+    target line in a run of unaligned ones (captions, a list of names: left out together,
+    so absorbing one of them into a neighbour's bead saves little); ``penalties``: cost of each merged
     bead shape; ``w_*``: weights of the length, source-target, MT-target and
     source-(target MT) evidence (the last tuned on the Text+Berg translations of its target);
     ``support``/``support_floor``: penalty for a member of a merged bead whose share of
@@ -64,6 +66,7 @@ class AlignParams:
     anchor_weight: float = 1.0
     penalties: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.12, (2, 1): 0.12, (2, 2): 0.3, (1, 3): 0.3, (3, 1): 0.3, (2, 3): 0.6, (3, 2): 0.6, (3, 3): 0.9, (1, 4): 0.75, (4, 1): 0.75, (1, 5): 1.0, (5, 1): 1.0})
     skip: float = 0.4
+    skip_run: float = 0.1
     band_min: int = 24
     band_frac: float = 0.08
     band_max: int = 48  # the first pass's half-width; doubled if no path fits
@@ -289,12 +292,20 @@ def _centers_from_lengths(src_len: np.ndarray, tgt_len: np.ndarray) -> np.ndarra
     return np.searchsorted(ct / max(ct[-1], 1.0), share).astype(np.int64)
 
 
-def _centers_from_path(beads: list[tuple[int, int]], n: int) -> np.ndarray:
-    """Target prefix reached at each source prefix along a path of (i, j) points."""
-    centers = np.zeros(n + 1, dtype=np.int64)
-    for i, j in beads:
-        centers[i] = j
-    return np.maximum.accumulate(centers)
+def _reach_of_path(path: list[tuple[int, int, int, int]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last target prefix the path visits at each source prefix.
+
+    A run of skipped target lines visits many target prefixes at one source prefix; a
+    band around a single point per row would cut the run off and force the path around it."""
+    first = np.full(n + 1, -1, dtype=np.int64)
+    last = np.full(n + 1, -1, dtype=np.int64)
+    for i0, i1, j0, j1 in path:
+        for i, j in ((i0, j0), (i1, j1)):
+            first[i] = j if first[i] < 0 else min(first[i], j)
+            last[i] = max(last[i], j)
+    last = np.maximum.accumulate(last)
+    first = np.where(first < 0, last, first)  # rows inside a merged bead
+    return first, last
 
 
 def _dp(
@@ -309,8 +320,9 @@ def _dp(
     beads: tuple[tuple[int, int], ...] = BEADS,
 ) -> tuple[list[tuple[int, int, int, int]], list[float]]:
     """Best monotone path through the band. sims: (weight, src vectors, src side, tgt side, tgt vectors, baseline)."""
-    lo = np.clip(centers - half, 0, m)
-    hi = np.clip(centers + half, 0, m)
+    first, last = centers if isinstance(centers, tuple) else (centers, centers)
+    lo = np.clip(first - half, 0, m)
+    hi = np.clip(last + half, 0, m)
     # monotone, connected, and from corner to corner
     lo = np.minimum.accumulate(lo[::-1])[::-1].copy()
     hi = np.maximum.accumulate(hi).copy()
@@ -341,6 +353,7 @@ def _dp(
 
     score = [np.full(hi[i] - lo[i] + 1, -np.inf) for i in range(n + 1)]
     back = [np.full(hi[i] - lo[i] + 1, -1, dtype=np.int8) for i in range(n + 1)]
+    run_start = [np.zeros(hi[i] - lo[i] + 1, dtype=np.int32) for i in range(n + 1)]
     if lo[0] == 0:
         score[0][0] = 0.0
     for i in range(n + 1):
@@ -350,12 +363,16 @@ def _dp(
             if k > i:
                 continue
             if k == 0:
-                # a run of target sentences skipped at one source prefix: the best start of
-                # the run, found in one pass (score[j'] + skip * (j' - j) maximised over j' < j)
-                steps = params.skip * js
-                run = np.maximum.accumulate(score[i] + steps)
+                # a run of target sentences skipped at one source prefix costs skip for its
+                # first line and skip_run for each further one: the best start j' < j of the
+                # run ending at j, for every j in one pass, kept for the traceback
+                steps = params.skip_run * js
+                gain = score[i] + steps
+                run = np.maximum.accumulate(gain)
+                best_start = np.maximum.accumulate(np.where(gain >= run, np.arange(size), 0))
                 cand = np.full(size, -np.inf)
-                cand[1:] = run[:-1] - steps[1:]
+                cand[1:] = run[:-1] - steps[1:] - (params.skip - params.skip_run)
+                run_start[i][1:] = np.where(cand[1:] > score[i][1:], best_start[:-1], run_start[i][1:])
             else:
                 pj = js - l
                 pi = i - k
@@ -380,6 +397,12 @@ def _dp(
     while i > 0 or j > 0:
         t = int(back[i][j - lo[i]])
         k, l = beads[t]
+        if k == 0:
+            start = lo[i] + int(run_start[i][j - lo[i]])
+            path += [(i, i, jj - 1, jj) for jj in range(j, start, -1)]
+            quals += [0.0] * (j - start)
+            j = start
+            continue
         path.append((i - k, i, j - l, j))
         quals.append(float(quality[(k, l)][i, j - lo[i]]) if k and l else 0.0)
         i, j = i - k, j - l
@@ -447,7 +470,7 @@ def align_sentences(
                 raise
             half *= 2
     if half > params.refine_band:
-        centers = _centers_from_path([(i1, j1) for _, i1, _, j1 in path], n)
+        centers = _reach_of_path(path, n)
         try:
             path, quals = _dp(n, m, centers, params.refine_band, src_len, tgt_len, sims, params, shapes)
         except RuntimeError:

@@ -73,16 +73,17 @@ def test_a_translation_of_the_target_bridges_what_nothing_else_can():
 
 def test_a_run_of_captions_in_the_translation_is_skipped_not_absorbed():
     # a PDF's figure captions land between two paragraphs of the translation only: they
-    # must come out as a run of 0-1 beads at one source position (impossible before
-    # aligner/2, which then spread them over 1-3 beads and drifted), and the text on
-    # either side still pairs 1-1. Known weakness, not asserted: the caption next to a
-    # sentence may be absorbed into that sentence's bead (a 1-2).
-    src = [f"Le sommet numéro {i} mesure {8000 + 37 * i} mètres selon la mesure de {1900 + i}." for i in range(12)]
-    tgt = [f"Summit number {i} is {8000 + 37 * i} metres high according to the {1900 + i} survey." for i in range(12)]
-    captions = [f"Photo {n} - Archives du Club alpin" for n in range(5)]
-    beads = [(b.src, b.tgt) for b in align_sentences(src, tgt[:6] + captions + tgt[6:])]
-    assert [((), (j,)) for j in (7, 8, 9)] == [b for b in beads if not b[0]]
-    assert all(((i,), (i,)) in beads for i in range(5)) and all(((i,), (i + 5,)) in beads for i in range(7, 12))
+    # must come out as one run of 0-1 beads at one source position, and the text on either
+    # side still pairs 1-1. Twelve captions: longer than the refining pass's band, which
+    # (before aligner/4) followed one point per source sentence, cut such runs off and
+    # pushed captions into the neighbouring beads; and a run costs less per line than a
+    # lone skip, so absorbing its first or last caption into a sentence's bead saves little
+    src = [f"Le sommet numéro {i} mesure {8000 + 37 * i} mètres selon la mesure de {1900 + i}." for i in range(16)]
+    tgt = [f"Summit number {i} is {8000 + 37 * i} metres high according to the {1900 + i} survey." for i in range(16)]
+    captions = [f"Photo {n} - Archives du Club alpin" for n in range(12)]
+    beads = [(b.src, b.tgt) for b in align_sentences(src, tgt[:8] + captions + tgt[8:])]
+    assert [b for b in beads if not b[0]] == [((), (j,)) for j in range(8, 20)]
+    assert all(((i,), (i,)) in beads for i in range(8)) and all(((i,), (i + 12,)) in beads for i in range(8, 16))
 
 
 def test_two_three_beads_are_found():
@@ -111,14 +112,14 @@ def test_one_sentence_rendered_as_four_is_one_bead_unless_max_side_is_three():
 
 @needs_data
 def test_textberg_with_google_mt_stays_above_its_measured_floor():
-    # the real, messy case (captions, tokenised text, 2-2 and 1-4 beads): measured 0.889
-    # strict F1 with the given Google MT (bench/align_bench.py; 0.867 within 3-3 beads);
-    # 0.875 leaves room for noise in tie-breaking, not for a regression
+    # the real, messy case (captions, tokenised text, 2-2 and 1-4 beads): measured 0.896
+    # strict F1 with the given Google MT (bench/align_bench.py); aligner/3 had 0.889, so
+    # 0.89 fails on a return of its refining band or its flat skip costs
     d = ALIGN / "textberg" / "dev" / "doc_000"
     beads = align_sentences((d / "src.txt").read_text().splitlines(), (d / "tgt.txt").read_text().splitlines(),
                             (d / "src.mt_google.fr").read_text().splitlines())
     scores = score_alignments([parse_beads((d / "gold.txt").read_text())], [[(b.src, b.tgt) for b in beads]])
-    assert scores["f1_strict"] >= 0.875 and scores["f1_lax"] >= 0.98
+    assert scores["f1_strict"] >= 0.89 and scores["f1_lax"] >= 0.985
 
 
 @needs_data
