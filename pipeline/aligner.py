@@ -20,8 +20,9 @@ sum of its sentences' vectors, so the similarity of any bead follows from pairwi
 products computed once per band; each sentence of a multi-sentence bead must also carry
 its share of that match (a caption glued to a sentence does not). Every bead's score is
 computed for the whole band at once; the dynamic programme only adds and compares, and
-skips any run of unaligned target lines in one pass. The search runs twice: in a wide
-band around the length diagonal, then in a narrow band around the first path, so cost
+skips any run of unaligned target lines in one pass (a run is cheaper per line than a lone
+skip: captions and name lists come in runs). The search runs twice: in a wide band around
+the length diagonal, then in a narrow band around every point of the first path, so cost
 grows linearly with document length. This module does no I/O; :mod:`pipeline.align`
 reads files and writes records.
 """
