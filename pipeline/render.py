@@ -3,7 +3,8 @@
 * ``<doc>.tsv``    one row per segment, for spreadsheets
 * ``<doc>.tmx``    TMX 1.4b translation memory, for CAT tools
 * ``<doc>.md``     side-by-side Markdown, paragraph by paragraph
-* ``<doc>.en.md`` / ``<doc>.en.txt``   the English version
+* ``<doc>.en.md`` / ``<doc>.en.txt``   the English version (``<doc>.<lang>.*`` for a
+  document aligned with an existing translation into another language)
 * ``<doc>.html``   the review page (self-contained, works from file://)
 
 Every renderer reads only the record, so ``diptych render`` can redo them at any time.
@@ -31,6 +32,17 @@ def _tool_version() -> str:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def target_lang(doc: Document) -> str:
+    """The language of the right-hand side: English, unless the document was aligned with
+    an existing translation into another language (``diptych align`` works for any pair)."""
+    return (doc.meta.get("translation") or {}).get("target_lang") or "en"
+
+
+def _suffix_for(doc: Document, suffix: str) -> str:
+    """``.en.txt`` names the target version by its language: ``.fr.txt`` for a French one."""
+    return suffix.replace(".en.", f".{target_lang(doc)}.", 1) if suffix.startswith(".en.") else suffix
+
+
 def english_block(block: Block) -> str:
     """A block's English: translations joined, English kept verbatim, markup re-attached."""
     if not any(seg.translation is not None for seg in block.segments):
@@ -162,7 +174,7 @@ def render_tmx(doc: Document) -> str:
             for prop_type, value in (("x-segment-id", seg.id), ("x-block-kind", block.kind), ("x-flags", ",".join(seg.flags))):
                 if value:
                     ET.SubElement(tu, "prop", type=prop_type).text = value
-            for lang, text in ((seg.lang, seg.text), ("en", english_of(seg) or "")):
+            for lang, text in ((seg.lang, seg.text), (target_lang(doc), english_of(seg) or "")):
                 tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
                 ET.SubElement(tuv, "seg").text = _xml_text(text)
     ET.indent(tmx, space=" ")
@@ -180,7 +192,8 @@ def _strip_heading_marks(text: str) -> str:
 
 def render_markdown(doc: Document) -> str:
     """Side by side: a two-column table per section, headings as headings."""
-    lines = [f"# {doc.id}", "", f"*{doc.lang} → en · Diptych {_tool_version()}*", ""]
+    tgt = target_lang(doc)
+    lines = [f"# {doc.id}", "", f"*{doc.lang} → {tgt} · Diptych {_tool_version()}*", ""]
     table_open = False
     for block in _content_blocks(doc):
         english = english_block(block)
@@ -189,7 +202,7 @@ def render_markdown(doc: Document) -> str:
             lines += ["", f"## {_strip_heading_marks(english)}", "", f"*{_md_cell(_strip_heading_marks(block.text))}*", ""]
             continue
         if not table_open:
-            lines += [f"| {doc.lang} | en |", "| --- | --- |"]
+            lines += [f"| {doc.lang} | {tgt} |", "| --- | --- |"]
             table_open = True
         flags = sorted({f for s in block.segments for f in s.flags})
         mark = f" ⚑ *{', '.join(flags)}*" if flags else ""
@@ -232,7 +245,8 @@ def render_html(doc: Document) -> str:
         ]
         rows.append({"id": block.id, "kind": block.kind, "lang": block.lang, "segments": segs, "flagged": any(s["flags"] for s in segs)})
     return _jinja_env().get_template("review.html.j2").render(
-        doc=doc, rows=rows, counts=counts(doc), provenance=provenance_summary(doc), version=_tool_version(), worst=worst_first(doc)
+        doc=doc, rows=rows, counts=counts(doc), provenance=provenance_summary(doc), version=_tool_version(), worst=worst_first(doc),
+        target_lang=target_lang(doc)
     )
 
 
@@ -264,7 +278,7 @@ def render_index(root: str | Path) -> Path:
         for s in flagged_segments(doc):
             for f in s.flags:
                 flags[f] = flags.get(f, 0) + 1
-        files = {name: f"{record.parent.name}/{doc.id}{suffix}" for name, suffix in (("review", ".html"), ("tsv", ".tsv"), ("tmx", ".tmx"), ("md", ".md"), ("en", ".en.txt"))
+        files = {name: f"{record.parent.name}/{doc.id}{suffix}" for name, suffix in (("review", ".html"), ("tsv", ".tsv"), ("tmx", ".tmx"), ("md", ".md"), (target_lang(doc), _suffix_for(doc, ".en.txt")))
                  if (record.parent / f"{doc.id}{suffix}").exists()}
         entries.append({"id": doc.id, "lang": doc.lang, "langs": langs, "counts": counts(doc), "flags": flags, "files": files, "broken": False})
     path = root / "index.html"
@@ -296,7 +310,7 @@ def render(doc: Document, out_dir: str | Path, formats: list[str] | None = None)
     out = Path(out_dir)
     doc.provenance["render"] = {"version": VERSION}
     doc.seal()
-    rendered = [(out / f"{doc.id}{suffix}", fn(doc)) for name in (formats or list(FORMATS)) for suffix, fn in FORMATS[name]]
+    rendered = [(out / f"{doc.id}{_suffix_for(doc, suffix)}", fn(doc)) for name in (formats or list(FORMATS)) for suffix, fn in FORMATS[name]]
     out.mkdir(parents=True, exist_ok=True)
     written = [doc.save(out / f"{doc.id}.jsonl")]
     for path, text in rendered:

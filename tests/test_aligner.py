@@ -191,6 +191,24 @@ def test_cli_align_two_texts_writes_an_edition(tmp_path):
     assert (tmp_path / "ed" / "src--tgt.html").is_file()
 
 
+def test_editions_of_a_pair_into_another_language_say_which_language(tmp_path):
+    # any pair aligns; the editions must not call a French translation English (a TMX
+    # with xml:lang="en" on French text poisons a translation memory)
+    (tmp_path / "de.txt").write_text("Der Lhotse misst 8501 m.\nDie Expedition kam 1956 zurück.\n", encoding="utf-8")
+    (tmp_path / "fr.txt").write_text("Le Lhotsé mesure 8501 m.\nL'expédition revint en 1956.\n", encoding="utf-8")
+    proc = diptych("align", str(tmp_path / "de.txt"), str(tmp_path / "fr.txt"), "--pre-split", "--src-lang", "de", "--tgt-lang", "fr", "--out", str(tmp_path / "ed"))
+    assert proc.returncode == 0, proc.stderr
+    ed = tmp_path / "ed"
+    import xml.etree.ElementTree as ET
+
+    langs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in ET.parse(ed / "de--fr.tmx").iter("tuv")}
+    assert langs == {"de", "fr"}
+    assert (ed / "de--fr.fr.txt").read_text(encoding="utf-8").startswith("Le Lhotsé mesure 8501 m.")
+    assert not (ed / "de--fr.en.txt").exists()
+    assert "*de → fr" in (ed / "de--fr.md").read_text(encoding="utf-8")
+    assert 'class="tgt" lang="fr"' in (ed / "de--fr.html").read_text(encoding="utf-8")
+
+
 def test_cli_align_empty_side_is_a_clear_error(tmp_path):
     (tmp_path / "a.txt").write_text("", encoding="utf-8")
     (tmp_path / "b.txt").write_text("One.\n", encoding="utf-8")
