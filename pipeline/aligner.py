@@ -527,11 +527,26 @@ def _counts(gold, test) -> np.ndarray:
     return np.array([tp_s, fp_s, tp_l, fp_l])
 
 
+def _extent(beads) -> tuple[int, int]:
+    """Sentences a side, as far as the beads tell: one past the highest index."""
+    return max((i + 1 for s, _ in beads for i in s), default=0), max((j + 1 for _, t in beads for j in t), default=0)
+
+
 def score_alignments(golds: list, tests: list) -> dict[str, float]:
-    """Strict and lax precision/recall/F1, micro-averaged over documents."""
+    """Strict and lax precision/recall/F1, micro-averaged over documents.
+
+    Gold and prediction must reach the same last sentence on each side: beads of
+    differently segmented texts would otherwise be scored as misses without a word of
+    warning. (A gold file may leave out a line or two inside a gap, as Text+Berg's does.)"""
     p = np.zeros(4)
     r = np.zeros(4)
-    for gold, test in zip(golds, tests, strict=True):
+    for n, (gold, test) in enumerate(zip(golds, tests, strict=True), 1):
+        (gs, gt), (ts, tt) = _extent(gold), _extent(test)
+        if (gs, gt) != (ts, tt):
+            raise ValueError(
+                f"document {n}: the gold beads cover {gs} source and {gt} target sentences, the predicted ones "
+                f"{ts} and {tt}: they do not align the same texts"
+            )
         p += _counts(gold, test)
         r += _counts([b for b in test if b[0] and b[1]], [b for b in gold if b[0] and b[1]])
 

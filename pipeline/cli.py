@@ -186,6 +186,15 @@ def align_cmd(
     from .align import align_pair
 
     result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side, target_mt=target_mt)
+    scores = None
+    if gold:
+        from .aligner import parse_beads, score_alignments
+
+        try:
+            scores = score_alignments([parse_beads(gold.read_text(encoding="utf-8"))], [[(b.src, b.tgt) for b in result.beads]])
+        except (OSError, ValueError) as exc:
+            hint = "" if pre_split else " (the texts were segmented by Diptych; --pre-split takes one sentence per line)"
+            raise DiptychError(f"--gold {gold}: {exc}{hint}") from None
     if fmt == "vecalign":
         text = "".join(b.vecalign() + "\n" for b in result.beads)
         if out:
@@ -198,11 +207,10 @@ def align_cmd(
         target = out or Path("outputs") / result.document.id
         for path in render(result.document, target):
             typer.echo(str(path))
-    if gold:
-        from .aligner import parse_beads, score_alignments
+    if scores:
         from .console import print_alignment_scores
 
-        print_alignment_scores(score_alignments([parse_beads(gold.read_text(encoding="utf-8"))], [[(b.src, b.tgt) for b in result.beads]]))
+        print_alignment_scores(scores)
 
 
 @app.command("align-eval")
@@ -222,7 +230,10 @@ def align_eval(
         preds = [parse_beads(p.read_text(encoding="utf-8")) for _, p in pairs]
     except (OSError, ValueError) as exc:
         raise DiptychError(f"cannot read the beads: {exc}") from None
-    scores = score_alignments(golds, preds)
+    try:
+        scores = score_alignments(golds, preds)
+    except ValueError as exc:
+        raise DiptychError(str(exc)) from None
     if as_json:
         typer.echo(json.dumps(scores))
     else:

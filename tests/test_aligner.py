@@ -24,6 +24,24 @@ def test_scores_follow_vecalign_definitions():
         parse_beads("0:0")
 
 
+def test_beads_of_differently_split_texts_are_refused_not_scored(tmp_path):
+    gold = parse_beads("[0]:[0]\n[1]:[1, 2]\n")
+    with pytest.raises(ValueError, match="2 source and 3 target sentences, the predicted ones 3 and 3"):
+        score_alignments([gold], [parse_beads("[0]:[0]\n[1]:[1]\n[2]:[2]\n")])
+    (tmp_path / "gold.txt").write_text("[0]:[0]\n[1]:[1, 2]\n", encoding="utf-8")
+    (tmp_path / "pred.txt").write_text("[0]:[0]\n[1]:[1]\n[2]:[2]\n", encoding="utf-8")
+    proc = diptych("align-eval", str(tmp_path / "gold.txt"), str(tmp_path / "pred.txt"))
+    assert proc.returncode != 0 and "do not align the same texts" in proc.stderr and "Traceback" not in proc.stderr
+    # the running text of two sentences a line is segmented into more sentences than the gold's lines
+    (tmp_path / "a.txt").write_text("Le chat dort. Il fait beau.\nMerci !\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("The cat sleeps. The weather is nice.\nThank you!\n", encoding="utf-8")
+    (tmp_path / "lines.txt").write_text("[0]:[0]\n[1]:[1]\n", encoding="utf-8")
+    proc = diptych("align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--format", "vecalign", "--gold", str(tmp_path / "lines.txt"))
+    assert proc.returncode != 0 and "--pre-split" in proc.stderr and "Traceback" not in proc.stderr
+    proc = diptych("align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--pre-split", "--format", "vecalign", "--gold", str(tmp_path / "lines.txt"))
+    assert proc.returncode == 0 and proc.stdout == "[0]:[0]\n[1]:[1]\n", proc.stderr
+
+
 def test_one_to_one_and_merges_are_found():
     src = ["Le chat dort sur le canapé depuis 1998.", "Il fait beau.", "Paris compte 2 100 000 habitants.", "Merci !"]
     tgt = ["The cat has slept on the sofa since 1998.", "The weather is nice. Paris has 2,100,000 inhabitants.", "Thank you!"]
