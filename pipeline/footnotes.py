@@ -24,10 +24,11 @@ VERSION = "footnotes/1"
 # The number a note starts with: "• 9See", "• 1.6 novembre" (note 1), "12. Text", "[3] Text".
 _NOTE_NUMBER = re.compile(r"^\s*(?:[•·▪◦‣●*-]\s*)?(?:\[(\d{1,3})\]|<sup>(\d{1,3})</sup>|(\d{1,3})(?:[.)]|(?=[^\W\d_]|[«“\"'‘(])|\s))")
 _EXPLICIT = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>|\[(\d{1,3})\]")
-_AFTER_LETTER = re.compile(r"(?<=[^\W\d_])(\d{1,3})(?![\w])")
-_AFTER_PUNCT = re.compile(r"(?<=[.,;:!?»”\"’)\]])(\d{1,3})(?![\w])")
+# (?=\d) first: the lookbehinds are then tried at digits only, not at every character
+_AFTER_LETTER = re.compile(r"(?=\d)(?<=[^\W\d_])(\d{1,3})(?![\w])")
+_AFTER_PUNCT = re.compile(r"(?=\d)(?<=[.,;:!?»”\"’)\]])(\d{1,3})(?![\w])")
 # a year or a number with thousands separators, then the marker's digits
-_AFTER_NUMBER = re.compile(r"(?<![\d.,])(?:1[5-9]\d\d|20\d\d|\d{1,3}(?:[,\u00a0\u202f ]\d{3})+)(\d{1,2})(?![\w])")
+_AFTER_NUMBER = re.compile(r"(?=\d)(?<![\d.,])(?:1[5-9]\d\d|20\d\d|\d{1,3}(?:[,\u00a0\u202f ]\d{3})+)(\d{1,2})(?![\w])")
 # How many notes may lack a marker before the next glued number is still believed.
 MAX_SKIP = 2
 

@@ -41,8 +41,10 @@ def _detector(low_accuracy: bool = False):
 
 
 def _script_counts(text: str) -> tuple[int, int]:
-    """(Cyrillic letters, other letters)."""
-    return script_counts(_MARKUP.sub("", text))
+    """(Cyrillic letters, other letters), markup, URLs and e-mail addresses left out."""
+    if "<" in text or "[" in text or "://" in text or "@" in text:
+        text = _MARKUP.sub("", text)
+    return script_counts(text)
 
 
 def classify_latin(texts: list[str]) -> list[tuple[str, float]]:
@@ -59,13 +61,14 @@ def classify_latin(texts: list[str]) -> list[tuple[str, float]]:
     return out
 
 
-def _decide(pieces: list[str]) -> tuple[list[tuple[str | None, float]], list[int]]:
-    """Language of each piece (None where too short to tell fr from en), and its letter count."""
+def _decide(pieces: list[str], counts: list[tuple[int, int]] | None = None) -> tuple[list[tuple[str | None, float]], list[int]]:
+    """Language of each piece (None where too short to tell fr from en), and its letter count.
+    ``counts``: the pieces' (Cyrillic, other) letter counts, where already known."""
     decided: list[tuple[str | None, float]] = []
     letters: list[int] = []
     latin_idx, latin_texts = [], []
     for i, text in enumerate(pieces):
-        cyr, other = _script_counts(text)
+        cyr, other = counts[i] if counts is not None else _script_counts(text)
         letters.append(cyr + other)
         if cyr + other == 0:
             decided.append((NO_LINGUISTIC_CONTENT, 1.0))
@@ -102,7 +105,17 @@ def identify(doc: Document, force: str | None = None) -> Document:
         doc.provenance["langid"] = {"version": VERSION, "forced": force}
         return doc
 
-    decided, letters = _decide([b.text for b in doc.blocks])
+    # letters are counted once, per sentence; a block's counts are its sentences' sums
+    # (what lies between sentences is space), or its own where it has no sentences
+    segments = [(b, s) for b in doc.blocks for s in b.segments]
+    seg_counts = [_script_counts(s.text) for _, s in segments]
+    block_counts: dict[int, list[int]] = {}
+    for (block, _), (cyr, other) in zip(segments, seg_counts):
+        total = block_counts.setdefault(id(block), [0, 0])
+        total[0] += cyr
+        total[1] += other
+    counts = [tuple(block_counts[id(b)]) if id(b) in block_counts else _script_counts(b.text) for b in doc.blocks]
+    decided, letters = _decide([b.text for b in doc.blocks], counts)
     weights: Counter = Counter()
     for block, (lang, _), n in zip(doc.blocks, decided, letters):
         if block.kind != "junk" and lang not in (None, NO_LINGUISTIC_CONTENT):
@@ -113,11 +126,10 @@ def identify(doc: Document, force: str | None = None) -> Document:
         block.lang = lang or latin_default  # None: a short Latin-script block
 
     per_sentence = doc.lang in ("fr", "ru")
-    segments = [(b, s) for b in doc.blocks for s in b.segments]
     if per_sentence:
-        seg_decided, _ = _decide([s.text for _, s in segments])
+        seg_decided, _ = _decide([s.text for _, s in segments], seg_counts)
     else:
-        seg_decided = [_by_script(s.text) for _, s in segments]
+        seg_decided = [_by_script(cyr, other) for cyr, other in seg_counts]
     for (block, seg), (lang, conf) in zip(segments, seg_decided):
         if lang is None:  # short, or not classified: the block's language, if the script agrees
             lang, conf = (block.lang if block.lang in ("fr", "en") else latin_default), 0.5
@@ -132,8 +144,7 @@ def identify(doc: Document, force: str | None = None) -> Document:
     return doc
 
 
-def _by_script(text: str) -> tuple[str | None, float]:
-    cyr, other = _script_counts(text)
+def _by_script(cyr: int, other: int) -> tuple[str | None, float]:
     if cyr + other == 0:
         return NO_LINGUISTIC_CONTENT, 1.0
     if cyr >= other:

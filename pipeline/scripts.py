@@ -7,12 +7,23 @@ import re
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+# U+0400-U+04FF is exactly the UTF-8 sequences that start with bytes D0-D3
+_CYRILLIC_LEAD_BYTES = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
 
 
 def script_counts(text: str) -> tuple[int, int]:
-    """(Cyrillic letters, other letters)."""
-    cyr = len(CYRILLIC.findall(text))
-    return cyr, len(LETTER.findall(text)) - cyr
+    """(Cyrillic letters, other letters).
+
+    Runs on every block and sentence of every document, so it counts without building a
+    list per character: the letters are what is left when runs of non-letters go, and
+    Cyrillic letters are counted by their UTF-8 lead bytes."""
+    letters = _NOT_LETTERS.sub("", text)
+    if not CYRILLIC.search(letters):
+        return 0, len(letters)
+    raw = letters.encode("utf-8")
+    cyr = sum(raw.count(lead) for lead in _CYRILLIC_LEAD_BYTES)
+    return cyr, len(letters) - cyr
 
 
 def mostly_cyrillic(text: str) -> bool:

@@ -33,7 +33,7 @@ _NOTES_HEADING = re.compile(
 _JUNK_LINE = [
     re.compile(r"^\s*(?:lire plus|read more|en savoir plus|подробнее|читать далее)\s*(?:\.{3}|…)?\s*$", re.I),
     re.compile(r"^\s*(?:newsletter|tweeter|twitter|facebook|youtube|instagram|linkedin|partager|share|imprimer|print|rss)\s*$", re.I),
-    re.compile(r"^[^.!?]*\[RSS\][^.!?]*$", re.I),
+    re.compile(r"^(?=.*\[RSS\])[^.!?]*$", re.I),
     re.compile(r"^\s*\S+\.(?:pdf|docx?|odt|rtf|zip|epub|xlsx?)\s*\(\s*[\d.,]+\s*[KMG]?i?B\s*\)\s*$", re.I),
     re.compile(r"^\s*(?:skip to (?:main )?content|aller au contenu|menu|search|rechercher|accueil|home|cookies?)\s*$", re.I),
 ]
@@ -91,9 +91,9 @@ def _is_junk(line: str) -> str | None:
     for pat in _JUNK_LINE:
         if pat.search(s):
             return "boilerplate"
-    words = _WORD.findall(s)
+    # every line of every document passes here: count words only where social links are
     social = _SOCIAL.findall(s)
-    if len(social) >= 2 and not re.search(r"[.!?]\s", s) and len(social) * 4 >= len(words):
+    if len(social) >= 2 and not re.search(r"[.!?]\s", s) and len(social) * 4 >= len(_WORD.findall(s)):
         return "navigation"
     return None
 
