@@ -227,6 +227,24 @@ def test_editions_of_a_pair_into_another_language_say_which_language(tmp_path):
     assert 'class="tgt" lang="fr"' in (ed / "de--fr.html").read_text(encoding="utf-8")
 
 
+def test_cli_align_uses_diptych_s_own_translation_as_the_bridge(tmp_path, tiny_models):
+    # the tiny model translates badly; what is checked is the path: the source goes through
+    # the same engine as `diptych run`, the bridge is recorded, and nothing is lost
+    (tmp_path / "fr.txt").write_text("Le chat dort sur le canapé depuis 1998. Il fait beau à Paris.\nMerci beaucoup !\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("The cat has slept on the sofa since 1998. The weather is nice in Paris.\nThank you very much!\n", encoding="utf-8")
+    proc = diptych("align", str(tmp_path / "fr.txt"), str(tmp_path / "en.txt"), "--mt", "--model", f"fr={tiny_models['fr']}", "--out", str(tmp_path / "ed"))
+    assert proc.returncode == 0, proc.stderr
+    header = json.loads(next((tmp_path / "ed").glob("*.jsonl")).read_text(encoding="utf-8").splitlines()[0])
+    assert "MT bridge" in header["provenance"]["align"]["method"]
+    beads = diptych("align", str(tmp_path / "fr.txt"), str(tmp_path / "en.txt"), "--mt", "--model", f"fr={tiny_models['fr']}", "--format", "vecalign")
+    assert beads.returncode == 0, beads.stderr
+    pairs = parse_beads(beads.stdout)
+    assert [i for s, _ in pairs for i in s] == [0, 1, 2] and [j for _, t in pairs for j in t] == [0, 1, 2]
+    # the model translates into English: a French "translation" is refused in one line
+    bad = diptych("align", str(tmp_path / "fr.txt"), str(tmp_path / "fr.txt"), "--mt", "--tgt-lang", "fr", "--model", f"fr={tiny_models['fr']}")
+    assert bad.returncode != 0 and "--mt" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_cli_align_empty_side_is_a_clear_error(tmp_path):
     (tmp_path / "a.txt").write_text("", encoding="utf-8")
     (tmp_path / "b.txt").write_text("One.\n", encoding="utf-8")
