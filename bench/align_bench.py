@@ -3,6 +3,8 @@
 dev document without and with each given machine translation of its source (and, where
 the target's translation into the source language exists too, with both directions, as
 ``diptych align --target-mt``), and the time to align two synthetic 10,000-sentence documents.
+Per set it also prints how well the beads' confidence sorts right beads from wrong ones
+(ROC AUC) and how many beads fall below the low-confidence flag, and how many of those are wrong.
 
     python bench/align_bench.py [--data ../shared/data/align]
 """
@@ -18,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
+
 from pipeline.aligner import AlignParams, align_sentences, parse_beads, score_alignments  # noqa: E402
 
 
@@ -25,16 +29,33 @@ def lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
+def roc_auc(scores: list[float], right: list[bool]) -> float:
+    """The chance that a right bead has a higher confidence than a wrong one (ties: half)."""
+    s, y = np.array(scores), np.array(right, dtype=bool)
+    pos, neg = s[y], s[~y]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg)))
+
+
 def run_set(docs: list[Path], mt: str | None = None, params: AlignParams | None = None, back: str | None = None) -> dict:
-    golds, preds = [], []
+    golds, preds, confidence, right = [], [], [], []
     t0 = time.perf_counter()
     for d in docs:
         beads = align_sentences(lines(d / "src.txt"), lines(d / "tgt.txt"), lines(d / mt) if mt else None, params, lines(d / back) if back else None)
-        golds.append(parse_beads((d / "gold.txt").read_text(encoding="utf-8")))
+        gold = parse_beads((d / "gold.txt").read_text(encoding="utf-8"))
+        golds.append(gold)
         preds.append([(b.src, b.tgt) for b in beads])
+        confidence += [b.confidence for b in beads if b.src and b.tgt]
+        right += [(b.src, b.tgt) in set(gold) for b in beads if b.src and b.tgt]
     scores = score_alignments(golds, preds)
     scores["seconds"] = time.perf_counter() - t0
     scores["docs"] = len(docs)
+    threshold = (params or AlignParams()).low_confidence
+    scores["confidence_auc"] = roc_auc(confidence, right)
+    scores["flagged"] = sum(c < threshold for c in confidence)
+    scores["flagged_wrong"] = sum(c < threshold and not r for c, r in zip(confidence, right))
+    scores["wrong"] = sum(not r for r in right)
     return scores
 
 
@@ -59,11 +80,12 @@ def main() -> None:
     both = [(f"{name}, both ways", docs, mt, None, f"tgt.{mt.split('.')[1]}.de") for name, docs, mt in sets if mt and (tb / f"tgt.{mt.split('.')[1]}.de").exists()]
     sets = [(name, docs, mt, None, None) for name, docs, mt in sets] + [row + (None,) for row in capped] + both
     rows = []
-    print(f"{'set':46} {'strict P':>8} {'R':>6} {'F1':>6} {'lax F1':>7} {'sec':>6}")
+    print(f"{'set':46} {'strict P':>8} {'R':>6} {'F1':>6} {'lax F1':>7} {'sec':>6}  {'conf AUC':>8} {'flagged':>7} {'wrong':>5} {'all wrong':>9}")
     for name, docs, mt, params, back in sets:
         r = run_set(docs, mt, params, back)
         rows.append({"set": name, **r})
-        print(f"{name:46} {r['precision_strict']:8.3f} {r['recall_strict']:6.3f} {r['f1_strict']:6.3f} {r['f1_lax']:7.3f} {r['seconds']:6.2f}")
+        print(f"{name:46} {r['precision_strict']:8.3f} {r['recall_strict']:6.3f} {r['f1_strict']:6.3f} {r['f1_lax']:7.3f} {r['seconds']:6.2f}"
+              f"  {r['confidence_auc']:8.3f} {r['flagged']:7d} {r['flagged_wrong']:5d} {r['wrong']:9d}")
 
     par = args.data / "parallel"
     timings = {}
