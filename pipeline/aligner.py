@@ -23,7 +23,10 @@ computed for the whole band at once; the dynamic programme only adds and compare
 skips any run of unaligned target lines in one pass (a run is cheaper per line than a lone
 skip: captions and name lists come in runs). The search runs twice: in a wide band around
 the length diagonal, then in a narrow band around every point of the first path, so cost
-grows linearly with document length. This module does no I/O; :mod:`pipeline.align`
+grows linearly with document length. Each bead's confidence weighs how much worse the
+alignment gets if its boundaries move (the programme run once more on both texts reversed
+gives the best score through every cell), the least share of the match any member of a
+merged bead carries, and the bead's size. This module does no I/O; :mod:`pipeline.align`
 reads files and writes records.
 """
 
