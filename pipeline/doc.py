@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-SCHEMA_VERSION = 1
+# 2: a block may nest inside another's ``interruption_join`` edit (a page footer or note
+# that cut a sentence in two); records of version 1 read as before.
+SCHEMA_VERSION = 2
+INTERRUPTION = "interruption_join"
 
 BLOCK_KINDS = (
     "heading",
@@ -222,13 +225,15 @@ class Document:
         n = len(self.text)
         seen_ids: set[str] = set()
         prev_end = 0
+        nests: list[tuple[int, int]] = []  # stretches an earlier block reads past: others may lie there
         for block in self.blocks:
             s, e = block.span
             if not (0 <= s <= e <= n):
                 raise RecordError(f"block {block.id} span {block.span} lies outside the text ({n} chars)")
-            if s < prev_end:
+            if s < prev_end and not any(a <= s and e <= b for a, b in nests):
                 raise RecordError(f"block {block.id} overlaps the block before it")
-            prev_end = e
+            prev_end = max(prev_end, e)
+            nests += [edit.span for edit in block.edits if edit.rule == INTERRUPTION]
             for edit in block.edits:
                 if not (s <= edit.span[0] <= edit.span[1] <= e):
                     raise RecordError(f"block {block.id}: edit {edit.span} lies outside the block")

@@ -12,10 +12,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .doc import Block, Document, Edit, apply_edits
+from .doc import INTERRUPTION, Block, Document, Edit, apply_edits
 from .scripts import mostly_cyrillic
 
-VERSION = "structure/1"
+VERSION = "structure/2"
 
 _TERMINAL = ".!?…:;»\"”’)]"
 _BULLET = re.compile(r"^[ \t]*(?:[•·▪◦‣●]|[-*+](?=\s))\s*")
@@ -276,8 +276,70 @@ def structure(doc: Document) -> Document:
         if d.note:
             block.meta["note"] = d.note
         doc.blocks.append(block)
-    doc.provenance["structure"] = {"version": VERSION, "wrapped_text": wrapped}
+    joined = _join_interrupted(doc, lang_hint, vocab)
+    for n, block in enumerate(doc.blocks):
+        block.id = doc.block_id(n)
+    doc.provenance["structure"] = {"version": VERSION, "wrapped_text": wrapped, "interruptions_joined": joined}
     return doc
+
+
+# What may stand between the two halves of a sentence cut by a page end: a separator, a
+# page footer or header, a footnote, a caption, junk; a note written as a plain paragraph
+# only where the cut is unmistakable (a word hyphenated across it) and a separator or a
+# footnote is among the blocks in between.
+_INTERRUPTION_KINDS = {"meta", "footnote", "caption", "junk"}
+MAX_INTERRUPTION = 3
+_HYPHENATED_END = re.compile(r"(\w+)-$")
+_LEADING_WORD = re.compile(r"\w+")
+
+
+def _join_interrupted(doc: Document, lang: str, vocab: Counter) -> int:
+    """Join a paragraph cut mid-sentence by a page footer or a note with its continuation.
+
+    ``…a violent adventur-`` / ``---`` / ``Originally published as…`` / ``ism unrelated…``:
+    the paragraph takes in its continuation, an ``interruption_join`` edit reads the text
+    in between as nothing (or a space), and the blocks in between keep their own spans,
+    nested inside the paragraph's and listed right after it: nothing is moved or lost, and
+    the sentence is translated whole. Returns how many joins were made."""
+    text, blocks, out, joined = doc.text, doc.blocks, [], 0
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        out.append(block)
+        i += 1
+        if block.kind != "paragraph" or not block.text or block.text.rstrip()[-1:] in _TERMINAL:
+            continue
+        tail = block.text.rstrip()
+        hyphen = _HYPHENATED_END.search(tail)
+        for k in range(1, MAX_INTERRUPTION + 1):
+            if i + k >= len(blocks):
+                break
+            between, nxt = blocks[i : i + k], blocks[i + k]
+            if not all(b.kind in _INTERRUPTION_KINDS or (b.kind == "paragraph" and hyphen) for b in between):
+                break
+            if any(b.kind == "paragraph" for b in between) and not any(b.kind in ("meta", "footnote") for b in between):
+                continue
+            if nxt.kind != "paragraph" or not nxt.text[:1].islower():
+                continue
+            end = block.span[1]
+            while end > block.span[0] and text[end - 1].isspace():
+                end -= 1
+            if hyphen and text[end - 1] == "-":
+                right = _LEADING_WORD.match(nxt.text)
+                join, why = _dehyphenate_decision(hyphen.group(1), right.group(0) if right else "", lang, vocab or _vocabulary(text))
+                edit = Edit((end - 1, nxt.span[0]), "", INTERRUPTION, f"dehyphenated: {why}") if join else Edit((end, nxt.span[0]), "", INTERRUPTION, f"hyphen kept: {why}")
+            else:
+                edit = Edit((end, nxt.span[0]), " ", INTERRUPTION)
+            block.edits = [e for e in block.edits if e.span[1] <= edit.span[0]] + [edit] + list(nxt.edits)
+            block.span = (block.span[0], nxt.span[1])
+            block.text = apply_edits(text[block.span[0] : block.span[1]], block.span[0], block.edits)
+            block.meta["interrupted_by"] = len(between)
+            out.extend(between)
+            i += k + 1
+            joined += 1
+            break
+    doc.blocks = out
+    return joined
 
 
 def one_block_per_line(doc: Document) -> Document:
