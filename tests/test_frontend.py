@@ -69,6 +69,44 @@ def test_pdf_line_end_hyphenation_is_repaired_and_recorded():
     assert {"dehyphenate", "line_join"} <= rules
 
 
+def test_a_sentence_cut_by_a_footer_or_a_note_is_joined_and_the_note_kept(tmp_path):
+    # seed 001: "…a violent adventur-" / "---" / an unnumbered note / "ism unrelated…"
+    doc = prepare(seed_path("001"))
+    sentences = [s.text for s in doc.segments]
+    assert any("a violent adventurism unrelated to a consistent revolutionary strategy." in s for s in sentences)
+    assert not any(s.startswith("ism unrelated") for s in sentences)
+    joined = next(b for b in doc.blocks if b.meta.get("interrupted_by"))
+    after = doc.blocks[doc.blocks.index(joined) + 1 : doc.blocks.index(joined) + 3]
+    assert [b.kind for b in after] == ["meta", "paragraph"] and after[1].text.startswith("Originally published")
+    assert all(joined.span[0] < b.span[0] and b.span[1] < joined.span[1] for b in after)
+    doc.validate()
+    assert coverage_errors(doc) == []
+    # a Russian PDF page: the running footer and a page number between the two halves
+    (tmp_path / "ru.txt").write_text(
+        "Партия выступила против реформы и объявила о том, что её кандидаты в парламент не будут под-\n\n"
+        "[1] Заявление партии от 3 мая.\n\n— 12 —\n\n"
+        "держивать правительство ни при каких условиях.\n\nЭто решение было принято единогласно.\n",
+        encoding="utf-8",
+    )
+    ru = prepare(tmp_path / "ru.txt")
+    assert [s.text for s in ru.segments][0] == (
+        "Партия выступила против реформы и объявила о том, что её кандидаты в парламент не будут "
+        "поддерживать правительство ни при каких условиях.")
+    ru.validate()
+    assert coverage_errors(ru) == []
+
+
+def test_a_paragraph_that_ends_its_sentence_is_not_joined_across_a_note(tmp_path):
+    (tmp_path / "fr.txt").write_text(
+        "La réforme a été votée en 2019.\n\n---\n\n1. Voir le Journal officiel.\n\n"
+        "le lendemain, la grève commença.\n",
+        encoding="utf-8",
+    )
+    doc = prepare(tmp_path / "fr.txt")
+    assert not any(b.meta.get("interrupted_by") for b in doc.blocks)
+    assert [s.text for s in doc.segments][-1] == "le lendemain, la grève commença."
+
+
 def test_web_navigation_is_junk_and_kept_in_the_record():
     doc = prepare(seed_path("003"))
     junk = [b.text for b in doc.blocks if b.kind == "junk"]
