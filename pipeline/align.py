@@ -91,7 +91,8 @@ def align_documents(
         "version": VERSION,
         "aligner": ALIGNER_VERSION,
         "method": "length + anchors" + "".join(f" + {name}" for name, mt in (("MT bridge", source_mt), ("target MT bridge", target_mt)) if mt is not None),
-        "params": {"w_lex": params.w_lex, "w_mt": params.w_mt, "w_mt_back": params.w_mt_back, "w_len": params.w_len, "skip": params.skip, "max_side": params.max_side},
+        "params": {"w_lex": params.w_lex, "w_mt": params.w_mt, "w_mt_back": params.w_mt_back, "w_len": params.w_len, "skip": params.skip,
+                   "skip_run": params.skip_run, "max_side": params.max_side, "low_confidence": params.low_confidence},
     }
     return source, beads
 
