@@ -143,7 +143,9 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
         tgt_lang = tgt_lang or target_doc.lang
     tgt_lang = tgt_lang or "und"
     mt = None
+    bridge: dict = {}  # where each machine translation came from, for the provenance
     if source_mt is not None:
+        bridge["source_mt"] = str(source_mt)
         mt = _read_lines(source_mt)
         n = len(sentences_of(doc))
         if len(mt) != n:
@@ -157,9 +159,17 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
         segs = sentences_of(doc)
         langs = {s.lang for s in segs if s.lang in ("fr", "ru")}
         engines = load_engines(langs, EngineOptions(overrides=overrides))
-        mt = [engines[s.lang].translate([translation_input(s)])[0].translation if s.lang in engines else s.text for s in segs]
+        # one call per language: the engine batches by tokens and caches, as in `diptych run`;
+        # sentences in no translated language (English already) bridge as they are
+        mt = [s.text for s in segs]
+        for lang, engine in engines.items():
+            idx = [n for n, s in enumerate(segs) if s.lang == lang]
+            for n, result in zip(idx, engine.translate([translation_input(segs[n]) for n in idx]), strict=True):
+                mt[n] = result.translation
+        bridge["source_mt"] = {lang: engine.signature for lang, engine in engines.items()}
     back = None
     if target_mt is not None:
+        bridge["target_mt"] = str(target_mt)
         back = _read_lines(target_mt)
         if len(back) != len(target):
             raise UsageError(f"--target-mt {target_mt} has {len(back)} lines but the translation has {len(target)} sentences; line j must translate sentence j of the translation")
@@ -172,6 +182,8 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
         params = AlignParams(max_side=max_side)
     try:
         doc, beads = align_documents(doc, target, tgt_lang, mt, params, back)
+        if bridge:
+            doc.provenance["align"]["mt_bridge"] = bridge
     except ValueError as exc:
         raise DiptychError(str(exc)) from None
     return AlignResult(doc.renumber(f"{doc.id}--{Path(str(target_path)).stem}"), beads)

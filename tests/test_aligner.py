@@ -255,6 +255,7 @@ def test_cli_align_uses_diptych_s_own_translation_as_the_bridge(tmp_path, tiny_m
     assert proc.returncode == 0, proc.stderr
     header = json.loads(next((tmp_path / "ed").glob("*.jsonl")).read_text(encoding="utf-8").splitlines()[0])
     assert "MT bridge" in header["provenance"]["align"]["method"]
+    assert header["provenance"]["align"]["mt_bridge"]["source_mt"]["fr"]["model"].startswith("local:tiny-fr-en@")
     beads = diptych("align", str(tmp_path / "fr.txt"), str(tmp_path / "en.txt"), "--mt", "--model", f"fr={tiny_models['fr']}", "--format", "vecalign")
     assert beads.returncode == 0, beads.stderr
     pairs = parse_beads(beads.stdout)
