@@ -39,6 +39,8 @@ _JUNK_LINE = [
 ]
 _SOCIAL = re.compile(r"\b(?:rss|twitter|tweeter|facebook|youtube|instagram|linkedin|telegram|vk|whatsapp|mastodon)\b", re.I)
 _CAPTION = re.compile(r"^\s*(?:photo|image|illustration|figure|fig\.|tableau|table|source\s*:|фото|рис\.|рисунок|таблица|источник\s*:)", re.I)
+# a page number on its own line: "13", "— 13 —", "- 13 -", "[13]", "p. 13", "стр. 13"
+_PAGE_NUMBER = re.compile(r"^[ \t]*[-–—|(\[]?[ \t]*(?:(?:p\.|page|стр\.|с\.)[ \t]*)?\d{1,4}[ \t]*[-–—|)\]]?[ \t]*$", re.I)
 _DATE_ONLY = re.compile(r"^\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4})\s*$")
 
 # Words whose hyphen belongs to the word even at a line end (first part / second part).
@@ -163,6 +165,8 @@ def _classify(draft: _Draft, in_notes: bool) -> None:
         draft.kind = "footnote"
     elif _BULLET.match(first) or _NUMBERED.match(first):
         draft.kind = "list_item"
+    elif len(draft.lines) == 1 and _PAGE_NUMBER.match(text):
+        draft.kind, draft.note = "meta", "page_number"
     elif _URL_ONLY.match(text) or _DATE_ONLY.match(text):
         draft.kind = "meta"
     elif _CAPTION.match(text) and len(text) <= 400:
@@ -226,6 +230,8 @@ def structure(doc: Document) -> Document:
                 if (
                     tail[-1:] not in _TERMINAL
                     and not _MD_HEADING.match(prev.lines[0].text)
+                    # a page number is not the start of the text that follows it
+                    and not any(len(x.lines) == 1 and _PAGE_NUMBER.match(x.lines[0].text) for x in (prev, d))
                     and len(prev.lines) + len(d.lines) > 2
                     and (head[:1].islower() or head[:1].isdigit())
                     and not (_BULLET.match(d.lines[0].text) or _NUMBERED.match(d.lines[0].text))
@@ -284,9 +290,9 @@ def structure(doc: Document) -> Document:
 
 
 # What may stand between the two halves of a sentence cut by a page end: a separator, a
-# page footer or header, a footnote, a caption, junk; a note written as a plain paragraph
-# only where the cut is unmistakable (a word hyphenated across it) and a separator or a
-# footnote is among the blocks in between.
+# page number, a footnote, a caption, junk; where the cut is unmistakable (a word
+# hyphenated across it) also a running header (it reads as a heading) and a note written
+# as a plain paragraph, the latter only with a separator or a footnote beside it.
 _INTERRUPTION_KINDS = {"meta", "footnote", "caption", "junk"}
 MAX_INTERRUPTION = 3
 _HYPHENATED_END = re.compile(r"(\w+)-$")
@@ -315,7 +321,7 @@ def _join_interrupted(doc: Document, lang: str, vocab: Counter) -> int:
             if i + k >= len(blocks):
                 break
             between, nxt = blocks[i : i + k], blocks[i + k]
-            if not all(b.kind in _INTERRUPTION_KINDS or (b.kind == "paragraph" and hyphen) for b in between):
+            if not all(b.kind in _INTERRUPTION_KINDS or (b.kind in ("paragraph", "heading") and hyphen) for b in between):
                 break
             if any(b.kind == "paragraph" for b in between) and not any(b.kind in ("meta", "footnote") for b in between):
                 continue

@@ -94,6 +94,22 @@ def test_a_sentence_cut_by_a_footer_or_a_note_is_joined_and_the_note_kept(tmp_pa
         "поддерживать правительство ни при каких условиях.")
     ru.validate()
     assert coverage_errors(ru) == []
+    # the next page's running header (it reads as a heading) and its number, mid-word
+    (tmp_path / "ru2.txt").write_text(
+        "После долгих споров на съезде, который продолжался три дня и собрал\n"
+        "делегатов от всех федераций страны, руководство приняло решение.\n"
+        "Партия выступила против реформы, которую правительство внесло в парламент\n"
+        "весной, когда стало ясно, что большинство депутатов её не поддержит,\n"
+        "и объявила о том, что её кандидаты на выборах в Национальное собрание\n"
+        "не будут под-\n\n"
+        "СОЦИАЛИСТИЧЕСКАЯ ПАРТИЯ ФРАНЦИИ\n\n13\n\n"
+        "держивать правительство ни при каких условиях, даже если оно пойдёт\n"
+        "на уступки профсоюзам и откажется от самых спорных статей закона.\n",
+        encoding="utf-8",
+    )
+    ru2 = prepare(tmp_path / "ru2.txt")
+    assert any("не будут поддерживать правительство ни при каких условиях, даже" in s.text for s in ru2.segments)
+    assert [b.text for b in ru2.blocks][1:] == ["СОЦИАЛИСТИЧЕСКАЯ ПАРТИЯ ФРАНЦИИ", "13"]
 
 
 def test_a_paragraph_that_ends_its_sentence_is_not_joined_across_a_note(tmp_path):
