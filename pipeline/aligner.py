@@ -54,8 +54,8 @@ class AlignParams:
 
     ``skip``: cost of leaving one sentence unaligned; ``skip_run``: cost of each further
     target line in a run of unaligned ones (captions, a list of names: left out together,
-    so absorbing one of them into a neighbour's bead saves little); ``penalties``: cost of each merged
-    bead shape; ``w_*``: weights of the length, source-target, MT-target and
+    so absorbing one of them into a neighbour's bead saves little); ``penalties``: cost of
+    each merged bead shape; ``w_*``: weights of the length, source-target, MT-target and
     source-(target MT) evidence (the last tuned on the Text+Berg translations of its target);
     ``support``/``support_floor``: penalty for a member of a merged bead whose share of
     the match is below the floor; ``idf``: exponent of the inverse-document-frequency
@@ -331,7 +331,7 @@ def _reach_of_path(path: list[tuple[int, int, int, int]], n: int) -> tuple[np.nd
 def _dp(
     n: int,
     m: int,
-    centers: np.ndarray,
+    centers: np.ndarray | tuple[np.ndarray, np.ndarray],
     half: int,
     src_len: np.ndarray,
     tgt_len: np.ndarray,
@@ -340,7 +340,8 @@ def _dp(
     beads: tuple[tuple[int, int], ...] = BEADS,
 ) -> tuple[list[tuple[int, int, int, int]], list[float], "_Table"]:
     """Best monotone path through the band, the quality of each of its beads, and the best
-    score of every cell. sims: (weight, src vectors, src side, tgt side, tgt vectors, baseline)."""
+    score of every cell. ``centers``: per source prefix, the target prefix the band is
+    centred on, or the first and last ones it must cover. sims: (weight, src vectors, src side, tgt side, tgt vectors, baseline)."""
     first, last = centers if isinstance(centers, tuple) else (centers, centers)
     lo = np.clip(first - half, 0, m)
     hi = np.clip(last + half, 0, m)
