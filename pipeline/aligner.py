@@ -338,9 +338,8 @@ def _dp(
     sims: list[tuple[float, np.ndarray, _Side, _Side, np.ndarray, float]],
     params: AlignParams,
     beads: tuple[tuple[int, int], ...] = BEADS,
-) -> tuple[list[tuple[int, int, int, int]], list[float], "_Table"]:
-    """Best monotone path through the band, the quality of each of its beads, and the best
-    score of every cell. ``centers``: per source prefix, the target prefix the band is
+) -> tuple[list[tuple[int, int, int, int]], "_Table"]:
+    """Best monotone path through the band, and the best score of every cell. ``centers``: per source prefix, the target prefix the band is
     centred on, or the first and last ones it must cover. sims: (weight, src vectors, src side, tgt side, tgt vectors, baseline)."""
     first, last = centers if isinstance(centers, tuple) else (centers, centers)
     lo = np.clip(first - half, 0, m)
@@ -417,7 +416,6 @@ def _dp(
     if not np.isfinite(score[n][m - lo[n]]):
         raise RuntimeError("no alignment path inside the band")
     path: list[tuple[int, int, int, int]] = []
-    quals: list[float] = []
     i, j = n, m
     while i > 0 or j > 0:
         t = int(back[i][j - lo[i]])
@@ -425,13 +423,11 @@ def _dp(
         if k == 0:
             start = lo[i] + int(run_start[i][j - lo[i]])
             path += [(i, i, jj - 1, jj) for jj in range(j, start, -1)]
-            quals += [0.0] * (j - start)
             j = start
             continue
         path.append((i - k, i, j - l, j))
-        quals.append(float(quality[(k, l)][i, j - lo[i]]) if k and l else 0.0)
         i, j = i - k, j - l
-    return path[::-1], quals[::-1], _Table(lo, score)
+    return path[::-1], _Table(lo, score)
 
 
 def align_sentences(
@@ -486,10 +482,10 @@ def align_sentences(
         try:
             if half > params.refine_band and max(n, m) > params.coarse_from:
                 # long documents: a coarse first pass (folded vectors, the common bead shapes)
-                path, quals, table = _dp(n, m, centers, half, src_len, tgt_len, coarse, params, COARSE_BEADS)
+                path, table = _dp(n, m, centers, half, src_len, tgt_len, coarse, params, COARSE_BEADS)
                 table = None  # coarse scores say nothing about the final beads
             else:
-                path, quals, table = _dp(n, m, centers, half, src_len, tgt_len, sims, params, shapes)
+                path, table = _dp(n, m, centers, half, src_len, tgt_len, sims, params, shapes)
             break
         except RuntimeError:  # the band missed the corner: widen it
             if half >= max(n, m):
@@ -498,7 +494,7 @@ def align_sentences(
     if half > params.refine_band:
         centers = _reach_of_path(path, n)
         try:
-            path, quals, table = _dp(n, m, centers, params.refine_band, src_len, tgt_len, sims, params, shapes)
+            path, table = _dp(n, m, centers, params.refine_band, src_len, tgt_len, sims, params, shapes)
         except RuntimeError:
             pass  # keep the first pass's path
     margins = _boundary_margins(path, table, n, m, src_len, tgt_len, sims, params, shapes)
@@ -530,7 +526,7 @@ def _boundary_margins(path, table, n, m, src_len, tgt_len, sims, params, shapes)
     reversed_path = [(n - i1, n - i0, m - j1, m - j0) for i0, i1, j0, j1 in path[::-1]]
     reversed_sims = [(w, am[::-1], _Side(am[::-1]), _Side(bm[::-1]), bm[::-1], base) for w, am, _, _, bm, base in sims]
     try:
-        _, _, back = _dp(n, m, _reach_of_path(reversed_path, n), params.refine_band, src_len[::-1], tgt_len[::-1], reversed_sims, params, shapes)
+        _, back = _dp(n, m, _reach_of_path(reversed_path, n), params.refine_band, src_len[::-1], tgt_len[::-1], reversed_sims, params, shapes)
     except RuntimeError:
         return [0.0] * len(path)
     rows, cols, through = [], [], []
