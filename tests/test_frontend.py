@@ -110,6 +110,28 @@ def test_a_sentence_cut_by_a_footer_or_a_note_is_joined_and_the_note_kept(tmp_pa
     ru2 = prepare(tmp_path / "ru2.txt")
     assert any("не будут поддерживать правительство ни при каких условиях, даже" in s.text for s in ru2.segments)
     assert [b.text for b in ru2.blocks][1:] == ["СОЦИАЛИСТИЧЕСКАЯ ПАРТИЯ ФРАНЦИИ", "13"]
+    # no hyphen, only the page number between: joined with a space
+    (tmp_path / "fr.txt").write_text(
+        "Le congrès s'est tenu à Lyon pendant trois jours, et les délégués\n"
+        "de toutes les fédérations ont débattu longuement de la stratégie\n"
+        "à adopter pour les élections du printemps prochain, avant que\n"
+        "la direction ne présente une motion qui a été adoptée par une\n"
+        "large majorité des mandats, malgré l'opposition de l'aile gauche\n\n"
+        "— 12 —\n\n"
+        "qui réclamait une rupture nette avec la politique du gouvernement.\n"
+        "Le vote a eu lieu dans la nuit.\n",
+        encoding="utf-8",
+    )
+    fr = prepare(tmp_path / "fr.txt")
+    assert [s.text for s in fr.segments][-3:] == [
+        "Le congrès s'est tenu à Lyon pendant trois jours, et les délégués de toutes les fédérations ont débattu longuement de "
+        "la stratégie à adopter pour les élections du printemps prochain, avant que la direction ne présente une motion qui a "
+        "été adoptée par une large majorité des mandats, malgré l'opposition de l'aile gauche qui réclamait une rupture nette "
+        "avec la politique du gouvernement.",
+        "Le vote a eu lieu dans la nuit.",
+        "— 12 —",
+    ]
+    assert fr.blocks[1].kind == "meta" and fr.blocks[1].meta["note"] == "page_number"
 
 
 def test_a_paragraph_that_ends_its_sentence_is_not_joined_across_a_note(tmp_path):
