@@ -8,7 +8,9 @@ found by dynamic programming over three kinds of evidence:
 * length: the Gale-Church model, with the document's own length ratio;
 * anchors and shared surface: hashed character trigrams of both sides, after accents are
   stripped and Cyrillic is transliterated, plus tokens that survive translation
-  (numbers, ``? ! « »``, capitalised names): names, numbers and cognates line up;
+  (numbers, dates — a month name beside a day or a year, in French, English, Russian or
+  German —, URLs and e-mail addresses, ``? ! « »``, capitalised names): names, numbers
+  and cognates line up;
 * a bridge, when a machine translation of each source sentence exists: the same
   trigram similarity between that translation and the target, a cheap stand-in for chrF;
   and, when a translation of each target sentence into the source language exists too
@@ -40,7 +42,7 @@ from typing import Sequence
 
 import numpy as np
 
-VERSION = "aligner/5"
+VERSION = "aligner/6"
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
 LONG_BEADS = ((1, 4), (4, 1), (1, 5), (5, 1))  # one sentence rendered as four or five
 MAX_SIDE = 5
@@ -117,8 +119,33 @@ def _fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower())).translate(_TRANSLIT)
 
 
+# Month names as they read after _fold (accents stripped, Cyrillic transliterated), in the
+# languages Diptych reads and the German of Text+Berg: "3 mai", "May 3", "3 мая", "3. Mai" meet.
+_MONTH_FORMS: dict[str, int] = {}
+for _n, _forms in enumerate((
+    "janvier january jan januar ianvar", "fevrier february feb februar fevral", "mars march mar marz maerz mart",
+    "avril april apr aprel", "mai may", "juin june jun juni iiun", "juillet july jul juli iiul",
+    "aout august aug avgust", "septembre september sep sept sentiabr", "octobre october oct oktober oktiabr",
+    "novembre november nov noiabr", "decembre december dec dezember dekabr",
+), 1):
+    for _form in _forms.split():
+        _MONTH_FORMS[_form] = _n
+        if _form.isalpha() and _form[-1] not in "aeiouy" or _form in ("mai",):
+            for _ending in ("ia", "e", "a"):  # Russian cases: января, январе, марта, мая, мае
+                _MONTH_FORMS.setdefault(_form + _ending, _n)
+_AFTER_DAY = re.compile(r"\b\d{1,2}\.?\s+([a-z]+)\b")
+_BEFORE_NUMBER = re.compile(r"\b([a-z]+)\.?\s+(?=\d{1,4}\b)")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.]+")
+
+
 def _anchors(text: str) -> list[str]:
     out = []
+    for m in _URL.finditer(text):
+        out.append("~" + m.group(0).lower().rstrip(".,;:)]"))
+    # a month next to a day or a year is a date, whatever the language
+    folded = _fold(text)
+    months = {m.start(1): _MONTH_FORMS.get(m.group(1)) for pattern in (_AFTER_DAY, _BEFORE_NUMBER) for m in pattern.finditer(folded)}
+    out += [f"%m{month}" for _, month in sorted(months.items()) if month]
     for m in _NUMBER.finditer(text):
         num = re.sub(r"[ \u00a0\u202f]", "", m.group(0))
         num = re.sub(r"[.,](?=\d{3}\b)", "", num).replace(",", ".")

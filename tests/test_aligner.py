@@ -42,6 +42,16 @@ def test_beads_of_differently_split_texts_are_refused_not_scored(tmp_path):
     assert proc.returncode == 0 and proc.stdout == "[0]:[0]\n[1]:[1]\n", proc.stderr
 
 
+def test_dates_and_urls_are_anchors_in_any_language():
+    from pipeline.aligner import _anchors
+
+    may = [_anchors(t) for t in ("Le 3 mai 2022, à Paris.", "On May 3, 2022 in Paris.", "3 мая 2022 г. в Париже.", "Am 3. Mai 2022.")]
+    assert all("%m5" in a and "#2022" in a for a in may)
+    assert "%m1" in _anchors("в январе 1917 года") and "%m7" in _anchors("du 3 au 11 juillet 1956")
+    assert not any(a.startswith("%m") for a in _anchors("It may be 3 days; they march on."))  # no number beside
+    assert "~https://npa2009.org/a-b" in _anchors("Voir https://npa2009.org/a-b.")
+
+
 def test_one_to_one_and_merges_are_found():
     src = ["Le chat dort sur le canapé depuis 1998.", "Il fait beau.", "Paris compte 2 100 000 habitants.", "Merci !"]
     tgt = ["The cat has slept on the sofa since 1998.", "The weather is nice. Paris has 2,100,000 inhabitants.", "Thank you!"]
