@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.aligner import AlignParams, align_sentences, parse_beads, score_alignments
 from conftest import SHARED_DATA, diptych
@@ -69,6 +71,20 @@ def test_degenerate_inputs_give_a_complete_monotone_alignment(src, tgt):
     beads = align_sentences(src, tgt)
     assert [i for b in beads for i in b.src] == list(range(len(src)))
     assert [j for b in beads for j in b.tgt] == list(range(len(tgt)))
+
+
+SENTENCE = st.text(alphabet="abc déf XYZ жзи 0123456789.,!?«»-\u00a0", min_size=0, max_size=40)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(SENTENCE, max_size=40), st.lists(SENTENCE, max_size=40), st.booleans(), st.booleans(), st.sampled_from([3, 5]))
+def test_any_input_gives_a_complete_monotone_alignment_with_confidences(src, tgt, with_mt, with_back, max_side):
+    # empty lines, punctuation only, one side empty, very unequal lengths: never a crash
+    beads = align_sentences(src, tgt, list(reversed(src)) if with_mt else None, AlignParams(max_side=max_side),
+                            list(tgt) if with_back else None)
+    assert [i for b in beads for i in b.src] == list(range(len(src)))
+    assert [j for b in beads for j in b.tgt] == list(range(len(tgt)))
+    assert all(0.0 <= b.confidence <= 1.0 and max(len(b.src), len(b.tgt)) <= max_side for b in beads)
 
 
 def test_mt_with_the_wrong_line_count_is_refused():
