@@ -54,7 +54,7 @@ def align_documents(
     appended to the previous bead and flagged ``target_only``; a source sentence with no
     counterpart (1-0) gets an empty translation and the flag ``unaligned``."""
     from .aligner import VERSION as ALIGNER_VERSION
-    from .aligner import AlignParams, align_sentences
+    from .aligner import UNRELATED_CONFIDENCE, AlignParams, align_sentences, texts_look_unrelated
 
     params = params or AlignParams()
     segs = sentences_of(source)
@@ -87,6 +87,11 @@ def align_documents(
             pending_target = []
     source.meta["translation"] = {"needed": True, "target_lang": target_lang, "source": "existing translation"}
     source.meta["alignment"] = {"beads": len(beads), "target_sentences": len(target_sentences)}
+    if texts_look_unrelated(beads, [s.text for s in segs], target_sentences, source_mt, target_mt):
+        source.meta["alignment"]["warning"] = (
+            "the two texts do not look like translations of each other (their best sentence pairs match no better "
+            "than unrelated text); every bead's confidence is capped at "
+            f"{UNRELATED_CONFIDENCE}")
     source.provenance["align"] = {
         "version": VERSION,
         "aligner": ALIGNER_VERSION,
@@ -101,6 +106,7 @@ class AlignResult:
     def __init__(self, document: Document, beads: list):
         self.document = document
         self.beads = beads
+        self.warning = document.meta.get("alignment", {}).get("warning")
 
 
 def _read_lines(path) -> list[str]:

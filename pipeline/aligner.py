@@ -42,7 +42,9 @@ from typing import Sequence
 
 import numpy as np
 
-VERSION = "aligner/6"
+from .scripts import script_counts
+
+VERSION = "aligner/7"
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
 LONG_BEADS = ((1, 4), (4, 1), (1, 5), (5, 1))  # one sentence rendered as four or five
 MAX_SIDE = 5
@@ -95,6 +97,7 @@ class Bead:
     src: tuple[int, ...]
     tgt: tuple[int, ...]
     confidence: float
+    quality: float = 0.0  # the bead's match beyond chance (0: what unrelated text scores)
 
     def vecalign(self) -> str:
         return f"[{', '.join(map(str, self.src))}]:[{', '.join(map(str, self.tgt))}]"
@@ -365,8 +368,9 @@ def _dp(
     sims: list[tuple[float, np.ndarray, _Side, _Side, np.ndarray, float]],
     params: AlignParams,
     beads: tuple[tuple[int, int], ...] = BEADS,
-) -> tuple[list[tuple[int, int, int, int]], "_Table"]:
-    """Best monotone path through the band, and the best score of every cell. ``centers``: per source prefix, the target prefix the band is
+) -> tuple[list[tuple[int, int, int, int]], list[float], "_Table"]:
+    """Best monotone path through the band, the quality of each of its beads, and the best
+    score of every cell. ``centers``: per source prefix, the target prefix the band is
     centred on, or the first and last ones it must cover. sims: (weight, src vectors, src side, tgt side, tgt vectors, baseline)."""
     first, last = centers if isinstance(centers, tuple) else (centers, centers)
     lo = np.clip(first - half, 0, m)
@@ -443,6 +447,7 @@ def _dp(
     if not np.isfinite(score[n][m - lo[n]]):
         raise RuntimeError("no alignment path inside the band")
     path: list[tuple[int, int, int, int]] = []
+    quals: list[float] = []
     i, j = n, m
     while i > 0 or j > 0:
         t = int(back[i][j - lo[i]])
@@ -450,11 +455,13 @@ def _dp(
         if k == 0:
             start = lo[i] + int(run_start[i][j - lo[i]])
             path += [(i, i, jj - 1, jj) for jj in range(j, start, -1)]
+            quals += [0.0] * (j - start)
             j = start
             continue
         path.append((i - k, i, j - l, j))
+        quals.append(float(quality[(k, l)][i, j - lo[i]]) if k and l else 0.0)
         i, j = i - k, j - l
-    return path[::-1], _Table(lo, score)
+    return path[::-1], quals[::-1], _Table(lo, score)
 
 
 def align_sentences(
@@ -509,10 +516,10 @@ def align_sentences(
         try:
             if half > params.refine_band and max(n, m) > params.coarse_from:
                 # long documents: a coarse first pass (folded vectors, the common bead shapes)
-                path, table = _dp(n, m, centers, half, src_len, tgt_len, coarse, params, COARSE_BEADS)
+                path, quals, table = _dp(n, m, centers, half, src_len, tgt_len, coarse, params, COARSE_BEADS)
                 table = None  # coarse scores say nothing about the final beads
             else:
-                path, table = _dp(n, m, centers, half, src_len, tgt_len, sims, params, shapes)
+                path, quals, table = _dp(n, m, centers, half, src_len, tgt_len, sims, params, shapes)
             break
         except RuntimeError:  # the band missed the corner: widen it
             if half >= max(n, m):
@@ -521,16 +528,47 @@ def align_sentences(
     if half > params.refine_band:
         centers = _reach_of_path(path, n)
         try:
-            path, table = _dp(n, m, centers, params.refine_band, src_len, tgt_len, sims, params, shapes)
+            path, quals, table = _dp(n, m, centers, params.refine_band, src_len, tgt_len, sims, params, shapes)
         except RuntimeError:
             pass  # keep the first pass's path
     margins = _boundary_margins(path, table, n, m, src_len, tgt_len, sims, params, shapes)
     beads = []
-    for (i0, i1, j0, j1), margin in zip(path, margins):
-        bead = Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0)
+    for (i0, i1, j0, j1), margin, q in zip(path, margins, quals):
+        bead = Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0, round(q, 3))
         bead.confidence = _confidence(bead, margin, sims)
         beads.append(bead)
+    if texts_look_unrelated(beads, src, tgt, src_mt, tgt_mt):
+        # every bead is a guess between texts that are not translations of each other
+        for bead in beads:
+            bead.confidence = min(bead.confidence, UNRELATED_CONFIDENCE)
     return beads
+
+
+# Mean match of the 1-1 beads: -0.06..-0.03 between unrelated texts (the seeds against each
+# other, FLORES against other FLORES sentences), 0.13..0.28 between translations in one
+# script (FLORES fr-en, Text+Berg de-fr), so at or below 0 the texts do not look parallel.
+UNRELATED_BELOW = 0.0
+UNRELATED_CONFIDENCE = 0.5
+
+
+def texts_look_unrelated(beads: list[Bead], src, tgt, src_mt=None, tgt_mt=None, at_least: int = 5) -> bool:
+    """Do the two texts look like anything but a translation of each other?
+
+    Needs a few 1-1 beads, and a bridge or one script on both sides: without a bridge,
+    Cyrillic against Latin text shares too little to tell a translation from unrelated
+    text (FLORES ru-en scores as low as unrelated pairs), so there is no verdict then."""
+    if src_mt is None and tgt_mt is None and _mostly_cyrillic(src) != _mostly_cyrillic(tgt):
+        return False
+    ones = [b.quality for b in beads if len(b.src) == 1 and len(b.tgt) == 1]
+    return len(ones) >= at_least and float(np.mean(ones)) <= UNRELATED_BELOW
+
+
+def _mostly_cyrillic(sentences: Sequence[str]) -> bool:
+    cyr, other = 0, 0
+    for sentence in sentences[:200]:
+        c, o = script_counts(sentence)
+        cyr, other = cyr + c, other + o
+    return cyr > other
 
 
 # -- confidence ------------------------------------------------------------------------------------
@@ -553,7 +591,7 @@ def _boundary_margins(path, table, n, m, src_len, tgt_len, sims, params, shapes)
     reversed_path = [(n - i1, n - i0, m - j1, m - j0) for i0, i1, j0, j1 in path[::-1]]
     reversed_sims = [(w, am[::-1], _Side(am[::-1]), _Side(bm[::-1]), bm[::-1], base) for w, am, _, _, bm, base in sims]
     try:
-        _, back = _dp(n, m, _reach_of_path(reversed_path, n), params.refine_band, src_len[::-1], tgt_len[::-1], reversed_sims, params, shapes)
+        _, _, back = _dp(n, m, _reach_of_path(reversed_path, n), params.refine_band, src_len[::-1], tgt_len[::-1], reversed_sims, params, shapes)
     except RuntimeError:
         return [0.0] * len(path)
     rows, cols, through = [], [], []

@@ -186,6 +186,10 @@ def align_cmd(
     from .align import align_pair
 
     result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side, target_mt=target_mt)
+    if result.warning:
+        from .console import warning_line
+
+        warning_line(result.warning)
     scores = None
     if gold:
         from .aligner import parse_beads, score_alignments

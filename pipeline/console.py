@@ -22,6 +22,10 @@ def error_line(message: str) -> None:
     err_console.print(f"[bold red]diptych: error:[/] {message}", markup=True, soft_wrap=True)
 
 
+def warning_line(message: str) -> None:
+    err_console.print(f"[bold yellow]diptych: warning:[/] {escape(message)}", markup=True, soft_wrap=True)
+
+
 @contextmanager
 def progress_reporter() -> Iterator[Callable[[str, int, int], None]]:
     """A bar per document (sentences/s, ETA) on a terminal; plain log lines otherwise."""

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.aligner import AlignParams, align_sentences, parse_beads, score_alignments
-from conftest import SHARED_DATA, diptych
+from pipeline.aligner import AlignParams, align_sentences, parse_beads, score_alignments, texts_look_unrelated
+from conftest import SHARED_DATA, diptych, seed_path
 
 ALIGN = SHARED_DATA / "align"
 needs_data = pytest.mark.skipif(not ALIGN.is_dir(), reason="../shared/data/align is not beside this checkout")
@@ -178,11 +178,26 @@ def test_confidence_ranks_wrong_beads_below_right_ones(case, mt, floor):
                                 (d / mt).read_text().splitlines() if mt else None)
         confidence += [b.confidence for b in beads if b.src and b.tgt]
         right += [(b.src, b.tgt) in gold for b in beads if b.src and b.tgt]
+        assert not texts_look_unrelated(beads, (d / "src.txt").read_text().splitlines(), (d / "tgt.txt").read_text().splitlines(), mt)
     right_c = [c for c, r in zip(confidence, right) if r]
     wrong_c = [c for c, r in zip(confidence, right) if not r]
     auc = sum((x > y) + 0.5 * (x == y) for x in right_c for y in wrong_c) / (len(right_c) * len(wrong_c))
     assert auc >= floor
     assert all(0.0 <= c <= 1.0 for c in confidence)
+
+
+def test_unrelated_texts_are_called_so_and_no_bead_is_trusted():
+    # a French web article against an English one (seeds 003 and 002): beads can always be
+    # found, but none deserves trust, and the user is told once
+    from pipeline.align import sentences_of
+    from pipeline.run import prepare
+
+    fr = [s.text for s in sentences_of(prepare(seed_path("003")))][:60]
+    en = [s.text for s in sentences_of(prepare(seed_path("002")))][:60]
+    beads = align_sentences(fr, en)
+    assert texts_look_unrelated(beads, fr, en) and all(b.confidence <= 0.5 for b in beads)
+    proc = diptych("align", str(seed_path("003")), str(seed_path("002")), "--format", "vecalign")
+    assert proc.returncode == 0 and "do not look like translations of each other" in proc.stderr
 
 
 @needs_data
