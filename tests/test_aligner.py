@@ -186,7 +186,7 @@ def test_confidence_ranks_wrong_beads_below_right_ones(case, mt, floor):
     assert all(0.0 <= c <= 1.0 for c in confidence)
 
 
-def test_unrelated_texts_are_called_so_and_no_bead_is_trusted():
+def test_unrelated_texts_are_called_so_and_no_bead_is_trusted(tmp_path):
     # a French web article against an English one (seeds 003 and 002): beads can always be
     # found, but none deserves trust, and the user is told once
     from pipeline.align import sentences_of
@@ -198,6 +198,10 @@ def test_unrelated_texts_are_called_so_and_no_bead_is_trusted():
     assert texts_look_unrelated(beads, fr, en) and all(b.confidence <= 0.5 for b in beads)
     proc = diptych("align", str(seed_path("003")), str(seed_path("002")), "--format", "vecalign")
     assert proc.returncode == 0 and "do not look like translations of each other" in proc.stderr
+    proc = diptych("align", str(seed_path("003")), str(seed_path("002")), "--out", str(tmp_path / "ed"))
+    assert proc.returncode == 0, proc.stderr
+    html = next((tmp_path / "ed").glob("*.html")).read_text(encoding="utf-8")
+    assert 'class="warning"' in html and "do not look like translations" in html
 
 
 @needs_data
