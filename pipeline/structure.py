@@ -351,10 +351,11 @@ def _join_interrupted(doc: Document, lang: str, vocab: Counter) -> int:
 def one_block_per_line(doc: Document) -> Document:
     """For text that is already split, one sentence per line: each line is a block, as is."""
     doc.blocks = []
+    lines = doc.text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the final newline ends the last line; it does not start an empty one
     pos = 0
-    for n, line in enumerate(doc.text.split("\n")):
-        if n == len(doc.text.split("\n")) - 1 and not line:
-            break
+    for n, line in enumerate(lines):
         doc.blocks.append(Block(id=doc.block_id(n), kind="paragraph", span=(pos, pos + len(line)), text=line))
         pos += len(line) + 1
     doc.provenance["structure"] = {"version": VERSION, "pre_split": True}
