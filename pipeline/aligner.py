@@ -42,7 +42,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .scripts import script_counts
+from .scripts import mostly_cyrillic
 
 VERSION = "aligner/8"
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
@@ -142,12 +142,13 @@ _BEFORE_NUMBER = re.compile(r"\b([a-z]+)\.?\s+(?=\d{1,4}\b)")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.]+")
 
 
-def _anchors(text: str) -> list[str]:
+def _anchors(text: str, folded: str | None = None) -> list[str]:
+    """``folded``: ``_fold(text)``, where the caller has it already."""
     out = []
     for m in _URL.finditer(text):
         out.append("~" + m.group(0).lower().rstrip(".,;:)]"))
     # a month next to a day or a year is a date, whatever the language
-    folded = _fold(text)
+    folded = _fold(text) if folded is None else folded
     months = {m.start(1): _MONTH_FORMS.get(m.group(1)) for pattern in (_AFTER_DAY, _BEFORE_NUMBER) for m in pattern.finditer(folded)}
     out += [f"%m{month}" for _, month in sorted(months.items()) if month]
     for m in _NUMBER.finditer(text):
@@ -162,8 +163,9 @@ def _anchors(text: str) -> list[str]:
 def vectors(sentences: Sequence[str], params: AlignParams) -> np.ndarray:
     """One hashed trigram+anchor count vector per sentence (rows of a dense matrix)."""
     dims, n = params.dims, len(sentences)
+    plain = [_fold(s) for s in sentences]
     # punctuation and its spacing differ between a tokenised text and a translation
-    folded = [" " + " ".join(_PUNCT.sub(" ", _fold(s)).split()) + " " for s in sentences]
+    folded = [" " + " ".join(_PUNCT.sub(" ", f).split()) + " " for f in plain]
     joined = "\x00".join(folded)
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     lengths = np.array([len(f) for f in folded], dtype=np.int64)
@@ -177,7 +179,7 @@ def vectors(sentences: Sequence[str], params: AlignParams) -> np.ndarray:
         counts = np.zeros(n * dims, dtype=np.float32)
     mat = counts.reshape(n, dims)
     for r, sentence in enumerate(sentences):
-        for a in _anchors(sentence):
+        for a in _anchors(sentence, plain[r]):
             mat[r, zlib.crc32(a.encode("utf-8")) % dims] += params.anchor_weight * (params.date_weight if a.startswith("%m") else 1.0)
     return mat
 
@@ -558,18 +560,10 @@ def texts_look_unrelated(beads: list[Bead], src, tgt, src_mt=None, tgt_mt=None, 
     Needs a few 1-1 beads, and a bridge or one script on both sides: without a bridge,
     Cyrillic against Latin text shares too little to tell a translation from unrelated
     text (FLORES ru-en scores as low as unrelated pairs), so there is no verdict then."""
-    if src_mt is None and tgt_mt is None and _mostly_cyrillic(src) != _mostly_cyrillic(tgt):
+    if src_mt is None and tgt_mt is None and mostly_cyrillic(" ".join(src[:200])) != mostly_cyrillic(" ".join(tgt[:200])):
         return False
     ones = [b.quality for b in beads if len(b.src) == 1 and len(b.tgt) == 1]
     return len(ones) >= at_least and float(np.mean(ones)) <= UNRELATED_BELOW
-
-
-def _mostly_cyrillic(sentences: Sequence[str]) -> bool:
-    cyr, other = 0, 0
-    for sentence in sentences[:200]:
-        c, o = script_counts(sentence)
-        cyr, other = cyr + c, other + o
-    return cyr > other
 
 
 # -- confidence ------------------------------------------------------------------------------------
