@@ -8,6 +8,8 @@ scorers read one alignment whatever produced it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .bilingual import english_of
 from .doc import Document
 
@@ -110,8 +112,6 @@ class AlignResult:
 
 
 def _read_lines(path) -> list[str]:
-    from pathlib import Path
-
     from .errors import InputError
     from .ingest import decode, normalize
 
@@ -124,8 +124,6 @@ def _read_lines(path) -> list[str]:
 
 def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lang=None, source_mt=None, use_mt=False, overrides=None, max_side=None, target_mt=None) -> AlignResult:
     """Files in, aligned document out: the I/O around :func:`align_documents`."""
-    from pathlib import Path
-
     from .errors import DiptychError, UsageError
     from .ingest import ingest_bytes
     from .run import prepare
@@ -193,3 +191,37 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
     except ValueError as exc:
         raise DiptychError(str(exc)) from None
     return AlignResult(doc.renumber(f"{doc.id}--{Path(str(target_path)).stem}"), beads)
+
+
+def score_bead_files(paths: list) -> dict[str, float]:
+    """Strict and lax P/R/F1 of predicted bead files against gold ones: GOLD PRED [GOLD PRED ...]."""
+    from .aligner import parse_beads, score_alignments
+    from .errors import DiptychError
+
+    if len(paths) < 2 or len(paths) % 2:
+        raise DiptychError("align-eval takes GOLD PRED (or several GOLD PRED pairs)")
+    try:
+        beads = [parse_beads(Path(p).read_text(encoding="utf-8")) for p in paths]
+    except (OSError, ValueError) as exc:
+        raise DiptychError(f"cannot read the beads: {exc}") from None
+    try:
+        return score_alignments(beads[::2], beads[1::2])
+    except ValueError as exc:
+        raise DiptychError(str(exc)) from None
+
+
+def score_against_gold(result: AlignResult, gold, pre_split: bool) -> dict[str, float]:
+    """The beads of ``result`` scored against a gold bead file (``diptych align --gold``)."""
+    from .aligner import parse_beads, score_alignments
+    from .errors import DiptychError
+
+    try:
+        gold_beads = parse_beads(Path(gold).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DiptychError(f"--gold {gold}: {exc}") from None
+    try:
+        return score_alignments([gold_beads], [[(b.src, b.tgt) for b in result.beads]])
+    except ValueError as exc:
+        hint = "" if pre_split else " (the texts were segmented by Diptych; --pre-split takes one sentence per line)"
+        raise DiptychError(f"--gold {gold}: {exc}{hint}") from None
+

@@ -183,22 +183,14 @@ def align_cmd(
         raise DiptychError("align takes one translated record, or a source text and its translation")
     if fmt not in ("record", "vecalign"):
         raise DiptychError(f"--format must be record or vecalign, not {fmt!r}")
-    from .align import align_pair
+    from .align import align_pair, score_against_gold
 
     result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side, target_mt=target_mt)
     if result.warning:
         from .console import warning_line
 
         warning_line(result.warning)
-    scores = None
-    if gold:
-        from .aligner import parse_beads, score_alignments
-
-        try:
-            scores = score_alignments([parse_beads(gold.read_text(encoding="utf-8"))], [[(b.src, b.tgt) for b in result.beads]])
-        except (OSError, ValueError) as exc:
-            hint = "" if pre_split else " (the texts were segmented by Diptych; --pre-split takes one sentence per line)"
-            raise DiptychError(f"--gold {gold}: {exc}{hint}") from None
+    scores = score_against_gold(result, gold, pre_split) if gold else None
     if fmt == "vecalign":
         text = "".join(b.vecalign() + "\n" for b in result.beads)
         if out:
@@ -223,21 +215,10 @@ def align_eval(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Strict and lax precision, recall and F1 of predicted beads (vecalign's and bertalign's definitions)."""
-    from .aligner import parse_beads, score_alignments
+    from .align import score_bead_files
     from .console import print_alignment_scores
 
-    if len(gold) < 2 or len(gold) % 2:
-        raise DiptychError("align-eval takes GOLD PRED (or several GOLD PRED pairs)")
-    pairs = list(zip(gold[::2], gold[1::2]))
-    try:
-        golds = [parse_beads(g.read_text(encoding="utf-8")) for g, _ in pairs]
-        preds = [parse_beads(p.read_text(encoding="utf-8")) for _, p in pairs]
-    except (OSError, ValueError) as exc:
-        raise DiptychError(f"cannot read the beads: {exc}") from None
-    try:
-        scores = score_alignments(golds, preds)
-    except ValueError as exc:
-        raise DiptychError(str(exc)) from None
+    scores = score_bead_files(gold)
     if as_json:
         typer.echo(json.dumps(scores))
     else:
