@@ -258,22 +258,18 @@ def score_cmd(
 ) -> None:
     """Score a translation with sacrebleu (BLEU, chrF2, chrF++, TER), with signatures."""
     from .console import print_edition_scores, print_scores
-    from .score import corpus_scores, paired_test, read_lines, score_edition, sentence_scores
+    from .score import corpus_scores, paired_test, read_lines, score_editions, sentence_scores
 
     chosen = [m.strip().lower() for m in metrics.split(",") if m.strip()]
     if reference is not None:
         if references:
             raise DiptychError("give either line-aligned REF files or --reference, not both")
-        editions = [hypothesis] if not (hypothesis.is_dir() and not list(hypothesis.glob("*.jsonl"))) else sorted(p for p in hypothesis.iterdir() if p.is_dir() and list(p.glob("*.jsonl")))
-        results = []
-        for edition in editions:
-            ref = reference if reference.is_file() else reference / f"{edition.name}.txt"
-            if not ref.is_file():
-                from .console import error_line
+        results, skipped = score_editions(hypothesis, reference, chosen, worst=worst, blocks=block or ())
+        if skipped:
+            from .console import error_line
 
-                error_line(f"{edition}: no reference {ref}; skipped")
-                continue
-            results.append(score_edition(edition, ref, chosen, worst=worst, blocks=block or ()))
+            for line in skipped:
+                error_line(line)
         if as_json:
             typer.echo(json.dumps([r.as_dict() for r in results] if len(results) != 1 else results[0].as_dict(), ensure_ascii=False))
         else:

@@ -138,6 +138,31 @@ def find_record(path: str | Path) -> Path:
     return records[0]
 
 
+def score_editions(
+    target: str | Path,
+    reference: str | Path,
+    metrics: Sequence[str] = METRICS,
+    worst: int = 10,
+    blocks: Sequence[str] = (),
+) -> tuple[list[EditionScore], list[str]]:
+    """Score one edition against a reference file, or every edition under an outputs/
+    folder against ``<reference folder>/<edition>.txt``. Returns the scores and one line
+    for each edition left out for want of its reference."""
+    target, reference = Path(target), Path(reference)
+    if target.is_dir() and not list(target.glob("*.jsonl")):
+        editions = sorted(p for p in target.iterdir() if p.is_dir() and list(p.glob("*.jsonl")))
+    else:
+        editions = [target]
+    results, skipped = [], []
+    for edition in editions:
+        ref = reference if reference.is_file() else reference / f"{edition.name}.txt"
+        if not ref.is_file():
+            skipped.append(f"{edition}: no reference {ref}; skipped")
+            continue
+        results.append(score_edition(edition, ref, metrics, worst=worst, blocks=blocks))
+    return results, skipped
+
+
 def score_edition(
     edition: str | Path,
     reference: str | Path,
