@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from .doc import Document
-from .scripts import CYRILLIC, LETTER
+from .scripts import script_counts
 
 VERSION = "quality/1"
 FLAGS = ("empty", "untranslated", "length_ratio", "number_mismatch", "unbalanced", "repetition")
@@ -23,7 +23,6 @@ LENGTH_RATIO = (0.45, 2.2)
 MIN_CHARS_FOR_RATIO = 20
 
 _REPEATED_CHARS = re.compile(r"(\S{2,30}?)\1{4,}")
-_CYRILLIC, _LETTER = CYRILLIC, LETTER
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d+)*")
 _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"), ("“", "”"))
 
@@ -76,10 +75,10 @@ def _unbalanced(text: str) -> bool:
 
 def _english(text: str) -> bool:
     """Is the text English (lingua, English vs French; Cyrillic is never English)?"""
-    letters = _LETTER.findall(text)
-    if len(_CYRILLIC.findall(text)) > 0.3 * max(1, len(letters)):
+    cyr, other = script_counts(text)
+    if cyr > 0.3 * max(1, cyr + other):
         return False
-    if len(letters) < 25:
+    if cyr + other < 25:
         return True  # too short to tell
     from .langid import classify_latin
 
@@ -102,8 +101,9 @@ def guard_flags(source: str, output: str) -> list[str]:
     same = re.sub(r"\W+", " ", out.lower()).strip() == re.sub(r"\W+", " ", source.lower()).strip() and bool(
         re.search(r"(?<![\w-])[^\W\d_A-ZА-ЯЁ][^\W\d_]{3,}", source)
     )
-    cyrillic_out = len(_CYRILLIC.findall(out)) > 0.5 * max(1, len(_LETTER.findall(out)))
-    if len(_LETTER.findall(source)) >= 10 and (same or cyrillic_out):
+    cyr, other = script_counts(out)
+    cyrillic_out = cyr > 0.5 * max(1, cyr + other)
+    if sum(script_counts(source)) >= 10 and (same or cyrillic_out):
         flags.append("untranslated")
     return flags
 
@@ -113,7 +113,7 @@ def quality_flags(source: str, english: str, source_lang: str) -> list[str]:
     flags = set(guard_flags(source, english))
     if "empty" in flags:
         return ["empty"]
-    if "untranslated" not in flags and len(_LETTER.findall(source)) >= 10 and not _english(english):
+    if "untranslated" not in flags and sum(script_counts(source)) >= 10 and not _english(english):
         flags.add("untranslated")
     if numbers(source, source_lang) != numbers(english, "en"):
         flags.add("number_mismatch")
