@@ -87,3 +87,13 @@ class TranslationCache:
 
     def close(self) -> None:
         self.db.close()
+
+
+def cache_stats(path: str | Path | None = None) -> dict[str, Any]:
+    """``diptych cache stats``: the cache at ``path`` (default: :func:`default_cache_path`)."""
+    return TranslationCache(path or default_cache_path()).stats()
+
+
+def clear_cache(path: str | Path | None = None, model: str | None = None) -> int:
+    """``diptych cache clear``: delete all cached translations, or one model's; how many."""
+    return TranslationCache(path or default_cache_path()).clear(model)

@@ -202,6 +202,16 @@ class Document:
         for block in self.blocks:
             yield from block.segments
 
+    def content_blocks(self) -> list[Block]:
+        """The blocks that count: everything but junk (navigation, share buttons), which
+        stays in the record but is never translated, aligned, scored nor shown."""
+        return [b for b in self.blocks if b.translatable]
+
+    def content_segments(self) -> list[Segment]:
+        """The segments that count, in order: those of :meth:`content_blocks`. The one
+        definition every stage, edition and report uses."""
+        return [s for b in self.blocks if b.translatable for s in b.segments]
+
     def block_id(self, n: int) -> str:
         return f"{self.id}:b{n}"
 

@@ -18,11 +18,12 @@ import re
 from dataclasses import dataclass
 
 from .doc import Document
+from .scripts import BULLETS
 
 VERSION = "footnotes/1"
 
 # The number a note starts with: "• 9See", "• 1.6 novembre" (note 1), "12. Text", "[3] Text".
-_NOTE_NUMBER = re.compile(r"^\s*(?:[•·▪◦‣●*-]\s*)?(?:\[(\d{1,3})\]|<sup>(\d{1,3})</sup>|(\d{1,3})(?:[.)]|(?=[^\W\d_]|[«“\"'‘(])|\s))")
+_NOTE_NUMBER = re.compile(rf"^\s*(?:[{BULLETS}*-]\s*)?(?:\[(\d{{1,3}})\]|<sup>(\d{{1,3}})</sup>|(\d{{1,3}})(?:[.)]|(?=[^\W\d_]|[«“\"'‘(])|\s))")
 _EXPLICIT = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>|\[(\d{1,3})\]")
 # (?=\d) first: the lookbehinds are then tried at digits only, not at every character
 _AFTER_LETTER = re.compile(r"(?=\d)(?<=[^\W\d_])(\d{1,3})(?![\w])")
@@ -41,7 +42,7 @@ class _Candidate:
     explicit: bool
 
 
-_LEADING_DIGITS = re.compile(r"^\s*(?:[•·▪◦‣●*-]\s*)?(\d+)")
+_LEADING_DIGITS = re.compile(rf"^\s*(?:[{BULLETS}*-]\s*)?(\d+)")
 
 
 def note_number(text: str, expected: int | None = None) -> int | None:
@@ -107,5 +108,6 @@ def mark_footnotes(doc: Document) -> Document:
         if markers:
             block.meta["footnote_markers"] = markers
             total += len(markers)
-    doc.provenance["footnotes"] = {"version": VERSION, "notes": len(inventory), "markers": total}
+    doc.provenance["footnotes"] = {"version": VERSION}
+    doc.meta["footnotes"] = {"notes": len(inventory), "markers": total}
     return doc

@@ -28,12 +28,14 @@ _BOMS = (
 # C0 controls other than tab, newline, form feed and carriage return: text files do not have them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SAFE_STEM = re.compile(r"[^\w.\-]+", re.UNICODE)
+# what a folder of inputs is searched for, and what a document id leaves out of a file name
+TEXT_SUFFIXES = (".txt", ".md", ".text")
 
 
 def doc_id_for(path: str | Path) -> str:
     """A document id that is also a safe folder name: no separators, no leading dots."""
     stem = Path(str(path)).name
-    for suffix in (".txt", ".md", ".text"):
+    for suffix in TEXT_SUFFIXES:
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
             break
@@ -135,3 +137,19 @@ def ingest(path: str | Path, doc_id: str | None = None) -> Document:
     except OSError as exc:
         raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
     return ingest_bytes(data, doc_id or doc_id_for(p), str(p))
+
+
+def read_lines(path: str | Path, nfc: bool = True) -> list[str]:
+    """A file of one sentence per line (``--pre-split`` texts, machine translations,
+    hypotheses and references), decoded like any input; line ends become ``\\n``.
+    ``nfc=False`` keeps the characters as they are (scores must equal sacrebleu's own)."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such file")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
+    text = decode(data, str(p))[0] if data else ""
+    text = normalize(text)[0] if nfc else text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")

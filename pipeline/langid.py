@@ -18,6 +18,15 @@ from .scripts import LETTER, script_counts
 
 VERSION = "langid/2"
 LANGUAGES = ("fr", "ru", "en")
+
+
+def check_language(lang: str | None) -> str | None:
+    """A language a user named (``--lang``): one of :data:`LANGUAGES`, or None for detection."""
+    if lang and lang not in LANGUAGES:
+        from .errors import UsageError
+
+        raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    return lang
 # Below this many letters a piece inherits its container's language unless the script says otherwise.
 MIN_LETTERS = 40
 # Longer pieces are classified on their first characters only: enough evidence, bounded cost.

@@ -246,3 +246,9 @@ def status(specs: dict[str, ModelSpec]) -> list[dict[str, str]]:
             row.update(available="no", where="-", path="-", revision="-", why=str(exc))
         rows.append(row)
     return rows
+
+
+def download_all(langs: list[str] | None, overrides: list[str] | None = None) -> list[str]:
+    """``diptych models download``: store each language's model under models/; one line each."""
+    return [f"{lang}: {spec.label()} -> {download(spec)}" for lang, spec in specs_for(langs, overrides).items()]
+

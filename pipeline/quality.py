@@ -127,14 +127,12 @@ def check(doc: Document) -> Document:
     from .bilingual import model_side, translation_input
 
     flagged = 0
-    for block in doc.blocks:
-        if not block.translatable:
-            continue
-        for seg in block.segments:
-            # an existing human translation, aligned, is not second-guessed sentence by sentence
-            if seg.translation is not None and seg.meta.get("bead", {}).get("method") != "aligner":
-                kept = [f for f in seg.flags if f not in FLAGS]
-                seg.flags = kept + quality_flags(translation_input(seg), model_side(seg) or "", seg.lang)
-            flagged += bool(seg.flags)
-    doc.provenance["check"] = {"version": VERSION, "length_ratio": list(LENGTH_RATIO), "flagged": flagged}
+    for seg in doc.content_segments():
+        # an existing human translation, aligned, is not second-guessed sentence by sentence
+        if seg.translation is not None and seg.meta.get("bead", {}).get("method") != "aligner":
+            kept = [f for f in seg.flags if f not in FLAGS]
+            seg.flags = kept + quality_flags(translation_input(seg), model_side(seg) or "", seg.lang)
+        flagged += bool(seg.flags)
+    doc.provenance["check"] = {"version": VERSION, "length_ratio": list(LENGTH_RATIO)}
+    doc.meta["check"] = {"flagged": flagged}
     return doc

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+# Typographic bullets that start a list item wherever they stand; "-", "*" and "+" do so
+# only before a space (Markdown's list markers), which each pattern adds as it needs.
+BULLETS = "•·▪◦‣●"
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LETTER = re.compile(r"[^\W\d_]")
 _NOT_LETTERS = re.compile(r"[\W\d_]+")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .doc import Block, Document, Segment
-from .scripts import LETTER, mostly_cyrillic
+from .scripts import BULLETS, LETTER, mostly_cyrillic
 
 VERSION = "segment/1"
 
@@ -61,7 +61,7 @@ _BOUNDARY = re.compile(
         (?P<space>[\s\u00a0\u202f]+)""",
     re.VERBOSE,
 )
-_MARKUP_PREFIX = re.compile(r"^(?:#{1,6}\s+|[•·▪◦‣●]\s*|[-*+]\s+)")
+_MARKUP_PREFIX = re.compile(rf"^(?:#{{1,6}}\s+|[{BULLETS}]\s*|[-*+]\s+)")
 _LETTER = LETTER
 
 

@@ -13,12 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .doc import INTERRUPTION, Block, Document, Edit, apply_edits
-from .scripts import mostly_cyrillic
+from .scripts import BULLETS, mostly_cyrillic
 
 VERSION = "structure/2"
 
 _TERMINAL = ".!?…:;»\"”’)]"
-_BULLET = re.compile(r"^[ \t]*(?:[•·▪◦‣●]|[-*+](?=\s))\s*")
+_BULLET = re.compile(rf"^[ \t]*(?:[{BULLETS}]|[-*+](?=\s))\s*")
 _NUMBERED = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|\[\d{1,3}\])\s+")
 _BRACKET_NOTE = re.compile(r"^[ \t]*\[\d{1,3}\]")
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}\s+\S")
@@ -285,7 +285,8 @@ def structure(doc: Document) -> Document:
     joined = _join_interrupted(doc, lang_hint, vocab)
     for n, block in enumerate(doc.blocks):
         block.id = doc.block_id(n)
-    doc.provenance["structure"] = {"version": VERSION, "wrapped_text": wrapped, "interruptions_joined": joined}
+    doc.provenance["structure"] = {"version": VERSION}
+    doc.meta["structure"] = {"wrapped_text": wrapped, "interruptions_joined": joined}
     return doc
 
 

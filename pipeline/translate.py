@@ -263,13 +263,7 @@ def needs_translation(doc: Document) -> bool:
 def pending_segments(doc: Document) -> list[Segment]:
     if not needs_translation(doc):
         return []
-    return [
-        seg
-        for block in doc.blocks
-        if block.translatable
-        for seg in block.segments
-        if seg.lang in TRANSLATED_LANGUAGES and seg.translation is None
-    ]
+    return [seg for seg in doc.content_segments() if seg.lang in TRANSLATED_LANGUAGES and seg.translation is None]
 
 
 def languages_needed(docs: Iterable[Document]) -> set[str]:
