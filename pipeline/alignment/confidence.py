@@ -1,0 +1,112 @@
+"""How likely each bead is right, and whether two texts are translations at all."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .beads import Bead
+from .dp import Evidence, LengthModel, Side, Table, best_path, reach_of_path
+from .params import AlignParams
+from ..scripts import mostly_cyrillic
+
+# Mean match of the 1-1 beads: -0.06..-0.03 between unrelated texts (the seeds against each
+# other, FLORES against other FLORES sentences), 0.13..0.28 between translations in one
+# script (FLORES fr-en, Text+Berg de-fr), so at or below 0 the texts do not look parallel.
+UNRELATED_BELOW = 0.0
+UNRELATED_CONFIDENCE = 0.5
+
+
+def texts_look_unrelated(beads: list[Bead], src, tgt, src_mt=None, tgt_mt=None, at_least: int = 5) -> bool:
+    """Do the two texts look like anything but a translation of each other?
+
+    Needs a few 1-1 beads, and a bridge or one script on both sides: without a bridge,
+    Cyrillic against Latin text shares too little to tell a translation from unrelated
+    text (FLORES ru-en scores as low as unrelated pairs), so there is no verdict then."""
+    if src_mt is None and tgt_mt is None and mostly_cyrillic(" ".join(src[:200])) != mostly_cyrillic(" ".join(tgt[:200])):
+        return False
+    ones = [b.quality for b in beads if len(b.src) == 1 and len(b.tgt) == 1]
+    return len(ones) >= at_least and float(np.mean(ones)) <= UNRELATED_BELOW
+
+
+# Fitted (a logistic curve over one score) on the beads of ../shared/data/align, FLORES and
+# Text+Berg weighted alike: the share of beads that are right at a given score.
+CONFIDENCE_SLOPE, CONFIDENCE_BIAS = 0.85, 0.89
+
+
+def boundary_margins(path, table: Table | None, src_len: np.ndarray, tgt_len: np.ndarray, evidence: list[Evidence], params: AlignParams, shapes) -> list[float]:
+    """For each bead, how much worse the best alignment gets if either of its boundaries moves.
+
+    The best score of the paths through a cell is the best score from the start to it
+    plus the best score from it to the end; the second pass gives the first, the same
+    programme run on both texts reversed the second. A boundary whose every alternative
+    (another target position after the same source sentence, another source position
+    before the same target sentence) scores almost as well is a guess, however good the
+    bead itself looks."""
+    if table is None or not path:
+        return [0.0] * len(path)
+    n, m = len(src_len), len(tgt_len)
+    reversed_path = [(n - i1, n - i0, m - j1, m - j0) for i0, i1, j0, j1 in path[::-1]]
+    reversed_evidence = [Evidence(ev.weight, ev.src[::-1], Side(ev.src[::-1]), Side(ev.tgt[::-1]), ev.tgt[::-1], ev.baseline) for ev in evidence]
+    try:
+        _, _, back = best_path(LengthModel.of(src_len[::-1], tgt_len[::-1]), reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes)
+    except RuntimeError:
+        return [0.0] * len(path)
+    rows, cols, through = [], [], []
+    for i in range(n + 1):
+        js = table.lo[i] + np.arange(len(table.score[i]))
+        ri = n - i
+        k = (m - js) - back.lo[ri]
+        ok = (k >= 0) & (k < len(back.score[ri]))
+        value = np.full(len(js), -np.inf)
+        value[ok] = table.score[i][ok] + back.score[ri][k[ok]]
+        rows.append(np.full(len(js), i))
+        cols.append(js)
+        through.append(value)
+    rows, cols, through = np.concatenate(rows), np.concatenate(cols), np.concatenate(through)
+    best = float(table.score[n][m - table.lo[n]])
+    on_path = {(i0, j0) for i0, _, j0, _ in path} | {(n, m)}
+    others = through.copy()
+    others[[p in on_path for p in zip(rows.tolist(), cols.tolist())]] = -np.inf
+    row_best = np.full(n + 1, -np.inf)
+    col_best = np.full(m + 1, -np.inf)
+    np.maximum.at(row_best, rows, others)
+    np.maximum.at(col_best, cols, others)
+
+    def margin(i: int, j: int) -> float:
+        return best - max(row_best[i], col_best[j])
+
+    return [min(margin(i0, j0), margin(i1, j1)) for i0, i1, j0, j1 in path]
+
+
+def bead_confidence(bead: Bead, margin: float, evidence: list[Evidence]) -> float:
+    """How likely the bead is right: a boundary margin, each member's share of the match,
+    and the bead's size (merged beads are wrong more often than 1-1 ones; on Text+Berg the
+    match of a bead says next to nothing, as the errors are merges the features favour)."""
+    score = min(margin, 1.0)
+    if bead.src and bead.tgt:
+        score += 2.0 * least_share(bead, evidence) - (len(bead.src) + len(bead.tgt) - 2)
+    else:
+        score += 1.0
+    return round(float(1.0 / (1.0 + np.exp(-(CONFIDENCE_SLOPE * score + CONFIDENCE_BIAS)))), 3)
+
+
+def least_share(bead: Bead, evidence: list[Evidence]) -> float:
+    """The smallest share of the match any member of a merged bead carries (its best over
+    the kinds of evidence); 1 for a 1-1 bead."""
+    if len(bead.src) == 1 and len(bead.tgt) == 1:
+        return 1.0
+    src, tgt = list(bead.src), list(bead.tgt)
+    best = np.zeros(len(src) + len(tgt))
+    for ev in evidence:
+        a_rows, b_rows = ev.src[src], ev.tgt[tgt]
+        a_sum, b_sum = a_rows.sum(axis=0), b_rows.sum(axis=0)
+        dot = float(a_sum @ b_sum)
+        if dot <= 0:
+            continue
+        shares = np.concatenate([
+            (a_rows @ b_sum) / dot * (a_sum @ a_sum) / np.maximum(np.einsum("ij,ij->i", a_rows, a_rows), 1e-9) if len(src) > 1 else [1.0],
+            (b_rows @ a_sum) / dot * (b_sum @ b_sum) / np.maximum(np.einsum("ij,ij->i", b_rows, b_rows), 1e-9) if len(tgt) > 1 else [1.0],
+        ])
+        best = np.maximum(best, np.clip(shares, 0.0, 1.0))
+    return float(best.min())
+

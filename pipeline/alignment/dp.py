@@ -1,0 +1,347 @@
+"""The banded dynamic programme: the best monotone path of beads, numpy only, no I/O.
+
+A span of sentences is the sum of its sentences' vectors, so the similarity of any bead
+follows from pairwise dot products computed once per band; each sentence of a
+multi-sentence bead must also carry its share of that match (a caption glued to a
+sentence does not). Every bead's score is computed for the whole band at once; the
+programme only adds and compares, and skips any run of unaligned target lines in one
+pass (a run is cheaper per line than a lone skip: captions and name lists come in runs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from .params import BEADS, GALE_CHURCH_VARIANCE, LONG_BEADS, MAX_SIDE, AlignParams
+
+# Unrelated spans sampled per bead shape to learn what "no evidence" scores (their median
+# cosine); the sampling uses a fixed seed, so a pair always aligns the same way.
+CHANCE_SAMPLES = 300
+# A chance cosine above this is not chance but a document repeating itself: capped.
+CHANCE_CEILING = 0.9
+# Source rows per matrix product of the band's dot products: big enough for BLAS to pay,
+# small enough that the columns outside the band stay few (one product per 64 rows took
+# two 10k-sentence documents from 9.5 to 5.0 s, commit 3bd5439).
+BAND_CHUNK = 64
+# The coarse pass sums features in groups of this many: a quarter of the dimensions.
+COARSE_FOLD = 4
+
+class Side:
+    """Vectors of one side with their neighbour dot products (for norms of spans)."""
+
+    def __init__(self, mat: np.ndarray):
+        self.mat = mat
+        n = len(mat)
+        self.self_dot = np.einsum("ij,ij->i", mat, mat)
+        # near[d][r] = row r . row r+d: the cross terms of the norm of a span
+        near = [self.self_dot] + [np.concatenate([np.einsum("ij,ij->i", mat[:-d], mat[d:]), np.zeros(d, np.float32)]) if n > d else np.zeros(n, np.float32) for d in range(1, MAX_SIDE)]
+        pad = np.zeros(MAX_SIDE, dtype=np.float32)
+        near = [np.concatenate([x, pad]) for x in near]
+        # |sum of rows start..start+k-1|^2 for every start (padded at the end)
+        self.norms = {}
+        for k in range(1, MAX_SIDE + 1):
+            norm = sum(near[0][e : e + n + 1] for e in range(k))
+            norm = norm + 2 * sum(near[d][e : e + n + 1] for d in range(1, k) for e in range(k - d))
+            self.norms[k] = norm
+
+    def span_norm2(self, start: np.ndarray | int, k: int) -> np.ndarray:
+        """|sum of rows start..start+k-1|^2 (vectorized over start)."""
+        return self.norms[k][start]
+
+
+
+def band_dots(a: np.ndarray, b: np.ndarray, wlo: np.ndarray, width: int, chunk: int = BAND_CHUNK) -> np.ndarray:
+    """P[r, o] = sum of a_r . b_c for c in [wlo[r], wlo[r] + o): prefix sums along the band.
+
+    The band is cut into runs of ``chunk`` source rows; each run's dots with the target
+    columns its rows can reach come from one matrix product (BLAS), of which the band's
+    cells are kept: a few times the arithmetic of the band alone, many times faster than
+    gathering rows for one dot product per cell."""
+    n, m = len(a), len(b)
+    dots = np.zeros((n, width + 1), dtype=np.float32)
+    offsets = np.arange(width)
+    for r0 in range(0, n, chunk):
+        r1 = min(n, r0 + chunk)
+        c0, c1 = int(wlo[r0]), min(m, int(wlo[r1 - 1]) + width)  # wlo does not decrease
+        if c1 <= c0:
+            continue
+        block = a[r0:r1] @ b[c0:c1].T
+        cols = wlo[r0:r1, None] + offsets[None, :]
+        ok = cols < c1
+        rr = np.broadcast_to(np.arange(r1 - r0)[:, None], cols.shape)
+        dots[r0:r1, 1:][ok] = block[rr[ok], cols[ok] - c0]
+    return np.cumsum(dots, axis=1)
+
+
+
+@dataclass(frozen=True)
+class Table:
+    """Best score of a path from the start to every cell of a band: score[i][j - lo[i]]."""
+
+    lo: np.ndarray
+    score: list
+
+
+@dataclass(frozen=True)
+class Band:
+    """The cells of one band: row i holds target prefixes J[i] = lo[i], lo[i] + 1, ..."""
+
+    rows: np.ndarray  # source prefixes 0..n
+    J: np.ndarray  # target prefix of every cell (past hi[i] outside the band)
+    Jc: np.ndarray  # J clipped to m, safe to index with
+    in_band: np.ndarray
+    wlo: np.ndarray  # per source sentence, the first target column of its band dots
+    width: int  # band dots per source sentence
+    m: int
+
+
+class Evidence(NamedTuple):
+    """One kind of evidence: the vectors of both sides compared, its weight, and what
+    unrelated spans of each bead shape score with it (the baseline)."""
+
+    weight: float
+    src: np.ndarray
+    src_side: "Side"
+    tgt_side: "Side"
+    tgt: np.ndarray
+    baseline: dict
+
+
+class BandEvidence(NamedTuple):
+    """Evidence prepared for one band: its dot products as prefix sums along the band."""
+
+    weight: float
+    prefix: np.ndarray
+    spans: dict
+    src_side: "Side"
+    tgt_side: "Side"
+    baseline: dict
+
+
+class LengthModel(NamedTuple):
+    """Cumulative character counts of both sides and the Gale-Church ratio and variance."""
+
+    cs: np.ndarray
+    ct: np.ndarray
+    ratio: float
+    var: float
+
+    @classmethod
+    def of(cls, src_len: np.ndarray, tgt_len: np.ndarray) -> "LengthModel":
+        cs = np.concatenate([[0.0], np.cumsum(src_len)])
+        ct = np.concatenate([[0.0], np.cumsum(tgt_len)])
+        ratio = ct[-1] / max(cs[-1], 1.0)
+        return cls(cs, ct, ratio, GALE_CHURCH_VARIANCE * max(ratio, 0.1))
+
+
+def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidence], params: AlignParams) -> np.ndarray:
+    """The quality of bead shape (k, l) ending at every cell of the band, all rows at once
+    (the dynamic programme then only adds and compares)."""
+    k, l = kl
+    rows, J, Jc, wlo, width, m = band.rows, band.J, band.Jc, band.wlo, band.width, band.m
+    cs, ct, ratio, var = lengths
+    start = np.maximum(rows - k, 0)
+    valid = band.in_band & (rows[:, None] >= k) & (J - l >= 0)
+    ls = (cs[rows] - cs[start])[:, None]
+    lt = ct[Jc] - ct[np.clip(Jc - l, 0, m)]
+    delta = (lt - ratio * ls) / np.sqrt(var * (ratio * ls + lt) / 2 + 1.0)
+    q = -params.w_len * 0.5 * delta**2
+    row = wlo[np.maximum(rows - 1, 0)][:, None]
+    o_hi = np.clip(J - row, 0, width)
+    o_lo = np.clip(J - l - row, 0, width)
+    for weight, pref, spans, a_side, b_side, base in prepared:
+        span = spans[k]
+        dot = np.take_along_axis(span, o_hi, 1) - np.take_along_axis(span, o_lo, 1)
+        na = a_side.span_norm2(start, k)[:, None]
+        nb = b_side.span_norm2(np.clip(J - l, 0, max(m - l, 0)), l)
+        cos = dot / np.sqrt(np.maximum(na * nb, 1e-9))
+        b0 = base.get((k, l), 0.0)
+        q = q + weight * (cos - b0) / (1.0 - b0)
+        if params.support and (k > 1 or l > 1):
+            # every sentence of a bead must carry its share of the match: a short unrelated
+            # line (a caption, a page number) barely lowers the cosine of the sums, but its
+            # own overlap with the other side is near zero
+            scale = 1.0 / np.maximum(dot, 1e-6)
+            shares = []
+            for d in range(k) if k > 1 else ():
+                a = np.clip(rows - k + d, 0, len(pref) - 1)[:, None]
+                d_a = pref[a, np.clip(J - wlo[a], 0, width)] - pref[a, np.clip(J - l - wlo[a], 0, width)]
+                shares.append(d_a * na / np.maximum(a_side.self_dot[a], 1e-9) * scale)
+            for d in range(l) if l > 1 else ():
+                o = np.clip(J - l + d - row, 0, width - 1)
+                c = np.clip(J - l + d, 0, m - 1)
+                d_b = np.take_along_axis(span, o + 1, 1) - np.take_along_axis(span, o, 1)
+                shares.append(d_b * nb / np.maximum(b_side.self_dot[c], 1e-9) * scale)
+            q = q - weight * params.support * sum(np.maximum(params.support_floor - np.minimum(sh, 1.0), 0.0) for sh in shares)
+    return np.where(valid, q, -np.inf).astype(np.float32)
+
+
+def span_prefixes(pref: np.ndarray, wlo: np.ndarray, width: int, longest: int) -> dict[int, np.ndarray]:
+    """spans[k][i, o] = sum over a in [i-k, i) of the dots of a with target columns [wlo[a], wlo[i-1] + o).
+
+    Differences along o give the dot of a whole source span with any target span, in one
+    lookup instead of one per source sentence."""
+    n = len(pref)
+    o = np.arange(width + 1)
+    spans = {}
+    total = np.zeros((n + 1, width + 1), dtype=np.float32)
+    ends = np.arange(1, n + 1)
+    for k in range(1, longest + 1):
+        a = ends - k
+        ok = a >= 0
+        shift = wlo[ends[ok] - 1] - wlo[a[ok]]
+        idx = np.clip(o[None, :] + shift[:, None], 0, width)
+        total = total.copy()
+        total[ends[ok]] += pref[a[ok][:, None], idx]
+        spans[k] = total
+    return spans
+
+
+def chance_baseline(a: np.ndarray, b: np.ndarray, sa: Side, sb: Side, rng: np.random.Generator) -> dict[tuple[int, int], float]:
+    """Median cosine of unrelated spans, per bead shape: what 'no evidence' looks like here.
+
+    Sums of more sentences share more trigrams by chance, so each shape gets its own
+    baseline; without it, merged beads would look better than they are."""
+    out: dict[tuple[int, int], float] = {}
+    for k, l in BEADS + LONG_BEADS:
+        if not k or not l or len(a) < k or len(b) < l:
+            continue
+        i = rng.integers(0, len(a) - k + 1, CHANCE_SAMPLES)
+        j = rng.integers(0, len(b) - l + 1, CHANCE_SAMPLES)
+        va = sum(a[i + d] for d in range(k))
+        vb = sum(b[j + d] for d in range(l))
+        cos = np.einsum("ij,ij->i", va, vb) / np.sqrt(np.maximum(sa.span_norm2(i, k) * sb.span_norm2(j, l), 1e-9))
+        out[(k, l)] = float(np.clip(np.median(cos), 0.0, CHANCE_CEILING))
+    return out
+
+
+def fold_dims(mat: np.ndarray, factor: int = COARSE_FOLD) -> np.ndarray:
+    n, d = mat.shape
+    return mat.reshape(n, d // factor, factor).sum(axis=2) if d % factor == 0 else mat
+
+
+def centers_from_lengths(lengths: LengthModel) -> np.ndarray:
+    """For each source prefix i, the target prefix with the same share of characters."""
+    share = lengths.cs / max(lengths.cs[-1], 1.0)
+    return np.searchsorted(lengths.ct / max(lengths.ct[-1], 1.0), share).astype(np.int64)
+
+
+def reach_of_path(path: list[tuple[int, int, int, int]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last target prefix the path visits at each source prefix.
+
+    A run of skipped target lines visits many target prefixes at one source prefix; a
+    band around a single point per row would cut the run off and force the path around it."""
+    first = np.full(n + 1, -1, dtype=np.int64)
+    last = np.full(n + 1, -1, dtype=np.int64)
+    for i0, i1, j0, j1 in path:
+        for i, j in ((i0, j0), (i1, j1)):
+            first[i] = j if first[i] < 0 else min(first[i], j)
+            last[i] = max(last[i], j)
+    last = np.maximum.accumulate(last)
+    first = np.where(first < 0, last, first)  # rows inside a merged bead
+    return first, last
+
+
+def best_path(
+    lengths: LengthModel,
+    centers: np.ndarray | tuple[np.ndarray, np.ndarray],
+    half: int,
+    evidence: list[Evidence],
+    params: AlignParams,
+    beads: tuple[tuple[int, int], ...] = BEADS,
+) -> tuple[list[tuple[int, int, int, int]], list[float], "Table"]:
+    """Best monotone path through the band, the quality of each of its beads, and the best
+    score of every cell. ``centers``: per source prefix, the target prefix the band is
+    centred on, or the first and last ones it must cover. Raises RuntimeError when no path
+    fits in the band."""
+    n, m = len(lengths.cs) - 1, len(lengths.ct) - 1
+    first, last = centers if isinstance(centers, tuple) else (centers, centers)
+    lo = np.clip(first - half, 0, m)
+    hi = np.clip(last + half, 0, m)
+    # monotone, connected, and from corner to corner
+    lo = np.minimum.accumulate(lo[::-1])[::-1].copy()
+    hi = np.maximum.accumulate(hi).copy()
+    lo[0], hi[-1] = 0, m
+    for i in range(1, n + 1):
+        lo[i] = min(lo[i], hi[i - 1])
+
+    # per source sentence a, the target window its beads may touch
+    width = int((hi - lo).max()) + 2 * MAX_SIDE + 2
+    wlo = np.zeros(max(n, 1), dtype=np.int64)
+    for a in range(n):
+        wlo[a] = max(0, lo[min(a + 1, n)] - MAX_SIDE - 1)
+    # every cell of the band as (source prefix i, target prefix lo[i] + o)
+    cells = int((hi - lo).max()) + 1
+    rows = np.arange(n + 1)
+    J = lo[:, None] + np.arange(cells)[None, :]
+    band = Band(rows, J, np.minimum(J, m), J <= hi[:, None], wlo, width, m)
+    prepared = []
+    for ev in evidence:
+        pref = band_dots(ev.src, ev.tgt, wlo, width)
+        # the coarse pass's shapes need spans of two sentences, not five
+        spans = span_prefixes(pref, wlo, width, max(k for k, _ in beads))
+        prepared.append(BandEvidence(ev.weight, pref, spans, ev.src_side, ev.tgt_side, ev.baseline))
+    quality = {kl: bead_scores(kl, band, lengths, prepared, params) for kl in beads if kl[0] and kl[1]}
+
+    score = [np.full(hi[i] - lo[i] + 1, -np.inf) for i in range(n + 1)]
+    back = [np.full(hi[i] - lo[i] + 1, -1, dtype=np.int8) for i in range(n + 1)]
+    run_start = [np.zeros(hi[i] - lo[i] + 1, dtype=np.int32) for i in range(n + 1)]
+    if lo[0] == 0:
+        score[0][0] = 0.0
+    for i in range(n + 1):
+        size = hi[i] - lo[i] + 1
+        js = J[i, :size]
+        for t, (k, l) in enumerate(beads):
+            if k > i:
+                continue
+            if k == 0:
+                # a run of target sentences skipped at one source prefix costs skip for its
+                # first line and skip_run for each further one: the best start j' < j of the
+                # run ending at j, for every j in one pass, kept for the traceback
+                steps = params.skip_run * js
+                gain = score[i] + steps
+                run = np.maximum.accumulate(gain)
+                best_start = np.maximum.accumulate(np.where(gain >= run, np.arange(size), 0))
+                cand = np.full(size, -np.inf)
+                cand[1:] = run[:-1] - steps[1:] - (params.skip - params.skip_run)
+                run_start[i][1:] = np.where(cand[1:] > score[i][1:], best_start[:-1], run_start[i][1:])
+                better = cand > score[i]
+                score[i][better] = cand[better]
+                back[i][better] = t
+            else:
+                # the cells of row i this shape reaches from row i - k: one contiguous slice
+                pi = i - k
+                first, last = max(lo[i] - l, lo[pi]), min(hi[i] - l, hi[pi])
+                if first > last:
+                    continue
+                o0, o1 = first + l - lo[i], last + l - lo[i] + 1
+                cand = score[pi][first - lo[pi] : last - lo[pi] + 1]
+                if l == 0:
+                    cand = cand - params.skip
+                else:
+                    cand = cand + (k + l) / 2.0 * quality[(k, l)][i, o0:o1] - params.penalties[(k, l)]
+                row, row_back = score[i][o0:o1], back[i][o0:o1]
+                better = cand > row
+                row[better] = cand[better]
+                row_back[better] = t
+    if not np.isfinite(score[n][m - lo[n]]):
+        raise RuntimeError("no alignment path inside the band")
+    path: list[tuple[int, int, int, int]] = []
+    quals: list[float] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        t = int(back[i][j - lo[i]])
+        k, l = beads[t]
+        if k == 0:
+            start = lo[i] + int(run_start[i][j - lo[i]])
+            path += [(i, i, jj - 1, jj) for jj in range(j, start, -1)]
+            quals += [0.0] * (j - start)
+            j = start
+            continue
+        path.append((i - k, i, j - l, j))
+        quals.append(float(quality[(k, l)][i, j - lo[i]]) if k and l else 0.0)
+        i, j = i - k, j - l
+    return path[::-1], quals[::-1], Table(lo, score)

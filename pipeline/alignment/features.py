@@ -1,0 +1,122 @@
+"""What a sentence looks like to the aligner: hashed character trigrams plus anchors.
+
+Both sides are folded (lowercased, accents stripped, Cyrillic transliterated) so that
+names, numbers and cognates meet across languages and scripts; tokens that survive
+translation (numbers, dates, URLs, e-mail addresses, ``? ! « »``, capitalised names) are
+added as anchors. Features are weighted by their inverse document frequency within the
+pair, so shared function words count for little and shared names and numbers for much.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from typing import Sequence
+
+import numpy as np
+
+from .params import AlignParams
+
+# hash multipliers for a trigram of code points: primes, so that permutations differ
+_TRIGRAM_PRIMES = (1_000_003, 10_007)
+
+_CYR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", [
+    "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f",
+    "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"]))
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?")
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-ZА-ЯЁ][\w\u0400-\u04ff]{2,})")
+_MARKS = re.compile(r"[?!«»“”\"]")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+_TRANSLIT = str.maketrans(_CYR)
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents, transliterate Cyrillic: "Макрон", "Macron" meet."""
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower())).translate(_TRANSLIT)
+
+
+# Month names as they read after _fold (accents stripped, Cyrillic transliterated), in the
+# languages Diptych reads and the German of Text+Berg: "3 mai", "May 3", "3 мая", "3. Mai" meet.
+
+def _month_forms() -> dict[str, int]:
+    """Month names as they read after :func:`fold` (accents stripped, Cyrillic transliterated),
+    in the languages Diptych reads and the German of Text+Berg: "3 mai", "May 3", "3 мая",
+    "3. Mai" meet."""
+    forms: dict[str, int] = {}
+    for number, names in enumerate((
+        "janvier january jan januar ianvar", "fevrier february feb februar fevral", "mars march mar marz maerz mart",
+        "avril april apr aprel", "mai may", "juin june jun juni iiun", "juillet july jul juli iiul",
+        "aout august aug avgust", "septembre september sep sept sentiabr", "octobre october oct oktober oktiabr",
+        "novembre november nov noiabr", "decembre december dec dezember dekabr",
+    ), 1):
+        for form in names.split():
+            forms[form] = number
+            if form.isalpha() and form[-1] not in "aeiouy" or form in ("mai",):
+                for ending in ("ia", "e", "a"):  # Russian cases: января, январе, марта, мая, мае
+                    forms.setdefault(form + ending, number)
+    return forms
+
+
+_MONTH_FORMS = _month_forms()
+_AFTER_DAY = re.compile(r"\b\d{1,2}\.?\s+([a-z]+)\b")
+_BEFORE_NUMBER = re.compile(r"\b([a-z]+)\.?\s+(?=\d{1,4}\b)")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+def anchors(text: str, folded: str | None = None) -> list[str]:
+    """The tokens of ``text`` that survive translation; ``folded``: ``fold(text)``, where the caller has it already."""
+    out = []
+    for m in _URL.finditer(text):
+        out.append("~" + m.group(0).lower().rstrip(".,;:)]"))
+    # a month next to a day or a year is a date, whatever the language
+    folded = fold(text) if folded is None else folded
+    months = {m.start(1): _MONTH_FORMS.get(m.group(1)) for pattern in (_AFTER_DAY, _BEFORE_NUMBER) for m in pattern.finditer(folded)}
+    out += [f"%m{month}" for _, month in sorted(months.items()) if month]
+    for m in _NUMBER.finditer(text):
+        num = re.sub(r"[ \u00a0\u202f]", "", m.group(0))
+        num = re.sub(r"[.,](?=\d{3}\b)", "", num).replace(",", ".")
+        out.append("#" + num)
+    out += ["!" + ("\"" if ch in "«»“”\"" else ch) for ch in _MARKS.findall(text)]
+    out += ["@" + fold(name)[:5] for name in _NAME.findall(text)]
+    return out
+
+
+def vectors(sentences: Sequence[str], params: AlignParams) -> np.ndarray:
+    """One hashed trigram+anchor count vector per sentence (rows of a dense matrix)."""
+    dims, n = params.dims, len(sentences)
+    plain = [fold(s) for s in sentences]
+    # punctuation and its spacing differ between a tokenised text and a translation
+    folded = [" " + " ".join(_PUNCT.sub(" ", f).split()) + " " for f in plain]
+    joined = "\x00".join(folded)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    lengths = np.array([len(f) for f in folded], dtype=np.int64)
+    rows = np.repeat(np.arange(n), lengths + 1)[: len(codes)]
+    if len(codes) >= 3:
+        h = (codes[:-2] * _TRIGRAM_PRIMES[0] + codes[1:-1] * _TRIGRAM_PRIMES[1] + codes[2:]) % dims
+        inside = (codes[:-2] != 0) & (codes[1:-1] != 0) & (codes[2:] != 0)
+        flat = rows[:-2][inside] * dims + h[inside]
+        counts = np.bincount(flat, minlength=n * dims).astype(np.float32)
+    else:
+        counts = np.zeros(n * dims, dtype=np.float32)
+    mat = counts.reshape(n, dims)
+    for r, sentence in enumerate(sentences):
+        for a in anchors(sentence, plain[r]):
+            mat[r, zlib.crc32(a.encode("utf-8")) % dims] += params.anchor_weight * (params.date_weight if a.startswith("%m") else 1.0)
+    return mat
+
+
+
+def idf_weighted(matrices: list[np.ndarray | None], exponent: float) -> list[np.ndarray | None]:
+    """Each matrix times the inverse document frequency of its features over all of them:
+    features every other sentence has ("de ", " la") say little; rare ones (names, numbers,
+    content words) say a lot. ``exponent`` 0 leaves the matrices as they are."""
+    if not exponent:
+        return matrices
+    present = [x for x in matrices if x is not None]
+    df = sum((x > 0).sum(axis=0) for x in present)
+    idf = (np.log((sum(len(x) for x in present) + 1) / (df + 1)) ** exponent).astype(np.float32)
+    return [None if x is None else x * idf for x in matrices]

@@ -1,0 +1,63 @@
+"""The aligner's settings: the bead shapes it considers and the weights it was tuned with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+VERSION = "aligner/8"
+BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
+LONG_BEADS = ((1, 4), (4, 1), (1, 5), (5, 1))  # one sentence rendered as four or five
+MAX_SIDE = 5
+# the shapes of the coarse first pass over long documents: enough to find the path's neighbourhood
+COARSE_BEADS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1))
+# Gale & Church (1993): the variance of target characters per source character is 6.8
+# times the length (their s^2, measured on the Canadian Hansard); scaled here by the
+# document's own length ratio.
+GALE_CHURCH_VARIANCE = 6.8
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Tuned on ../shared/data/align (coordinate search over FLORES dev fr-en and ru-en
+    without MT and the Text+Berg dev document with its Google MT; bench/align_bench.py).
+
+    ``skip``: cost of leaving one sentence unaligned; ``skip_run``: cost of each further
+    target line in a run of unaligned ones (captions, a list of names: left out together,
+    so absorbing one of them into a neighbour's bead saves little); ``penalties``: cost of
+    each merged bead shape; ``w_*``: weights of the length, source-target, MT-target and
+    source-(target MT) evidence (the last tuned on the Text+Berg translations of its target);
+    ``support``/``support_floor``: penalty for a member of a merged bead whose share of
+    the match is below the floor; ``idf``: exponent of the inverse-document-frequency
+    weights (0 turns them off); ``max_side``: 3 keeps beads within 3-3, 4 and 5 add 1-4/4-1
+    and 1-5/5-1."""
+
+    dims: int = 2048
+    w_lex: float = 1.0
+    w_mt: float = 0.5
+    w_mt_back: float = 0.35
+    w_len: float = 0.15
+    anchor_weight: float = 1.0
+    date_weight: float = 0.25  # a month beside a number: at full weight, Text+Berg's many dates pull beads apart (-0.004)
+    penalties: dict = field(default_factory=lambda: {(1, 1): 0.0, (1, 2): 0.12, (2, 1): 0.12, (2, 2): 0.3, (1, 3): 0.3, (3, 1): 0.3, (2, 3): 0.6, (3, 2): 0.6, (3, 3): 0.9, (1, 4): 0.75, (4, 1): 0.75, (1, 5): 1.0, (5, 1): 1.0})
+    skip: float = 0.4
+    skip_run: float = 0.1
+    band_min: int = 24
+    band_frac: float = 0.08
+    band_max: int = 48  # the first pass's half-width; doubled if no path fits
+    coarse_from: int = 2000  # sentences a side from which the first pass is coarse
+    refine_band: int = 10
+    low_confidence: float = 0.75  # beads below are flagged: ~40% of them wrong on Text+Berg, ~50% on FLORES
+    support: float = 0.5
+    support_floor: float = 0.3
+    idf: float = 1.5
+    max_side: int = 5
+
+    def __post_init__(self) -> None:
+        # spans longer than MAX_SIDE have no norms or prefixes: refuse rather than cap silently
+        if not 1 <= self.max_side <= MAX_SIDE:
+            raise ValueError(f"max_side must be between 1 and {MAX_SIDE}, not {self.max_side}")
+
+    def settings(self) -> dict:
+        """The parameters a record's provenance names (the rest are fixed by the version)."""
+        return {"w_lex": self.w_lex, "w_mt": self.w_mt, "w_mt_back": self.w_mt_back, "w_len": self.w_len, "skip": self.skip,
+                "skip_run": self.skip_run, "max_side": self.max_side, "low_confidence": self.low_confidence}

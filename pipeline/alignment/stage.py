@@ -1,0 +1,98 @@
+"""Stage 6: pair each source sentence with its counterpart, and record the beads.
+
+For a translated document the pairing comes from translation itself (:func:`align`):
+every segment is translated on its own, so each bead is one segment and its translation
+(or, for text already in English, the segment itself); no numpy is needed. For a text and
+an existing translation, :func:`align_documents` runs the aligner and records each bead
+on the source segments. Either way renderers and scorers read one alignment.
+"""
+
+from __future__ import annotations
+
+from ..bilingual import english_of
+from ..doc import Document
+
+VERSION = "align/1"
+# the flags this stage sets, cleared before it sets them again
+ALIGNMENT_FLAGS = ("unaligned", "low_confidence", "target_only")
+
+
+def align(doc: Document) -> Document:
+    """Record one bead per content segment that has an English side."""
+    beads = 0
+    for seg in doc.content_segments():
+        english = english_of(seg)
+        if english is None:
+            seg.meta.pop("bead", None)
+            continue
+        method = "translation" if seg.translation is not None else "passthrough"
+        seg.meta["bead"] = {"index": beads, "method": method, "confidence": 1.0}
+        beads += 1
+    doc.provenance["align"] = {"version": VERSION, "method": "segment-translation"}
+    doc.meta["alignment"] = {"beads": beads}
+    return doc
+
+
+def align_documents(
+    source: Document,
+    target_sentences: list[str],
+    target_lang: str,
+    source_mt: list[str] | None = None,
+    params=None,
+    target_mt: list[str] | None = None,
+) -> tuple[Document, list]:
+    """Align ``source`` with the sentences of its translation; record each bead on the source.
+
+    The target text of a bead goes in the ``translation`` of its first source segment (the
+    others of the bead get an empty one), so editions render the pair as for a machine
+    translation. Nothing is dropped: a target sentence with no source counterpart (0-1) is
+    appended to the previous bead and flagged ``target_only``; a source sentence with no
+    counterpart (1-0) gets an empty translation and the flag ``unaligned``."""
+    from .aligner import align_sentences
+    from .confidence import UNRELATED_CONFIDENCE, texts_look_unrelated
+    from .params import VERSION as ALIGNER_VERSION
+    from .params import AlignParams
+
+    params = params or AlignParams()
+    segs = source.content_segments()
+    beads = align_sentences([s.text for s in segs], target_sentences, source_mt, params, target_mt)
+    pending_target: list[str] = []
+    last = None
+    for index, bead in enumerate(beads):
+        target = " ".join(target_sentences[j] for j in bead.tgt)
+        if not bead.src:
+            if last is not None:
+                last.translation = (last.translation + " " if last.translation else "") + target
+                if "target_only" not in last.flags:
+                    last.flags.append("target_only")
+            else:
+                pending_target.append(target)
+            continue
+        for n, i in enumerate(bead.src):
+            seg = segs[i]
+            seg.translation = target if n == 0 else ""
+            seg.flags = [f for f in seg.flags if f not in ALIGNMENT_FLAGS]
+            seg.meta["bead"] = {"index": index, "src": list(bead.src), "tgt": list(bead.tgt), "confidence": bead.confidence, "method": "aligner"}
+            if not bead.tgt:
+                seg.flags.append("unaligned")
+            elif bead.confidence < params.low_confidence and n == 0:
+                seg.flags.append("low_confidence")
+        last = segs[bead.src[0]]
+        if pending_target and bead.tgt:
+            last.translation = " ".join(pending_target + [last.translation])
+            last.flags.append("target_only")
+            pending_target = []
+    source.meta["translation"] = {"needed": True, "target_lang": target_lang, "source": "existing translation"}
+    source.meta["alignment"] = {"beads": len(beads), "target_sentences": len(target_sentences)}
+    if texts_look_unrelated(beads, [s.text for s in segs], target_sentences, source_mt, target_mt):
+        source.meta["alignment"]["warning"] = (
+            "the two texts do not look like translations of each other (their best sentence pairs match no better "
+            "than unrelated text); every bead's confidence is capped at "
+            f"{UNRELATED_CONFIDENCE}")
+    source.provenance["align"] = {
+        "version": VERSION,
+        "aligner": ALIGNER_VERSION,
+        "method": "length + anchors" + "".join(f" + {name}" for name, mt in (("MT bridge", source_mt), ("target MT bridge", target_mt)) if mt is not None),
+        "params": params.settings(),
+    }
+    return source, beads

@@ -1,0 +1,95 @@
+"""What every edition shares: the target side's language, the English of a block, counts,
+the provenance in words, the signature line, and atomic writes."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from ..bilingual import english_of
+from ..doc import Block, Document, Segment
+from ..signature import Signature
+
+TOOL = "Diptych"
+
+
+def target_lang(doc: Document) -> str:
+    """The language of the right-hand side: English, unless the document was aligned with
+    an existing translation into another language (``diptych align`` works for any pair)."""
+    return (doc.meta.get("translation") or {}).get("target_lang") or "en"
+
+
+def suffix_for(doc: Document, suffix: str) -> str:
+    """``.en.txt`` names the target version by its language: ``.fr.txt`` for a French one."""
+    return suffix.replace(".en.", f".{target_lang(doc)}.", 1) if suffix.startswith(".en.") else suffix
+
+
+def english_block(block: Block) -> str:
+    """A block's English: translations joined, English kept verbatim, markup re-attached."""
+    if not any(seg.translation is not None for seg in block.segments):
+        return block.text
+    return " ".join(e for e in (english_of(seg) for seg in block.segments) if e)
+
+
+def flagged_segments(doc: Document) -> list[Segment]:
+    return [s for s in doc.content_segments() if s.flags]
+
+
+def counts(doc: Document) -> dict[str, int]:
+    segs = doc.content_segments()
+    return {
+        "blocks": len(doc.content_blocks()),
+        "junk_blocks": sum(1 for b in doc.blocks if not b.translatable),
+        "segments": len(segs),
+        "translated": sum(1 for s in segs if s.translation is not None),
+        "passed_through": sum(1 for s in segs if s.translation is None),
+        "flagged": sum(1 for s in segs if s.flags),
+    }
+
+
+def languages(doc: Document) -> dict[str, int]:
+    """How many content segments each language has, in order of first appearance."""
+    out: dict[str, int] = {}
+    for s in doc.content_segments():
+        out[s.lang] = out.get(s.lang, 0) + 1
+    return out
+
+
+def flag_counts(doc: Document) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for s in flagged_segments(doc):
+        for f in s.flags:
+            out[f] = out.get(f, 0) + 1
+    return out
+
+
+def signature_line(doc: Document) -> str:
+    """The one-line signature of the settings behind this edition (see :mod:`pipeline.signature`)."""
+    return Signature.of(doc).short()
+
+
+def provenance_summary(doc: Document) -> dict[str, str]:
+    """The settings behind an edition, in words (shown on the review page and in headers)."""
+    out = {"document": doc.id, "source": str(doc.source.get("path", "")), "encoding": str(doc.source.get("encoding", ""))}
+    for stage in ("structure", "segment", "langid"):
+        if stage in doc.provenance:
+            out[stage] = str(doc.provenance[stage].get("version", ""))
+    models = doc.provenance.get("translate", {}).get("models", {})
+    for lang, sig in sorted(models.items()):
+        decoding = sig.get("decoding", {})
+        out[f"model {lang}"] = str(sig.get("model", ""))
+        out[f"backend {lang}"] = f"{sig.get('backend', '')} on {sig.get('device', '')} ({sig.get('compute_type', '')})"
+        out[f"decoding {lang}"] = ", ".join(f"{k}={v}" for k, v in decoding.items())
+    if not models:
+        out["translation"] = str(doc.meta.get("translation", {}).get("reason", "not translated"))
+    out["rendered"] = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out["signature"] = signature_line(doc)
+    return out
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` so that a reader sees the old file or the new one, never half of one."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,63 @@
+"""``<doc>.html``, the review page (self-contained, works from file://), and
+``outputs/index.html``, which lists every edition under a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..bilingual import english_of
+from ..doc import Document
+from ..version import __version__
+from .common import counts, flag_counts, languages, provenance_summary, signature_line, suffix_for, target_lang, write_atomic
+
+# how many segments the review page's "worst first" list shows
+WORST_FIRST = 20
+
+
+def _jinja_env():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(loader=PackageLoader("pipeline", "templates"), autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def render_html(doc: Document) -> str:
+    rows = []
+    for block in doc.content_blocks():
+        segs = [
+            {"id": s.id, "source": s.text, "english": english_of(s) or "", "flags": s.flags, "lang": s.lang,
+             "passthrough": s.translation is None}
+            for s in block.segments
+        ]
+        rows.append({"id": block.id, "kind": block.kind, "lang": block.lang, "segments": segs, "flagged": any(s["flags"] for s in segs)})
+    return _jinja_env().get_template("review.html.j2").render(
+        doc=doc, rows=rows, counts=counts(doc), provenance=provenance_summary(doc), version=__version__, worst=worst_first(doc),
+        target_lang=target_lang(doc), signature=signature_line(doc),
+    )
+
+
+def worst_first(doc: Document, limit: int = WORST_FIRST) -> dict:
+    """Segments to look at first: by sentence chrF against a reference, else by number of flags."""
+    segs = doc.content_segments()
+    scored = [s for s in segs if "chrf" in s.meta.get("scores", {})]
+    if scored:
+        ranked = sorted(scored, key=lambda s: s.meta["scores"]["chrf"])[:limit]
+        return {"by": "sentence chrF against the reference", "items": [{"id": s.id, "label": f"chrF {s.meta['scores']['chrf']:.1f}", "text": english_of(s) or ""} for s in ranked]}
+    ranked = sorted((s for s in segs if s.flags), key=lambda s: -len(s.flags))[:limit]
+    return {"by": "number of flags", "items": [{"id": s.id, "label": ", ".join(s.flags), "text": english_of(s) or ""} for s in ranked]}
+
+
+def render_index(root: str | Path) -> Path:
+    """outputs/index.html: every document under ``root`` with languages, counts and flags."""
+    root = Path(root)
+    entries = []
+    for record in sorted(root.glob("*/*.jsonl")):
+        try:
+            doc = Document.load(record)
+        except Exception:  # noqa: BLE001 - a broken record is listed as such, whatever broke it
+            entries.append({"id": record.parent.name, "broken": True})
+            continue
+        files = {name: f"{record.parent.name}/{doc.id}{suffix}" for name, suffix in (("review", ".html"), ("tsv", ".tsv"), ("tmx", ".tmx"), ("md", ".md"), (target_lang(doc), suffix_for(doc, ".en.txt")))
+                 if (record.parent / f"{doc.id}{suffix}").exists()}
+        entries.append({"id": doc.id, "lang": doc.lang, "langs": languages(doc), "counts": counts(doc), "flags": flag_counts(doc), "files": files,
+                        "signature": signature_line(doc), "broken": False})
+    return write_atomic(root / "index.html", _jinja_env().get_template("index.html.j2").render(entries=entries, version=__version__))
