@@ -22,7 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from pipeline.aligner import AlignParams, align_sentences, parse_beads, score_alignments  # noqa: E402
+from pipeline.alignment.aligner import align_sentences  # noqa: E402
+from pipeline.alignment.beads import parse_beads, score_alignments  # noqa: E402
+from pipeline.alignment.params import AlignParams  # noqa: E402
 
 
 def lines(path: Path) -> list[str]:

@@ -2,44 +2,39 @@
 
 The stages are plain functions over one document model, usable from a notebook::
 
-    from pipeline import ingest, structure, identify, segment, translate, align, render
+    from pipeline import ingest, structure, mark_footnotes, segment, identify, prepare
     doc = identify(segment(mark_footnotes(structure(ingest("seeds/003_....txt")))))
 
-or all at once with :func:`run`. Translation backends (torch, transformers) are imported
-only when a model is loaded.
+or all at once with :func:`run`. Names are loaded on first use (PEP 562), so importing
+one module loads that module only; translation backends (torch, transformers,
+CTranslate2) are imported only when a model is loaded.
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from .align import align
-from .doc import Block, Document, Edit, RecordError, Segment
-from .footnotes import mark_footnotes
-from .ingest import ingest
-from .langid import identify
-from .render import render
-from .run import prepare, run
-from .segment import segment
-from .structure import structure
-from .quality import check
-from .translate import DecodingSettings, translate
+import importlib
 
-__all__ = [
-    "Block",
-    "DecodingSettings",
-    "Document",
-    "Edit",
-    "RecordError",
-    "Segment",
-    "__version__",
-    "align",
-    "check",
-    "identify",
-    "mark_footnotes",
-    "ingest",
-    "prepare",
-    "render",
-    "run",
-    "segment",
-    "structure",
-    "translate",
-]
+from .version import __version__
+
+# public name -> the module that defines it
+_EXPORTS = {
+    "Block": ".doc", "Document": ".doc", "Edit": ".doc", "RecordError": ".doc", "Segment": ".doc",
+    "ingest": ".ingest", "structure": ".structure", "mark_footnotes": ".footnotes", "segment": ".segment",
+    "identify": ".langid", "prepare": ".frontend", "DecodingSettings": ".translate", "translate": ".translate",
+    "check": ".quality", "align": ".alignment.stage", "render": ".editions", "run": ".jobs.run",
+    "EngineOptions": ".engines", "Signature": ".signature",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value  # once loaded, an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -1,18 +1,18 @@
-"""The ``diptych`` command line: a thin Typer layer over the Python API in :mod:`pipeline`."""
+"""The ``diptych`` command line: Typer only. Each command parses, calls one function of the
+Python API, and prints through :mod:`pipeline.console`; nothing else happens here."""
 
 from __future__ import annotations
 
-import json
-import os
+import functools
+import inspect
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from . import __version__
-from .doc import Document, RecordError
 from .errors import DiptychError
+from .version import __version__
 
 app = typer.Typer(
     name="diptych",
@@ -22,37 +22,60 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-models_app = typer.Typer(help="See, download and check the translation models.", no_args_is_help=True)
+models_app = typer.Typer(help="See, download and convert the translation models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+cache_app = typer.Typer(help="Inspect or empty the translation cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
 
 ModelOpt = Annotated[
     Optional[list[str]],
     typer.Option("--model", "-m", metavar="LANG=ID_OR_PATH", help="Model for a language: a Hub id\\[@revision] or a local folder. Repeatable."),
 ]
-DeviceOpt = Annotated[str, typer.Option("--device", help="auto (CUDA if available), cpu, or cuda[:N].")]
-BackendOpt = Annotated[str, typer.Option("--backend", help="auto (CTranslate2 where installed, else torch), ctranslate2 or torch.")]
-ComputeOpt = Annotated[str, typer.Option("--compute-type", help="auto, or: int8, int8_float16, float16 (ctranslate2); float32, float16, bfloat16 (torch).")]
-BeamOpt = Annotated[int, typer.Option("--beam-size", min=1, help="Beam size (opus-mt default 4).")]
-LengthPenaltyOpt = Annotated[float, typer.Option("--length-penalty", help="Length penalty (opus-mt default 1.0).")]
-MaxLengthOpt = Annotated[int, typer.Option("--max-length", min=2, max=512, help="Maximum output length in tokens (opus-mt default 512).")]
-BatchTokensOpt = Annotated[Optional[int], typer.Option("--batch-tokens", min=16, help="Token budget per batch, padding included (default: 2048 on CPU, 16384 on CUDA).")]
 CacheOpt = Annotated[Optional[Path], typer.Option("--cache", help="Translation cache file (default: ~/.cache/diptych/translations.sqlite).")]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+# The engine options, declared once: every command that translates takes them all and
+# receives one EngineOptions (see with_engine_options).
+_ENGINE_OPTIONS = {
+    "model": (ModelOpt, None),
+    "device": (Annotated[str, typer.Option("--device", help="auto (CUDA if available), cpu, or cuda[:N].")], "auto"),
+    "backend": (Annotated[str, typer.Option("--backend", help="auto (CTranslate2 where installed, else torch), ctranslate2 or torch.")], "auto"),
+    "compute_type": (Annotated[str, typer.Option("--compute-type", help="auto, or: int8, int8_float16, float16 (ctranslate2); float32, float16, bfloat16 (torch).")], "auto"),
+    "beam_size": (Annotated[int, typer.Option("--beam-size", min=1, help="Beam size (opus-mt default 4).")], 4),
+    "length_penalty": (Annotated[float, typer.Option("--length-penalty", help="Length penalty (opus-mt default 1.0).")], 1.0),
+    "max_length": (Annotated[int, typer.Option("--max-length", min=2, max=512, help="Maximum output length in tokens (opus-mt default 512).")], 512),
+    "batch_tokens": (Annotated[Optional[int], typer.Option("--batch-tokens", min=16, help="Token budget per batch, padding included (default: 2048 on CPU, 16384 on CUDA).")], None),
+    "cache": (CacheOpt, None),
+    "no_cache": (Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")], False),
+}
 
 
-def _engine_options(model, backend, device, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache):
-    from .run import EngineOptions
+def _engine_options(model, device, backend, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache):
+    from .engines import EngineOptions
     from .translate import DecodingSettings
 
     return EngineOptions(
-        overrides=model,
-        backend=backend,
-        device=device,
-        compute_type=compute_type,
+        overrides=model, backend=backend, device=device, compute_type=compute_type,
         settings=DecodingSettings(beam_size=beam_size, length_penalty=length_penalty, max_length=max_length),
-        batch_tokens=batch_tokens,
-        cache_path=None if no_cache else (cache or "default"),
+        batch_tokens=batch_tokens, cache_path=None if no_cache else (cache or "default"),
     )
+
+
+def with_engine_options(command):
+    """Give ``command`` the engine options (as Typer sees parameters: in its signature) and
+    call it with one ``options`` argument built from them."""
+    own = [p for p in inspect.signature(command, eval_str=True).parameters.values() if p.name != "options"]
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+             for name, (annotation, default) in _ENGINE_OPTIONS.items()]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs):
+        engine = {name: kwargs.pop(name) for name in _ENGINE_OPTIONS}
+        return command(options=_engine_options(**engine), **kwargs)
+
+    wrapper.__signature__ = inspect.Signature(own + extra)
+    del wrapper.__wrapped__  # Typer must read the new signature, not the command's own
+    return wrapper
 
 
 def _version_callback(value: bool) -> None:
@@ -73,26 +96,17 @@ def main(
 
 
 @app.command()
+@with_engine_options
 def run(
     inputs: Annotated[Optional[list[Path]], typer.Argument(help="Text files or folders (default: seeds/).", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the editions, one sub-folder per document.")] = Path("outputs"),
     as_json: Annotated[bool, typer.Option("--json", help="Also print one final JSON line with the counts per document.")] = False,
-    model: ModelOpt = None,
-    device: DeviceOpt = "auto",
-    backend: BackendOpt = "auto",
-    compute_type: ComputeOpt = "auto",
-    beam_size: BeamOpt = 4,
-    length_penalty: LengthPenaltyOpt = 1.0,
-    max_length: MaxLengthOpt = 512,
-    batch_tokens: BatchTokensOpt = None,
-    cache: CacheOpt = None,
-    no_cache: NoCacheOpt = False,
+    options=None,
 ) -> None:
     """Segment, translate, align and render every input into OUT/<document>/."""
     from .console import print_run, progress_reporter
-    from .run import run as run_pipeline
+    from .jobs.run import run as run_pipeline
 
-    options = _engine_options(model, backend, device, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache)
     with progress_reporter() as on_progress:
         report = run_pipeline(inputs or None, out_dir=out, options=options, on_progress=on_progress)
     print_run(report, as_json)
@@ -108,54 +122,36 @@ def segment_cmd(
     record: Annotated[Optional[Path], typer.Option("--record", help="Also write the document record (JSONL) here.")] = None,
 ) -> None:
     """Print the sentences of a document, one per line, in order."""
-    from .langid import LANGUAGES
-    from .run import prepare
+    import json
 
-    if lang and lang not in LANGUAGES:
-        raise DiptychError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    doc = prepare(source, lang=lang)
+    from .console import print_lines
+    from .frontend import prepare, sentence_lines, sentence_rows
+    from .jobs.records import write_record
+    from .langid import check_language
+
+    doc = prepare(source, lang=check_language(lang))
     if record:
-        doc.seal()
-        doc.save(record)
-    out = sys.stdout
-    for block in doc.blocks:
-        if block.kind == "junk" and not include_junk:
-            continue
-        for seg in block.segments:
-            if jsonl:
-                obj = {"id": seg.id, "kind": block.kind, "lang": seg.lang, "text": seg.text, "footnote_refs": seg.footnote_refs, "span": list(seg.span)}
-                out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-            else:
-                text = seg.text.replace("\n", " ")
-                out.write(("# junk: " + text if block.kind == "junk" else text) + "\n")
+        write_record(doc, record)
+    if jsonl:
+        print_lines(json.dumps(row, ensure_ascii=False) for row in sentence_rows(doc, include_junk))
+    else:
+        print_lines(sentence_lines(doc, include_junk))
 
 
 @app.command("translate")
+@with_engine_options
 def translate_cmd(
     record: Annotated[Path, typer.Argument(help="A document record (JSONL) from `diptych segment --record`.")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the translated record (default: standard output).")] = None,
-    model: ModelOpt = None,
-    device: DeviceOpt = "auto",
-    backend: BackendOpt = "auto",
-    compute_type: ComputeOpt = "auto",
-    beam_size: BeamOpt = 4,
-    length_penalty: LengthPenaltyOpt = 1.0,
-    max_length: MaxLengthOpt = 512,
-    batch_tokens: BatchTokensOpt = None,
-    cache: CacheOpt = None,
-    no_cache: NoCacheOpt = False,
+    options=None,
 ) -> None:
     """Translate the fr/ru segments of a record that have no translation yet."""
     from .console import progress_reporter
-    from .run import load_engines
-    from .translate import languages_needed, translate
+    from .jobs.records import translate_record, write_record
 
-    doc = Document.load(record)
-    options = _engine_options(model, backend, device, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache)
-    engines = load_engines(languages_needed([doc]), options)
     with progress_reporter() as on_progress:
-        doc = translate(doc, engines, progress=lambda done, total: on_progress(doc.id, done, total))
-    _write_record(doc, out)
+        doc = translate_record(record, options, on_progress)
+    write_record(doc, out)
 
 
 @app.command("align")
@@ -174,38 +170,22 @@ def align_cmd(
     model: ModelOpt = None,
 ) -> None:
     """Align a text with an existing translation (two files), or record the beads of a translated record (one file)."""
-    from .align import align
+    from .console import print_alignment_scores, print_lines, warning_line
+    from .jobs.align_texts import align_pair, check_align_format, score_against_gold, write_alignment
+    from .jobs.records import align_record, write_record
 
     if len(inputs) == 1:
-        _write_record(align(Document.load(inputs[0])), out)
+        write_record(align_record(inputs[0]), out)
         return
     if len(inputs) != 2:
         raise DiptychError("align takes one translated record, or a source text and its translation")
-    if fmt not in ("record", "vecalign"):
-        raise DiptychError(f"--format must be record or vecalign, not {fmt!r}")
-    from .align import align_pair, score_against_gold
-
+    check_align_format(fmt)
     result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side, target_mt=target_mt)
     if result.warning:
-        from .console import warning_line
-
         warning_line(result.warning)
     scores = score_against_gold(result, gold, pre_split) if gold else None
-    if fmt == "vecalign":
-        text = "".join(b.vecalign() + "\n" for b in result.beads)
-        if out:
-            out.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
-    else:
-        from .render import render
-
-        target = out or Path("outputs") / result.document.id
-        for path in render(result.document, target):
-            typer.echo(str(path))
+    print_lines(write_alignment(result, fmt, out))
     if scores:
-        from .console import print_alignment_scores
-
         print_alignment_scores(scores)
 
 
@@ -215,12 +195,12 @@ def align_eval(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Strict and lax precision, recall and F1 of predicted beads (vecalign's and bertalign's definitions)."""
-    from .align import score_bead_files
-    from .console import print_alignment_scores
+    from .console import print_alignment_scores, print_json
+    from .jobs.align_texts import score_bead_files
 
     scores = score_bead_files(gold)
     if as_json:
-        typer.echo(json.dumps(scores))
+        print_json(scores)
     else:
         print_alignment_scores(scores, to_stdout=True)
 
@@ -232,15 +212,10 @@ def render_cmd(
     formats: Annotated[str, typer.Option("--format", help="Comma-separated formats: tsv, tmx, md, en (en.txt and en.md), html.")] = "tsv,tmx,md,en,html",
 ) -> None:
     """Re-render the editions of a record without translating again."""
-    from .render import FORMATS, render
+    from .console import print_lines
+    from .jobs.records import render_record
 
-    chosen = [f.strip() for f in formats.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown:
-        raise DiptychError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
-    doc = Document.load(record)
-    for path in render(doc, out or record.parent, chosen):
-        typer.echo(str(path))
+    print_lines(str(p) for p in render_record(record, out, formats))
 
 
 @app.command("score")
@@ -257,39 +232,29 @@ def score_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Score a translation with sacrebleu (BLEU, chrF2, chrF++, TER), with signatures."""
-    from .console import print_edition_scores, print_scores
-    from .score import corpus_scores, paired_test, read_lines, score_editions, sentence_scores
+    from .console import error_line, print_edition_scores, print_json, print_scores
+    from .score import parse_metrics, score_files
 
-    chosen = [m.strip().lower() for m in metrics.split(",") if m.strip()]
+    chosen = parse_metrics(metrics)
     if reference is not None:
+        from .jobs.score_editions import score_editions
+
         if references:
             raise DiptychError("give either line-aligned REF files or --reference, not both")
         results, skipped = score_editions(hypothesis, reference, chosen, worst=worst, blocks=block or ())
-        if skipped:
-            from .console import error_line
-
-            for line in skipped:
-                error_line(line)
+        for line in skipped:
+            error_line(line)
         if as_json:
-            typer.echo(json.dumps([r.as_dict() for r in results] if len(results) != 1 else results[0].as_dict(), ensure_ascii=False))
+            print_json([r.as_dict() for r in results] if len(results) != 1 else results[0].as_dict())
         else:
             for r in results:
                 print_edition_scores(r)
         return
     if not references:
         raise DiptychError("give line-aligned reference file(s), or --reference for an edition")
-    hyps = read_lines(hypothesis)
-    refs = [read_lines(r) for r in references]
-    out: dict = {}
-    results = corpus_scores(hyps, refs, chosen, bootstrap=confidence)
-    out["scores"] = {r.name: r.as_dict() for r in results}
-    if sentences:
-        out["sentences"] = {name: sentence_scores(hyps, refs, name) for name in chosen}
-    if baseline is not None:
-        base = read_lines(baseline)
-        out["paired"] = [paired_test(base, hyps, refs, chosen, "bs"), paired_test(base, hyps, refs, chosen, "ar")]
+    out = score_files(hypothesis, references, chosen, sentences=sentences, bootstrap=confidence, baseline=baseline)
     if as_json:
-        typer.echo(json.dumps(out, ensure_ascii=False))
+        print_json(out)
     else:
         print_scores(out)
 
@@ -303,21 +268,10 @@ def check_cmd(
 ) -> None:
     """Recompute the reference-free quality flags of a record and list the flagged segments."""
     from .console import print_flagged
-    from .quality import check
-    from .render import import_tsv_translations
+    from .jobs.records import check_record
 
-    doc = Document.load(record)
-    if translations is not None:
-        import_tsv_translations(doc, translations)
-    doc = check(doc)
-    doc.seal()
-    doc.save(out or record)
-    flagged = [(b.kind, s) for b in doc.blocks if b.translatable for s in b.segments if s.flags]
-    if as_json:
-        for _, s in flagged:
-            typer.echo(json.dumps({"id": s.id, "flags": s.flags}, ensure_ascii=False))
-    else:
-        print_flagged(doc, flagged)
+    doc, flagged = check_record(record, translations, out)
+    print_flagged(doc, flagged, as_json)
 
 
 @models_app.command("list")
@@ -335,10 +289,10 @@ def models_download(
     model: ModelOpt = None,
 ) -> None:
     """Store models under models/ so that Diptych runs offline."""
-    from .models import download, specs_for
+    from .console import print_lines
+    from .models import download_all
 
-    for lang, spec in specs_for(langs or None, model).items():
-        typer.echo(f"{lang}: {spec.label()} -> {download(spec)}")
+    print_lines(download_all(langs or None, model))
 
 
 @models_app.command("convert")
@@ -348,31 +302,19 @@ def models_convert(
     force: Annotated[bool, typer.Option("--force", help="Convert again even if a conversion exists.")] = False,
 ) -> None:
     """Convert models to CTranslate2 (int8) under models/ct2/ for the fast backend."""
-    from .models import resolve, specs_for
+    from .console import print_lines
+    from .engines import convert_all
 
-    resolved = {lang: resolve(spec) for lang, spec in specs_for(langs or None, model).items()}
-    from .backends.ct2_marian import convert  # imports ctranslate2: only once the models are found
-
-    for lang, model_files in resolved.items():
-        typer.echo(f"{lang}: {model_files.ref} -> {convert(model_files, force=force)}")
-
-
-cache_app = typer.Typer(help="Inspect or empty the translation cache.", no_args_is_help=True)
-app.add_typer(cache_app, name="cache")
+    print_lines(convert_all(langs or None, model, force=force))
 
 
 @cache_app.command("stats")
-def cache_stats(cache: CacheOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def cache_stats(cache: CacheOpt = None, as_json: JsonOpt = False) -> None:
     """How many translations are cached, per model, and the file's size."""
-    from .cache import TranslationCache, default_cache_path
+    from .cache import cache_stats as stats_of
+    from .console import print_cache_stats
 
-    stats = TranslationCache(cache or default_cache_path()).stats()
-    if as_json:
-        typer.echo(json.dumps(stats))
-        return
-    typer.echo(f"{stats['path']}: {stats['entries']} translations, {stats['bytes'] / 1e6:.1f} MB")
-    for name, n in stats["models"].items():
-        typer.echo(f"  {n:8d}  {name}")
+    print_cache_stats(stats_of(cache), as_json)
 
 
 @cache_app.command("clear")
@@ -381,23 +323,17 @@ def cache_clear(
     model: Annotated[Optional[str], typer.Option("--model", help="Only this model's entries (id@revision as in `cache stats`).")] = None,
 ) -> None:
     """Delete cached translations (all, or one model's)."""
-    from .cache import TranslationCache, default_cache_path
+    from .cache import clear_cache
 
-    removed = TranslationCache(cache or default_cache_path()).clear(model)
-    typer.echo(f"removed {removed} cached translations")
-
-
-def _write_record(doc: Document, out: Optional[Path]) -> None:
-    doc.seal()
-    if out:
-        doc.save(out)
-    else:
-        doc.dump_jsonl(sys.stdout)
+    typer.echo(f"removed {clear_cache(cache, model)} cached translations")
 
 
 def entry() -> None:
     """Console-script entry point: user errors become one line and an exit code."""
+    import os
+
     from .console import error_line
+    from .doc import RecordError
 
     try:
         code = app(standalone_mode=False)

@@ -6,13 +6,14 @@ import json
 import sys
 import time
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .run import RunReport
+if TYPE_CHECKING:  # the report's type only: printing a line must not load the pipeline
+    from .jobs.run import RunReport
 
 err_console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False)
@@ -58,7 +59,7 @@ def progress_reporter() -> Iterator[Callable[[str, int, int], None]]:
     yield log
 
 
-def run_table(report: RunReport) -> Table:
+def run_table(report: "RunReport") -> Table:
     table = Table(title="Diptych run")
     table.add_column("document", no_wrap=True, overflow="ellipsis", max_width=20)
     for col in ("lang", "sentences", "translated", "as is", "cached", "sec"):
@@ -78,7 +79,7 @@ def run_table(report: RunReport) -> Table:
     return table
 
 
-def print_run(report: RunReport, as_json: bool) -> None:
+def print_run(report: "RunReport", as_json: bool) -> None:
     # The table goes to stderr when --json is asked for, so stdout stays machine-readable.
     console = err_console if as_json else out_console
     console.print(run_table(report))
@@ -148,7 +149,12 @@ def print_edition_scores(result) -> None:
             out_console.print(f"    {w['chrf']:5.1f}  {escape(', '.join(w['ids']))}: {escape(w['english'][:90])}", soft_wrap=True)
 
 
-def print_flagged(doc, flagged: list) -> None:
+def print_flagged(doc, flagged: list, as_json: bool = False) -> None:
+    """The flagged segments of a record, most flags first (``--json``: one object per segment)."""
+    if as_json:
+        for seg in flagged:
+            out_console.print(json.dumps({"id": seg.id, "flags": seg.flags}, ensure_ascii=False), soft_wrap=True, markup=False, highlight=False)
+        return
     if not flagged:
         out_console.print(f"{escape(doc.id)}: no flagged segments")
         return
@@ -156,6 +162,26 @@ def print_flagged(doc, flagged: list) -> None:
     table.add_column("segment", no_wrap=True)
     table.add_column("flags")
     table.add_column("English", overflow="fold")
-    for _, seg in sorted(flagged, key=lambda ks: -len(ks[1].flags)):
+    for seg in sorted(flagged, key=lambda s: -len(s.flags)):
         table.add_row(escape(seg.id), escape(", ".join(seg.flags)), escape((seg.translation or "")[:120]))
     out_console.print(table)
+
+
+def print_cache_stats(stats: dict, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(stats) + "\n")
+        return
+    out_console.print(f"{escape(str(stats['path']))}: {stats['entries']} translations, {stats['bytes'] / 1e6:.1f} MB", soft_wrap=True)
+    for name, n in stats["models"].items():
+        out_console.print(f"  {n:8d}  {escape(name)}", soft_wrap=True)
+
+
+def print_lines(lines: Iterable[str]) -> None:
+    """Plain lines on standard output, exactly as given (no markup, no wrapping)."""
+    out = sys.stdout
+    for line in lines:
+        out.write(line + "\n")
+
+
+def print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")

@@ -1,0 +1,58 @@
+"""From what a user asked for (models, backend, device, decoding, cache) to one loaded
+translation engine per language. Models are resolved first, all of them, so that a
+missing one stops the work before anything is loaded or written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import ResolvedModel, resolve, specs_for
+from .translate import DecodingSettings, TranslationEngine
+
+
+@dataclass
+class EngineOptions:
+    """How to translate: which models, backend, device, decoding, batching and cache."""
+
+    overrides: list[str] | None = None
+    backend: str = "auto"
+    device: str = "auto"
+    compute_type: str = "auto"
+    settings: DecodingSettings = field(default_factory=DecodingSettings)
+    batch_tokens: int | None = None
+    cache_path: str | Path | None = "default"  # None: no cache
+    guard: bool = True
+
+
+def load_engines(langs: set[str], options: EngineOptions) -> dict[str, TranslationEngine]:
+    """Resolve every needed model first (fail fast, exit 2), then load them."""
+    resolved: dict[str, ResolvedModel] = {lang: resolve(spec) for lang, spec in specs_for(langs, options.overrides).items()}
+    if not resolved:
+        return {}
+    from .backends import load_backend  # imports torch or ctranslate2: only when something needs translating
+
+    cache = None
+    if options.cache_path is not None:
+        from .cache import TranslationCache, default_cache_path
+
+        cache = TranslationCache(default_cache_path() if options.cache_path == "default" else options.cache_path)
+    return {
+        lang: TranslationEngine(
+            load_backend(model, options.backend, options.device, options.compute_type),
+            options.settings,
+            cache=cache,
+            batch_tokens=options.batch_tokens,
+            guard=options.guard,
+        )
+        for lang, model in resolved.items()
+    }
+
+
+def convert_all(langs: list[str] | None, overrides: list[str] | None = None, force: bool = False) -> list[str]:
+    """``diptych models convert``: every model found first (fail fast), then each converted
+    to CTranslate2 under models/ct2/; one line each."""
+    resolved = {lang: resolve(spec) for lang, spec in specs_for(langs, overrides).items()}
+    from .backends.ct2_marian import convert  # imports ctranslate2: only once the models are found
+
+    return [f"{lang}: {model.ref} -> {convert(model, force=force)}" for lang, model in resolved.items()]

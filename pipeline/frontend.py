@@ -1,0 +1,56 @@
+"""The front end in one call, no model needed: text in, segmented document out.
+
+ingest -> structure -> footnotes -> segment -> languages, for a whole text
+(:func:`prepare`) or for text that is already one sentence per line
+(:func:`prepare_lines`). ``segment``, ``align``, ``score`` and ``run`` all start here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+from .doc import Document
+from .errors import InputError
+from .footnotes import mark_footnotes
+from .ingest import doc_id_for, ingest, ingest_bytes, read_lines
+from .langid import identify
+from .segment import segment, segment_lines
+from .structure import one_block_per_line, structure
+
+
+def prepare(path: str | Path, doc_id: str | None = None, lang: str | None = None) -> Document:
+    """The front end for one text file (``-``: standard input).
+
+    Segmentation needs only the script of a block, so languages are identified once,
+    sentence by sentence; ``lang`` skips detection."""
+    doc = mark_footnotes(structure(ingest(path, doc_id)))
+    if lang:
+        identify(doc, force=lang)
+    return identify(segment(doc), force=lang)
+
+
+def prepare_lines(path: str | Path, lang: str | None = None) -> Document:
+    """A file that holds one sentence per line: each line is a block and a segment, as is."""
+    lines = read_lines(path)
+    if not any(line.strip() for line in lines):
+        raise InputError(f"{path}: no sentences")
+    doc = ingest_bytes(("\n".join(lines) + "\n").encode("utf-8"), doc_id_for(path), str(path))
+    return identify(segment_lines(one_block_per_line(doc)), force=lang)
+
+
+def sentence_rows(doc: Document, include_junk: bool = False) -> Iterator[dict[str, Any]]:
+    """What ``diptych segment --jsonl`` prints, one object per sentence: the contract is
+    ``id``, ``kind``, ``lang``, ``text``, ``footnote_refs``, ``span`` (junk only if asked)."""
+    for block in doc.blocks:
+        if block.kind == "junk" and not include_junk:
+            continue
+        for seg in block.segments:
+            yield {"id": seg.id, "kind": block.kind, "lang": seg.lang, "text": seg.text, "footnote_refs": seg.footnote_refs, "span": list(seg.span)}
+
+
+def sentence_lines(doc: Document, include_junk: bool = False) -> Iterator[str]:
+    """What ``diptych segment`` prints: one sentence per line, junk as ``# junk: …``."""
+    for row in sentence_rows(doc, include_junk):
+        text = row["text"].replace("\n", " ")
+        yield "# junk: " + text if row["kind"] == "junk" else text

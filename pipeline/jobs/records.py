@@ -1,0 +1,65 @@
+"""One stage over a saved record: translate, check (after an edited TSV), align, render.
+
+What ``diptych translate``, ``check``, ``align RECORD`` and ``render`` do, so that the
+command line only parses and prints.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+
+from ..doc import Document, Segment
+from ..engines import EngineOptions
+
+
+def write_record(doc: Document, out: Path | None) -> None:
+    """Seal and save ``doc`` to ``out``, or write it to standard output."""
+    doc.seal()
+    if out:
+        doc.save(out)
+    else:
+        doc.dump_jsonl(sys.stdout)
+
+
+def translate_record(record: Path, options: EngineOptions, on_progress: Callable[[str, int, int], None] | None = None) -> Document:
+    """Translate the fr/ru segments of a record that have no translation yet."""
+    from ..engines import load_engines
+    from ..translate import languages_needed, translate
+
+    doc = Document.load(record)
+    engines = load_engines(languages_needed([doc]), options)
+    progress = (lambda done, total: on_progress(doc.id, done, total)) if on_progress else None
+    return translate(doc, engines, progress=progress)
+
+
+def align_record(record: Path) -> Document:
+    """Record the beads of a translated record (one per translated segment)."""
+    from ..alignment.stage import align
+
+    return align(Document.load(record))
+
+
+def check_record(record: Path, translations: Path | None = None, out: Path | None = None) -> tuple[Document, list[Segment]]:
+    """Import an edited TSV (if given), recompute the quality flags, save the record (in
+    place unless ``out``); return it and its flagged segments."""
+    from ..editions.common import flagged_segments
+    from ..editions.tsv import import_tsv_translations
+    from ..quality import check
+
+    doc = Document.load(record)
+    if translations is not None:
+        import_tsv_translations(doc, translations)
+    doc = check(doc)
+    doc.seal()
+    doc.save(out or record)
+    return doc, flagged_segments(doc)
+
+
+def render_record(record: Path, out: Path | None, formats: str) -> list[Path]:
+    """The editions of a record again, without translating: ``formats`` as ``tsv,html``."""
+    from ..editions import parse_formats, render
+
+    chosen = parse_formats(formats)
+    return render(Document.load(record), out or record.parent, chosen)

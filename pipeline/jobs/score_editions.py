@@ -1,0 +1,128 @@
+"""Scoring an edition against a reference that is not line-aligned: the reference is
+segmented and aligned with the edition's machine-translated English first, then the
+aligned pairs are scored with sacrebleu (:mod:`pipeline.score`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..bilingual import english_of
+from ..doc import Document
+from ..errors import DiptychError, InputError
+from ..frontend import prepare
+from ..score import METRICS, VERSION, MetricResult, corpus_scores, sentence_scores
+
+
+@dataclass
+class EditionScore:
+    document: str
+    scores: list[MetricResult]
+    pairs: int
+    hyp_sentences: int
+    ref_sentences: int
+    hyp_aligned: int
+    ref_aligned: int
+    worst: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "scores": [s.as_dict() for s in self.scores],
+            "pairs": self.pairs,
+            "coverage": {
+                "hypothesis": round(self.hyp_aligned / max(1, self.hyp_sentences), 4),
+                "reference": round(self.ref_aligned / max(1, self.ref_sentences), 4),
+                "hypothesis_sentences": self.hyp_sentences,
+                "reference_sentences": self.ref_sentences,
+            },
+            "worst": self.worst,
+        }
+
+
+def find_record(path: str | Path) -> Path:
+    p = Path(path)
+    if p.is_file():
+        return p
+    records = sorted(p.glob("*.jsonl")) if p.is_dir() else []
+    if len(records) != 1:
+        raise InputError(f"{p}: expected one edition folder with one <doc>.jsonl record")
+    return records[0]
+
+
+def score_editions(
+    target: str | Path,
+    reference: str | Path,
+    metrics: Sequence[str] = METRICS,
+    worst: int = 10,
+    blocks: Sequence[str] = (),
+) -> tuple[list[EditionScore], list[str]]:
+    """Score one edition against a reference file, or every edition under an outputs/
+    folder against ``<reference folder>/<edition>.txt``. Returns the scores and one line
+    for each edition left out for want of its reference."""
+    target, reference = Path(target), Path(reference)
+    if target.is_dir() and not list(target.glob("*.jsonl")):
+        editions = sorted(p for p in target.iterdir() if p.is_dir() and list(p.glob("*.jsonl")))
+    else:
+        editions = [target]
+    results, skipped = [], []
+    for edition in editions:
+        ref = reference if reference.is_file() else reference / f"{edition.name}.txt"
+        if not ref.is_file():
+            skipped.append(f"{edition}: no reference {ref}; skipped")
+            continue
+        results.append(score_edition(edition, ref, metrics, worst=worst, blocks=blocks))
+    return results, skipped
+
+
+def score_edition(
+    edition: str | Path,
+    reference: str | Path,
+    metrics: Sequence[str] = METRICS,
+    worst: int = 10,
+    write: bool = True,
+    blocks: Sequence[str] = (),
+) -> EditionScore:
+    """Segment the reference, align it with the edition's English side, score the aligned pairs."""
+    from ..alignment.aligner import align_sentences
+    from ..editions import render
+
+    record = find_record(edition)
+    doc = Document.load(record)
+    # machine-translated sentences only: English that was passed through would match itself
+    chosen = [b for b in doc.content_blocks() if not blocks or any(b.id == x or b.id.endswith(":" + x) for x in blocks)]
+    if blocks and not chosen:
+        raise DiptychError(f"no block {', '.join(blocks)} in {record}")
+    segs = [s for b in chosen for s in b.segments if s.translation and english_of(s)]
+    hyps = [english_of(s) or "" for s in segs]
+    ref_doc = prepare(reference, lang="en")
+    refs = [s.text for s in ref_doc.content_segments()]
+    if not hyps or not refs:
+        raise DiptychError(f"nothing to score: {len(hyps)} English sentences in the edition, {len(refs)} in the reference")
+    beads = align_sentences(hyps, refs)
+    pairs = [(b, " ".join(hyps[i] for i in b.src), " ".join(refs[j] for j in b.tgt)) for b in beads if b.src and b.tgt]
+    pair_hyps = [h for _, h, _ in pairs]
+    pair_refs = [[r for _, _, r in pairs]]
+    results = corpus_scores(pair_hyps, pair_refs, metrics)
+    chrf = sentence_scores(pair_hyps, pair_refs, "chrf")
+    ranked = []
+    for (bead, h, r), c in zip(pairs, chrf):
+        for i in bead.src:
+            segs[i].meta["scores"] = {"chrf": round(c, 2), "reference": r}
+        ranked.append({"ids": [segs[i].id for i in bead.src], "chrf": round(c, 2), "english": h, "reference": r})
+    ranked.sort(key=lambda x: x["chrf"])
+    doc.meta["reference_scores"] = {"reference": str(reference), "scores": [s.as_dict() for s in results]}
+    doc.provenance["score"] = {"version": VERSION, "aligned_with": "aligner"}
+    if write:
+        render(doc, record.parent, ["html"])
+    return EditionScore(
+        document=doc.id,
+        scores=results,
+        pairs=len(pairs),
+        hyp_sentences=len(hyps),
+        ref_sentences=len(refs),
+        hyp_aligned=sum(len(b.src) for b, _, _ in pairs),
+        ref_aligned=sum(len(b.tgt) for b, _, _ in pairs),
+        worst=ranked[:worst],
+    )
