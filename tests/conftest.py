@@ -72,3 +72,19 @@ def diptych(*args: str, env: dict[str, str] | None = None, cwd: Path | None = No
         cwd=cwd or ROOT,
         timeout=timeout,
     )
+
+
+@pytest.fixture(scope="session")
+def seeds_run(tiny_models, tmp_path_factory):
+    """``diptych run`` over seeds/ with the tiny models, once for every test that reads it."""
+    out = tmp_path_factory.mktemp("outputs")
+    proc = diptych(
+        "run", "--model", f"fr={tiny_models['fr']}", "--model", f"ru={tiny_models['ru']}",
+        "--max-length", TINY_MAX_LENGTH, "--out", str(out), "--json",
+    )
+    return proc, out
+
+
+def tsv_rows(path: Path) -> list[list[str]]:
+    """A TSV edition's rows, header first, without its signature comment."""
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("# ")]

@@ -6,7 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.aligner import AlignParams, align_sentences, parse_beads, score_alignments, texts_look_unrelated
+from pipeline.alignment.aligner import align_sentences
+from pipeline.alignment.beads import parse_beads, score_alignments
+from pipeline.alignment.confidence import texts_look_unrelated
+from pipeline.alignment.params import AlignParams
 from conftest import SHARED_DATA, diptych, seed_path
 
 ALIGN = SHARED_DATA / "align"
@@ -45,7 +48,7 @@ def test_beads_of_differently_split_texts_are_refused_not_scored(tmp_path):
 
 
 def test_dates_and_urls_are_anchors_in_any_language():
-    from pipeline.aligner import _anchors
+    from pipeline.alignment.features import anchors as _anchors
 
     may = [_anchors(t) for t in ("Le 3 mai 2022, à Paris.", "On May 3, 2022 in Paris.", "3 мая 2022 г. в Париже.", "Am 3. Mai 2022.")]
     assert all("%m5" in a and "#2022" in a for a in may)
@@ -189,11 +192,10 @@ def test_confidence_ranks_wrong_beads_below_right_ones(case, mt, floor):
 def test_unrelated_texts_are_called_so_and_no_bead_is_trusted(tmp_path):
     # a French web article against an English one (seeds 003 and 002): beads can always be
     # found, but none deserves trust, and the user is told once
-    from pipeline.align import sentences_of
-    from pipeline.run import prepare
+    from pipeline.frontend import prepare
 
-    fr = [s.text for s in sentences_of(prepare(seed_path("003")))][:60]
-    en = [s.text for s in sentences_of(prepare(seed_path("002")))][:60]
+    fr = [s.text for s in prepare(seed_path("003")).content_segments()][:60]
+    en = [s.text for s in prepare(seed_path("002")).content_segments()][:60]
     beads = align_sentences(fr, en)
     assert texts_look_unrelated(beads, fr, en) and all(b.confidence <= 0.5 for b in beads)
     proc = diptych("align", str(seed_path("003")), str(seed_path("002")), "--format", "vecalign")

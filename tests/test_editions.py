@@ -9,10 +9,10 @@ from pipeline import prepare
 from pipeline.doc import Document
 from pipeline.ingest import ingest_bytes
 from pipeline.langid import identify
-from pipeline.render import FORMATS, render, render_index
+from pipeline.editions import FORMATS, render, render_index
 from pipeline.segment import segment
 from pipeline.structure import structure
-from conftest import diptych, seed_path
+from conftest import diptych, seed_path, tsv_rows
 
 DTD = Path(__file__).parent / "data" / "tmx14.dtd"
 HOSTILE = (
@@ -83,10 +83,10 @@ def test_tmx_is_valid_tmx_1_4b(seed_edition):
 
 def test_tsv_escapes_tabs_and_keeps_one_row_per_segment(seed_edition):
     out, _, hostile = seed_edition
-    rows = (out / hostile.id / f"{hostile.id}.tsv").read_text(encoding="utf-8").splitlines()
-    assert all(len(r.split("\t")) == 6 for r in rows)
+    rows = tsv_rows(out / hostile.id / f"{hostile.id}.tsv")
+    assert all(len(r) == 6 for r in rows)
     assert len(rows) == 1 + sum(1 for _ in hostile.segments)
-    assert any("Colonnes\\tavec" in r for r in rows)
+    assert any("Colonnes\\tavec" in r[3] for r in rows)
 
 
 def test_english_version_and_markdown(seed_edition):

@@ -6,18 +6,8 @@ import shutil
 import pytest
 
 from pipeline.doc import Document
-from conftest import SEED_LANGS, TINY_MAX_LENGTH, diptych, seed_path
+from conftest import SEED_LANGS, TINY_MAX_LENGTH, diptych, seed_path, tsv_rows
 from test_frontend import coverage_errors
-
-
-@pytest.fixture(scope="module")
-def seeds_run(tiny_models, tmp_path_factory):
-    out = tmp_path_factory.mktemp("outputs")
-    proc = diptych(
-        "run", "--model", f"fr={tiny_models['fr']}", "--model", f"ru={tiny_models['ru']}",
-        "--max-length", TINY_MAX_LENGTH, "--out", str(out), "--json",
-    )
-    return proc, out
 
 
 def test_run_writes_complete_editions_for_all_seeds(seeds_run):
@@ -38,9 +28,9 @@ def test_run_writes_complete_editions_for_all_seeds(seeds_run):
         doc = Document.load(folder / f"{stem}.jsonl")  # parses and validates spans
         assert doc.text == seed_path(prefix).read_text(encoding="utf-8")
         assert coverage_errors(doc) == []
-        rows = (folder / f"{stem}.tsv").read_text(encoding="utf-8").splitlines()
-        assert rows[0].split("\t") == ["id", "kind", "lang", "source", "english", "flags"]
-        assert all(len(r.split("\t")) == 6 for r in rows)
+        rows = tsv_rows(folder / f"{stem}.tsv")
+        assert rows[0] == ["id", "kind", "lang", "source", "english", "flags"]
+        assert all(len(r) == 6 for r in rows)
         assert len(rows) - 1 == sum(1 for _ in doc.segments)
         translated = [s for s in doc.segments if s.translation is not None]
         assert report["translated"] == len(translated)
@@ -66,7 +56,7 @@ def test_english_passages_pass_through_untouched(seeds_run):
     english = (out / stem / f"{stem}.en.txt").read_text(encoding="utf-8")
     abstract = next(b for b in doc.blocks if b.text.startswith("Abstract."))
     assert abstract.text in english
-    rows = {r.split("\t")[0]: r.split("\t") for r in (out / stem / f"{stem}.tsv").read_text(encoding="utf-8").splitlines()}
+    rows = {r[0]: r for r in tsv_rows(out / stem / f"{stem}.tsv")}
     for seg in abstract.segments:
         assert rows[seg.id][3] == rows[seg.id][4] == seg.text
 

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import prepare
 from pipeline.quality import numbers, quality_flags
-from pipeline.render import render
+from pipeline.editions import render
 from conftest import SHARED_DATA, diptych, seed_path
 
 PARALLEL = SHARED_DATA / "parallel"

@@ -110,7 +110,7 @@ def test_backends_agree_with_greedy_float_decoding(tiny_models):
 
 
 def test_library_imports_stay_out_of_the_front_end():
-    code = "import sys, pipeline, pipeline.cli, pipeline.run; print(sorted(m for m in ('torch','transformers','ctranslate2') if m in sys.modules))"
+    code = "import sys, pipeline, pipeline.cli, pipeline.jobs.run; print(sorted(m for m in ('torch','transformers','ctranslate2') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 

@@ -1,0 +1,96 @@
+"""The house rules, checked on the code's own imports (read with ``ast``, so lazy imports
+inside functions count too): no import circle; the document model depends on nothing;
+stages never import jobs; only the command line prints; heavy libraries only in backends;
+and the command line starts without loading the pipeline."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "pipeline"
+HEAVY = ("torch", "transformers", "ctranslate2", "ray")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports() -> dict[str, set[str]]:
+    """module -> every module it imports (package modules resolved, others by top name)."""
+    graph: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        name = _module_name(path)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                # "from . import x" / "from .jobs import run": x may be a module
+                found.add(target)
+                found |= {f"{target}.{a.name}" for a in node.names}
+        graph[name] = found
+    modules = set(graph)
+    return {m: {t for t in targets if t in modules or not t.startswith("pipeline")} - {m} for m, targets in graph.items()}
+
+
+def _package_edges(graph):
+    # a submodule's import of its own package's __init__ is not a dependency of the package on it
+    return {m: {t for t in ts if t.startswith("pipeline") and not m.startswith(t + ".")} for m, ts in graph.items()}
+
+
+def test_no_import_circle():
+    graph = _package_edges(_imports())
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(m: str) -> None:
+        state[m] = 1
+        stack.append(m)
+        for t in sorted(graph.get(m, ())):
+            if state.get(t) == 1:
+                raise AssertionError("import circle: " + " -> ".join(stack[stack.index(t):] + [t]))
+            if not state.get(t):
+                visit(t)
+        stack.pop()
+        state[m] = 2
+
+    for m in sorted(graph):
+        if not state.get(m):
+            visit(m)
+
+
+def test_the_document_model_depends_on_nothing():
+    assert {t for t in _imports()["pipeline.doc"] if t.startswith("pipeline")} == set()
+
+
+def test_stages_never_import_jobs_and_only_the_cli_prints():
+    top = {"pipeline.cli", "pipeline.console", "pipeline.__main__"}
+    for m, targets in _imports().items():
+        if m in top or m.startswith("pipeline.jobs"):
+            continue
+        assert not any(t.startswith("pipeline.jobs") for t in targets), f"{m} imports a job"
+        assert not targets & {"pipeline.cli", "pipeline.console"}, f"{m} imports the command line"
+
+
+def test_heavy_libraries_only_in_backends():
+    for m, targets in _imports().items():
+        heavy = {t for t in targets if t.split(".")[0] in HEAVY}
+        if heavy:
+            assert m.startswith("pipeline.backends."), f"{m} imports {sorted(heavy)}"
+
+
+def test_the_command_line_starts_without_the_pipeline():
+    code = ("import sys, pipeline.cli; "
+            "print(sorted(m for m in sys.modules if m.startswith('pipeline') or m.split('.')[0] in "
+            "('numpy', 'jinja2', 'torch', 'transformers', 'ctranslate2', 'sacrebleu', 'lingua')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert loaded.strip() == "['pipeline', 'pipeline.cli', 'pipeline.errors', 'pipeline.version']"
