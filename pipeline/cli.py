@@ -3,6 +3,7 @@ Python API, and prints through :mod:`pipeline.console`; nothing else happens her
 
 from __future__ import annotations
 
+import difflib
 import functools
 import inspect
 import sys
@@ -32,7 +33,7 @@ ModelOpt = Annotated[
     typer.Option("--model", "-m", metavar="LANG=ID_OR_PATH", help="Model for a language: a Hub id\\[@revision] or a local folder. Repeatable."),
 ]
 CacheOpt = Annotated[Optional[Path], typer.Option("--cache", help="Translation cache file (default: ~/.cache/diptych/translations.sqlite).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")]
 
 # The engine options, declared once: every command that translates takes them all and
 # receives one EngineOptions (see with_engine_options).
@@ -46,7 +47,7 @@ _ENGINE_OPTIONS = {
     "max_length": (Annotated[int, typer.Option("--max-length", min=2, max=512, help="Maximum output length in tokens (opus-mt default 512).")], 512),
     "batch_tokens": (Annotated[Optional[int], typer.Option("--batch-tokens", min=16, help="Token budget per batch, padding included (default: 2048 on CPU, 16384 on CUDA).")], None),
     "cache": (CacheOpt, None),
-    "no_cache": (Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the translation cache.")], False),
+    "no_cache": (Annotated[bool, typer.Option("--no-cache", metavar="", help="Neither read nor write the translation cache.")], False),
 }
 
 
@@ -86,7 +87,7 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version and exit.")] = False,
+    version: Annotated[bool, typer.Option("--version", metavar="", callback=_version_callback, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Diptych turns French and Russian texts into sentence-aligned bilingual editions with English.
 
@@ -100,7 +101,7 @@ def main(
 def run(
     inputs: Annotated[Optional[list[Path]], typer.Argument(help="Text files or folders (default: seeds/).", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the editions, one sub-folder per document.")] = Path("outputs"),
-    as_json: Annotated[bool, typer.Option("--json", help="Also print one final JSON line with the counts per document.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Also print one final JSON line with the counts per document.")] = False,
     options=None,
 ) -> None:
     """Segment, translate, align and render every input into OUT/<document>/."""
@@ -116,20 +117,22 @@ def run(
 @app.command("segment")
 def segment_cmd(
     source: Annotated[str, typer.Argument(metavar="FILE|-", help="A text file, or - for standard input.")],
-    include_junk: Annotated[bool, typer.Option("--all", help="Include junk lines, marked with a leading '# junk: '.")] = False,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per sentence instead of plain lines.")] = False,
+    include_junk: Annotated[bool, typer.Option("--all", metavar="", help="Include junk lines, marked with a leading '# junk: '.")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", metavar="", help="One JSON object per sentence instead of plain lines.")] = False,
     lang: Annotated[Optional[str], typer.Option("--lang", help="Skip language detection: fr, ru or en.")] = None,
     record: Annotated[Optional[Path], typer.Option("--record", help="Also write the document record (JSONL) here.")] = None,
 ) -> None:
     """Print the sentences of a document, one per line, in order."""
     import json
 
-    from .console import print_lines
-    from .frontend import prepare, sentence_lines, sentence_rows
+    from .console import print_lines, warning_line
+    from .frontend import damage_warning, prepare, sentence_lines, sentence_rows
     from .jobs.records import write_record
     from .langid import check_language
 
     doc = prepare(source, lang=check_language(lang))
+    if warning := damage_warning(doc):
+        warning_line(warning)
     if record:
         write_record(doc, record)
     if jsonl:
@@ -158,12 +161,12 @@ def translate_cmd(
 def align_cmd(
     inputs: Annotated[list[Path], typer.Argument(metavar="SOURCE [TRANSLATION]", help="A translated record (JSONL), or a source text and its existing translation.")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Record: where to write it (default: standard output). Two texts: the edition folder (default: outputs/<source>) or, with --format vecalign, the bead file (default: standard output).")] = None,
-    pre_split: Annotated[bool, typer.Option("--pre-split", help="The two files hold one sentence per line: do not segment them.")] = False,
+    pre_split: Annotated[bool, typer.Option("--pre-split", metavar="", help="The two files hold one sentence per line: do not segment them.")] = False,
     src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of the source (skips detection).")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of the translation (skips detection).")] = None,
     source_mt: Annotated[Optional[Path], typer.Option("--source-mt", help="A machine translation of the source, line i translating source sentence i (with --pre-split: line i of SOURCE).")] = None,
     target_mt: Annotated[Optional[Path], typer.Option("--target-mt", help="A machine translation of the translation back into the source language, line j translating its sentence j (with --pre-split: line j of TRANSLATION); used beside --source-mt or --mt, or alone.")] = None,
-    use_mt: Annotated[bool, typer.Option("--mt", help="Translate the source with Diptych's model and use it as the bridge (target must be English).")] = False,
+    use_mt: Annotated[bool, typer.Option("--mt", metavar="", help="Translate the source with Diptych's model and use it as the bridge (target must be English).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="record (editions with flagged low-confidence beads) or vecalign ([0]:[0] lines).")] = "record",
     gold: Annotated[Optional[Path], typer.Option("--gold", help="Gold beads (vecalign format): print strict and lax precision/recall/F1 to stderr.")] = None,
     max_side: Annotated[Optional[int], typer.Option("--max-side", help="Most sentences on one side of a bead: 3 allows every shape up to 3-3; 4 and 5 (the default) add 1-4/4-1 and 1-5/5-1.")] = None,
@@ -192,7 +195,7 @@ def align_cmd(
 @app.command("align-eval")
 def align_eval(
     gold: Annotated[list[Path], typer.Argument(metavar="GOLD PRED", help="Gold beads and predicted beads (vecalign format); several pairs may follow: G1 P1 G2 P2 ...")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object.")] = False,
 ) -> None:
     """Strict and lax precision, recall and F1 of predicted beads (vecalign's and bertalign's definitions)."""
     from .console import print_alignment_scores, print_json
@@ -224,12 +227,12 @@ def score_cmd(
     references: Annotated[Optional[list[Path]], typer.Argument(metavar="[REF ...]", help="Line-aligned reference file(s).", show_default=False)] = None,
     reference: Annotated[Optional[Path], typer.Option("--reference", help="A reference that is not line-aligned: it is segmented and aligned with the edition's English first. With an outputs/ folder: a folder of <document>.txt references.")] = None,
     metrics: Annotated[str, typer.Option("--metrics", "-m", help="Comma-separated: bleu, chrf (chrF2), chrf++, ter.")] = "bleu,chrf,chrf++,ter",
-    sentences: Annotated[bool, typer.Option("--sentences", help="Also print sentence-level scores.")] = False,
+    sentences: Annotated[bool, typer.Option("--sentences", metavar="", help="Also print sentence-level scores.")] = False,
     confidence: Annotated[int, typer.Option("--confidence", help="Bootstrap resamples for 95% confidence intervals (0: none).", min=0)] = 0,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="A baseline system: test the difference with paired bootstrap and approximate randomization.")] = None,
     worst: Annotated[int, typer.Option("--worst", help="With --reference: list this many worst sentences by chrF.")] = 10,
     block: Annotated[Optional[list[str]], typer.Option("--block", help="With --reference: score only these blocks of the edition (e.g. b0). Repeatable.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object.")] = False,
 ) -> None:
     """Score a translation with sacrebleu (BLEU, chrF2, chrF++, TER), with signatures."""
     from .console import error_line, print_edition_scores, print_json, print_scores
@@ -264,7 +267,7 @@ def check_cmd(
     record: Annotated[Path, typer.Argument(help="A document record (JSONL).")],
     translations: Annotated[Optional[Path], typer.Option("--translations", help="A TSV edition whose english column was edited: import it first.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the updated record (default: in place).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per flagged segment: id, flags.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="One JSON object per flagged segment: id, flags.")] = False,
 ) -> None:
     """Recompute the reference-free quality flags of a record and list the flagged segments."""
     from .console import print_flagged
@@ -299,7 +302,7 @@ def models_download(
 def models_convert(
     langs: Annotated[Optional[list[str]], typer.Argument(help="Languages to convert (default: all available offline).", show_default=False)] = None,
     model: ModelOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="Convert again even if a conversion exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", metavar="", help="Convert again even if a conversion exists.")] = False,
 ) -> None:
     """Convert models to CTranslate2 (int8) under models/ct2/ for the fast backend."""
     from .console import print_lines
@@ -320,16 +323,57 @@ def cache_stats(cache: CacheOpt = None, as_json: JsonOpt = False) -> None:
 @cache_app.command("clear")
 def cache_clear(
     cache: CacheOpt = None,
-    model: Annotated[Optional[str], typer.Option("--model", help="Only this model's entries (id@revision as in `cache stats`).")] = None,
+    model_id: Annotated[Optional[str], typer.Option("--model-id", metavar="ID@REVISION", help="Only the entries of this model, as `cache stats` names it.")] = None,
 ) -> None:
     """Delete cached translations (all, or one model's)."""
     from .cache import clear_cache
 
-    typer.echo(f"removed {clear_cache(cache, model)} cached translations")
+    typer.echo(f"removed {clear_cache(cache, model_id)} cached translations")
+
+
+# difflib's similarity from which an unknown option is taken for a typo: "--jsn" and
+# "--json" score 0.91, "--modle" and "--model" 0.86, "--beam" and "--beam-size" 0.71,
+# while "--bogus" and "--out" (no typo of each other) score 0.67
+CLOSE_MATCH = 0.7
+
+
+def _framework_exceptions():
+    """The exception classes of the Typer that is installed: Typer 0.2x carries its own copy
+    of Click (``typer._click``); older ones raise Click's."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - Typer before it carried Click
+        from click import exceptions
+    return exceptions
+
+
+def _usage_error(exc: Exception) -> int:
+    """One line for a usage error of the framework's (unknown option or command, bad or
+    missing value); plain ``diptych`` (or a group with no command) prints its help, exit 0."""
+    from .console import usage_line
+
+    ex = _framework_exceptions()
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, ex.NoArgsIsHelpError):
+        sys.stdout.write(exc.format_message() + "\n")
+        return 0
+    if isinstance(exc, ex.NoSuchOption):
+        message = f"no such option {exc.option_name}"
+        # the framework offers loose matches ("--bogus": "--out"); only near misses are worth naming
+        close = difflib.get_close_matches(exc.option_name, exc.possibilities or [], n=2, cutoff=CLOSE_MATCH)
+        if close:
+            message += f" (did you mean {' or '.join(close)}?)"
+    else:
+        message = exc.format_message().strip().rstrip(".")
+        message = message[:1].lower() + message[1:]
+    where = ctx.command_path if ctx is not None else "diptych"
+    usage_line(where, " ".join(message.split()), f"{where} --help")
+    return getattr(exc, "exit_code", 2)
 
 
 def entry() -> None:
-    """Console-script entry point: user errors become one line and an exit code."""
+    """Console-script entry point: what a user can cause becomes one line and an exit code
+    (2 usage and setup, 1 bad input); a traceback only for Diptych's own bugs."""
     import os
 
     from .console import error_line
@@ -347,16 +391,14 @@ def entry() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except Exception as exc:  # noqa: BLE001 - last resort: no traceback for users unless asked
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
+    except typer.Abort:
+        error_line("aborted")
+        sys.exit(1)
+    except typer.TyperException as exc:  # the framework's usage errors (its Click exceptions)
+        sys.exit(_usage_error(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug of Diptych's: no traceback unless asked
         if os.environ.get("DIPTYCH_DEBUG"):
             raise
-        error_line(f"unexpected {type(exc).__name__}: {exc} (set DIPTYCH_DEBUG=1 for the traceback)")
+        error_line(f"internal error {type(exc).__name__}: {exc} (please report it; DIPTYCH_DEBUG=1 shows the traceback)")
         sys.exit(70)
     sys.exit(code if isinstance(code, int) else 0)

@@ -16,11 +16,18 @@ if TYPE_CHECKING:  # the report's type only: printing a line must not load the p
     from .jobs.run import RunReport
 
 err_console = Console(stderr=True, highlight=False)
+# a rate measured over less time than this is noise (a batch that came back at once)
+MIN_RATE_SECONDS = 0.5
 out_console = Console(highlight=False)
 
 
 def error_line(message: str) -> None:
-    err_console.print(f"[bold red]diptych: error:[/] {message}", markup=True, soft_wrap=True)
+    err_console.print(f"[bold red]diptych: error:[/] {escape(message)}", markup=True, soft_wrap=True)
+
+
+def usage_line(command: str, message: str, help_command: str) -> None:
+    """A usage error in the usual form: ``diptych run: no such option --bogus``."""
+    err_console.print(f"[bold red]{escape(command)}:[/] {escape(message)} (see {escape(help_command)})", markup=True, soft_wrap=True)
 
 
 def warning_line(message: str) -> None:
@@ -35,14 +42,17 @@ def progress_reporter() -> Iterator[Callable[[str, int, int], None]]:
 
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
         with Progress(*columns, console=err_console, transient=False) as progress:
-            tasks: dict[str, tuple[int, float]] = {}
+            tasks: dict[str, tuple[int, float, int]] = {}
 
             def update(doc_id: str, done: int, total: int) -> None:
+                # the rate counts what was translated since the first tick: the first tick may
+                # bring hundreds of cached sentences at once, which took no time at all
                 if doc_id not in tasks:
-                    tasks[doc_id] = (progress.add_task(escape(doc_id), total=total, rate=""), time.perf_counter())
-                task, started = tasks[doc_id]
-                rate = done / max(1e-6, time.perf_counter() - started)
-                progress.update(task, completed=done, rate=f"{rate:.1f} sent/s")
+                    tasks[doc_id] = (progress.add_task(escape(doc_id), total=total, rate=""), time.perf_counter(), done)
+                task, started, first = tasks[doc_id]
+                elapsed = time.perf_counter() - started
+                rate = f"{(done - first) / elapsed:.1f} sent/s" if elapsed >= MIN_RATE_SECONDS and done > first else ""
+                progress.update(task, completed=done, rate=rate)
 
             yield update
         return
@@ -92,6 +102,8 @@ def print_run(report: "RunReport", as_json: bool) -> None:
         console.print(f"backend: {escape(report.backend)}", soft_wrap=True)
     if report.cache:
         console.print(f"cache: {escape(report.cache)}", soft_wrap=True)
+    for message in report.warnings:
+        warning_line(message)
     for message in report.errors:
         error_line(message)
     if as_json:
