@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from .errors import UsageError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     key TEXT PRIMARY KEY,
@@ -44,14 +46,26 @@ def entry_key(signature_key: str, source: str) -> str:
 
 
 class TranslationCache:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, create: bool = True):
+        """Open (or, with ``create``, create) the cache at ``path``. Anything that keeps it
+        from serving as a cache is a :class:`~pipeline.errors.UsageError` naming the file,
+        raised here, before any translation work."""
         self.path = Path(path).expanduser()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # autocommit mode; every write below opens its own explicit transaction
-        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+        if self.path.is_dir():
+            raise UsageError(f"cache {self.path}: is a folder, not a cache file")
+        if not create and not self.path.is_file():
+            raise UsageError(f"cache {self.path}: no such file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # autocommit mode; every write below opens its own explicit transaction
+            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        except OSError as exc:
+            raise UsageError(f"cache {self.path}: cannot be created ({exc.strerror}); choose another with --cache, or --no-cache") from None
+        except sqlite3.DatabaseError as exc:
+            raise UsageError(f"cache {self.path}: not a Diptych translation cache ({exc}); choose another with --cache, or --no-cache") from None
 
     def get_many(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         keys = list(dict.fromkeys(keys))
@@ -91,9 +105,9 @@ class TranslationCache:
 
 def cache_stats(path: str | Path | None = None) -> dict[str, Any]:
     """``diptych cache stats``: the cache at ``path`` (default: :func:`default_cache_path`)."""
-    return TranslationCache(path or default_cache_path()).stats()
+    return TranslationCache(path or default_cache_path(), create=False).stats()
 
 
 def clear_cache(path: str | Path | None = None, model: str | None = None) -> int:
     """``diptych cache clear``: delete all cached translations, or one model's; how many."""
-    return TranslationCache(path or default_cache_path()).clear(model)
+    return TranslationCache(path or default_cache_path(), create=False).clear(model)

@@ -346,14 +346,23 @@ class Document:
     def load(cls, path: str | Path) -> "Document":
         path = Path(path)
         records = []
-        with open(path, encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise RecordError(f"{path}: line {lineno} is not valid JSON ({exc.msg}); is the record truncated?") from None
+        try:
+            with open(path, encoding="utf-8") as fh:
+                for lineno, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        records.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise RecordError(f"{path}: line {lineno} is not valid JSON ({exc.msg}); is the record truncated?") from None
+        except FileNotFoundError:
+            raise RecordError(f"{path}: no such record") from None
+        except IsADirectoryError:
+            raise RecordError(f"{path}: is a folder, not a record (a <document>.jsonl file)") from None
+        except UnicodeDecodeError:
+            raise RecordError(f"{path}: not a Diptych record (not UTF-8 text)") from None
+        except OSError as exc:
+            raise RecordError(f"{path}: cannot be read ({exc.strerror})") from None
         try:
             return cls.from_records(records, origin=str(path))
         except KeyError as exc:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .models import ResolvedModel, resolve, specs_for
+from .models import resolve_all, specs_for
 from .translate import DecodingSettings, TranslationEngine
 
 
@@ -27,16 +27,12 @@ class EngineOptions:
 
 def load_engines(langs: set[str], options: EngineOptions) -> dict[str, TranslationEngine]:
     """Resolve every needed model first (fail fast, exit 2), then load them."""
-    resolved: dict[str, ResolvedModel] = {lang: resolve(spec) for lang, spec in specs_for(langs, options.overrides).items()}
+    resolved = resolve_all(specs_for(langs, options.overrides))
     if not resolved:
         return {}
+    cache = open_cache(options)  # a cache that cannot be opened stops the run before any model loads
     from .backends import load_backend  # imports torch or ctranslate2: only when something needs translating
 
-    cache = None
-    if options.cache_path is not None:
-        from .cache import TranslationCache, default_cache_path
-
-        cache = TranslationCache(default_cache_path() if options.cache_path == "default" else options.cache_path)
     return {
         lang: TranslationEngine(
             load_backend(model, options.backend, options.device, options.compute_type),
@@ -49,10 +45,20 @@ def load_engines(langs: set[str], options: EngineOptions) -> dict[str, Translati
     }
 
 
+def open_cache(options: EngineOptions):
+    """The translation cache the options name (None: no cache); a file that cannot serve as
+    one is a setup error, with its path."""
+    if options.cache_path is None:
+        return None
+    from .cache import TranslationCache, default_cache_path
+
+    return TranslationCache(default_cache_path() if options.cache_path == "default" else options.cache_path)
+
+
 def convert_all(langs: list[str] | None, overrides: list[str] | None = None, force: bool = False) -> list[str]:
     """``diptych models convert``: every model found first (fail fast), then each converted
     to CTranslate2 under models/ct2/; one line each."""
-    resolved = {lang: resolve(spec) for lang, spec in specs_for(langs, overrides).items()}
+    resolved = resolve_all(specs_for(langs, overrides))
     from .backends.ct2_marian import convert  # imports ctranslate2: only once the models are found
 
     return [f"{lang}: {model.ref} -> {convert(model, force=force)}" for lang, model in resolved.items()]

@@ -32,15 +32,21 @@ _SAFE_STEM = re.compile(r"[^\w.\-]+", re.UNICODE)
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
 
-def doc_id_for(path: str | Path) -> str:
-    """A document id that is also a safe folder name: no separators, no leading dots."""
+def _safe_stem(path: str | Path) -> str:
     stem = Path(str(path)).name
     for suffix in TEXT_SUFFIXES:
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
             break
-    stem = _SAFE_STEM.sub("_", stem).strip("._")
-    return stem or "document"
+    return _SAFE_STEM.sub("_", stem).strip("._") or "document"
+
+
+def doc_id_for(path: str | Path) -> str:
+    """A document id that is also a safe folder name: no separators, no leading dots, and
+    short enough for any file system (a long name is cut and ends with a hash of itself)."""
+    from .paths import shorten
+
+    return shorten(_safe_stem(path))
 
 
 _OUR_LETTERS = frozenset(
@@ -61,10 +67,58 @@ def _alphabet_share(text: str) -> float:
     return share - 2 * len(_ODD_IN_WORD.findall(text)) / len(letters)
 
 
+# What a file that is no text starts with, and what to tell its owner.
+_BINARY_MAGIC = (
+    (b"%PDF-", "a PDF file: extract its text first (e.g. pdftotext)"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx or .odt is one: save it as plain text first)"),
+    (b"\x7fELF", "an executable program"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+# A file that is UTF-8 but for a few bytes is damaged text, not text in another encoding:
+# at most this share of its bytes may be invalid...
+MAX_DAMAGED_SHARE = 0.05
+# ...and it must hold at least one valid multi-byte character per this many invalid bytes
+# (text in a single-byte code page such as latin-1 or cp1251 almost never forms a valid
+# UTF-8 sequence by chance, while French or Russian in UTF-8 is full of them).
+DAMAGED_PER_VALID = 4
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for magic, kind in _BINARY_MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data.startswith(b"MZ") and b"\x00" in data[:64]:
+        return "a Windows executable"
+    return None
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few damaged bytes, decoded with each bad byte kept as a lone surrogate
+    (U+DC80 + byte, Python's surrogateescape) so that it can be found and recorded; None
+    when the bytes do not look like damaged UTF-8."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    bad = len(_ESCAPED_BYTE.findall(text))
+    valid_multibyte = sum(1 for ch in text if ch > "\x7f") - bad
+    if bad <= MAX_DAMAGED_SHARE * len(data) and valid_multibyte * DAMAGED_PER_VALID >= bad:
+        return text
+    return None
+
+
 def decode(data: bytes, origin: str) -> tuple[str, str]:
-    """Return (text, encoding name). Raise :class:`InputError` for binary or undecodable bytes."""
+    """Return (text, encoding name). Raise :class:`InputError` for binary or undecodable bytes.
+
+    Damaged UTF-8 (a stray byte in scraped or converted text) is decoded all the same: each
+    bad byte stays in the text as a lone surrogate for :func:`ingest_bytes` to record and
+    replace; the encoding then reads ``utf-8 (damaged)``."""
     if not data:
         raise InputError(f"{origin}: the file is empty")
+    kind = _binary_kind(data)
+    if kind:
+        raise InputError(f"{origin}: looks like a binary file ({kind}), not text")
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -75,7 +129,9 @@ def decode(data: bytes, origin: str) -> tuple[str, str]:
         try:
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            pass
+            damaged = _damaged_utf8(data)
+            if damaged is not None:
+                return damaged, "utf-8 (damaged)"
     import charset_normalizer  # imported here: only non-UTF-8 input pays for it
 
     matches = list(charset_normalizer.from_bytes(data))
@@ -104,9 +160,27 @@ def normalize(text: str) -> tuple[str, dict]:
     return nfc, notes
 
 
+def _replace_damaged(text: str, raw: str) -> tuple[str, list[dict]]:
+    """Each escaped bad byte of ``text`` (normalized) becomes U+FFFD; returns the text and,
+    per byte, its offset in the file, its value and its character offset in the text.
+    ``raw`` is the text as decoded, before normalization, for the byte offsets."""
+    if not _ESCAPED_BYTE.search(text):
+        return text, []
+    byte_offsets, pos = [], 0
+    for piece, m in zip(_ESCAPED_BYTE.split(raw), list(_ESCAPED_BYTE.finditer(raw)) + [None]):
+        pos += len(piece.encode("utf-8"))
+        if m is not None:
+            byte_offsets.append(pos)
+            pos += 1
+    found = [{"offset": off, "byte": f"0x{ord(m.group()) - 0xDC00:02x}", "char": m.start()}
+             for off, m in zip(byte_offsets, _ESCAPED_BYTE.finditer(text))]
+    return _ESCAPED_BYTE.sub("\ufffd", text), found
+
+
 def ingest_bytes(data: bytes, doc_id: str, origin: str = "<bytes>") -> Document:
-    text, encoding = decode(data, origin)
-    text, notes = normalize(text)
+    raw, encoding = decode(data, origin)
+    text, notes = normalize(raw)
+    text, damaged = _replace_damaged(text, raw)
     if not text.strip():
         raise InputError(f"{origin}: the file holds only whitespace")
     source = {
@@ -116,6 +190,8 @@ def ingest_bytes(data: bytes, doc_id: str, origin: str = "<bytes>") -> Document:
         "encoding": encoding,
         "normalized": notes,
     }
+    if damaged:  # every replaced byte, where it was: repaired only where recorded
+        source["damaged_bytes"] = damaged
     doc = Document(id=doc_id, text=text, source=source)
     doc.provenance["ingest"] = {"version": VERSION}
     return doc
@@ -136,7 +212,10 @@ def ingest(path: str | Path, doc_id: str | None = None) -> Document:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
-    return ingest_bytes(data, doc_id or doc_id_for(p), str(p))
+    doc = ingest_bytes(data, doc_id or doc_id_for(p), str(p))
+    if doc_id is None and doc.id != _safe_stem(p):
+        doc.source["id_shortened_from"] = _safe_stem(p)  # the whole name stays on record
+    return doc
 
 
 def read_lines(path: str | Path, nfc: bool = True) -> list[str]:
@@ -152,4 +231,5 @@ def read_lines(path: str | Path, nfc: bool = True) -> list[str]:
         raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
     text = decode(data, str(p))[0] if data else ""
     text = normalize(text)[0] if nfc else text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPED_BYTE.sub("\ufffd", text)  # a damaged byte in a line file: U+FFFD, as decoders show it
     return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")

@@ -18,7 +18,8 @@ from typing import Callable
 
 from ..doc import Document
 from ..errors import UsageError
-from .common import suffix_for, write_atomic
+from ..paths import child
+from .common import has_translations, suffix_for, write_atomic
 from .html import render_html, render_index
 from .markdown import render_english_markdown, render_markdown
 from .text import render_english_text
@@ -50,11 +51,23 @@ def render(doc: Document, out_dir: str | Path, formats: list[str] | None = None)
 
     Everything is rendered in memory first, so a failure leaves earlier files untouched."""
     out = Path(out_dir)
+    record = child(out, f"{doc.id}.jsonl")  # a record's id is untrusted: its files stay in out_dir
     doc.provenance["render"] = {"version": VERSION}
     doc.seal()
-    rendered = [(out / f"{doc.id}{suffix_for(doc, suffix)}", fn(doc)) for name in (formats or list(FORMATS)) for suffix, fn in FORMATS[name]]
-    out.mkdir(parents=True, exist_ok=True)
-    written = [doc.save(out / f"{doc.id}.jsonl")]
+    chosen = formats or list(FORMATS)
+    if "tmx" in chosen and not has_translations(doc):
+        # a translation memory with no unit is no use to a CAT tool: none is written (the
+        # index says why), and one left by an earlier rendering goes
+        chosen = [name for name in chosen if name != "tmx"]
+        stale = child(out, f"{doc.id}.tmx")
+        if stale.is_file():
+            stale.unlink()
+    rendered = [(child(out, f"{doc.id}{suffix_for(doc, suffix)}"), fn(doc)) for name in chosen for suffix, fn in FORMATS[name]]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot be created ({exc.strerror})") from None
+    written = [doc.save(record)]
     for path, text in rendered:
         written.append(write_atomic(path, text))
     return written

@@ -16,7 +16,8 @@ from ..bilingual import TRANSLATED_LANGUAGES, translation_input
 from ..doc import Document
 from ..errors import DiptychError, UsageError
 from ..frontend import prepare, prepare_lines
-from ..ingest import read_lines
+from ..ingest import doc_id_for, read_lines
+from ..paths import shorten
 
 
 class AlignResult:
@@ -80,7 +81,7 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
             doc.provenance["align"]["mt_bridge"] = bridge
     except ValueError as exc:
         raise DiptychError(str(exc)) from None
-    return AlignResult(doc.renumber(f"{doc.id}--{Path(str(target_path)).stem}"), beads)
+    return AlignResult(doc.renumber(shorten(f"{doc.id}--{doc_id_for(target_path)}")), beads)
 
 
 def _read_beads(path, what: str) -> list:

@@ -18,9 +18,10 @@ from ..doc import Document
 from ..editions import render, render_index
 from ..editions.common import languages
 from ..engines import EngineOptions, load_engines
-from ..errors import DiptychError, InputError
-from ..frontend import prepare
+from ..errors import InputError
+from ..frontend import damage_warning, prepare
 from ..ingest import TEXT_SUFFIXES
+from ..paths import check_output_folder, child
 from ..quality import check
 from ..translate import languages_needed, needs_translation, translate
 
@@ -88,6 +89,7 @@ class DocumentReport:
 class RunReport:
     documents: list[DocumentReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     models: dict[str, str] = field(default_factory=dict)
     backend: str = ""
     cache: str | None = None
@@ -101,6 +103,7 @@ class RunReport:
         return {
             "documents": [d.as_dict() for d in self.documents],
             "errors": self.errors,
+            "warnings": self.warnings,
             "models": self.models,
             "backend": self.backend,
             "cache": self.cache,
@@ -137,21 +140,31 @@ def run(
             n += 1
             doc.renumber(f"{base}-{n}")
         used_ids.add(doc.id)
+        if warning := damage_warning(doc):
+            report.warnings.append(warning)
         prepared.append((doc, time.perf_counter() - t0))
 
+    # everything that can stop the run is checked before any model is loaded: the output
+    # folder, every document's folder name, then (in load_engines) the models and the cache
+    root = check_output_folder(out_dir)
+    for doc, _ in prepared:
+        child(root, doc.id)
     engines = load_engines(languages_needed(d for d, _ in prepared), options)
     report.models = {lang: e.model for lang, e in engines.items()}
     report.backend = ", ".join(sorted({f"{e.signature['backend']} on {e.signature['device']} ({e.signature['compute_type']})" for e in engines.values()}))
     first = next(iter(engines.values()), None)
     report.cache = str(first.cache.path) if first is not None and first.cache is not None else None
 
-    root = Path(out_dir)
     for doc, prep_seconds in prepared:
         t0 = time.perf_counter()
         progress = (lambda done, total, doc_id=doc.id: on_progress(doc_id, done, total)) if on_progress else None
         doc = align(check(translate(doc, engines, progress=progress)))
-        target = safe_child(root, doc.id)
-        render(doc, target)
+        target = child(root, doc.id)
+        try:
+            render(doc, target)
+        except OSError as exc:  # this document's files only: the others are still written
+            report.errors.append(f"{doc.source.get('path', doc.id)}: its editions could not be written to {target} ({exc.strerror})")
+            continue
         doc_report = DocumentReport.of(doc, target, prep_seconds + time.perf_counter() - t0)
         report.documents.append(doc_report)
         if on_document:
@@ -161,10 +174,3 @@ def run(
     report.seconds = time.perf_counter() - started
     return report
 
-
-def safe_child(root: Path, name: str) -> Path:
-    """``root/name``, refusing any name that would leave ``root``."""
-    target = (root / name).resolve()
-    if target.parent != root.resolve():
-        raise DiptychError(f"refusing to write outside {root}: {name!r}")
-    return target

@@ -12,6 +12,7 @@ from ..bilingual import english_of
 from ..doc import Document
 from ..errors import DiptychError, InputError
 from ..frontend import prepare
+from ..paths import child
 from ..score import METRICS, VERSION, MetricResult, corpus_scores, sentence_scores
 
 
@@ -90,6 +91,8 @@ def score_edition(
 
     record = find_record(edition)
     doc = Document.load(record)
+    if write:
+        child(record.parent, f"{doc.id}.html")  # the review page it rewrites stays beside the record
     # machine-translated sentences only: English that was passed through would match itself
     chosen = [b for b in doc.content_blocks() if not blocks or any(b.id == x or b.id.endswith(":" + x) for x in blocks)]
     if blocks and not chosen:
