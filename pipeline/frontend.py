@@ -39,6 +39,17 @@ def prepare_lines(path: str | Path, lang: str | None = None) -> Document:
     return identify(segment_lines(one_block_per_line(doc)), force=lang)
 
 
+def damage_warning(doc: Document) -> str | None:
+    """One line for a text that had damaged bytes, or None."""
+    damaged = doc.source.get("damaged_bytes")
+    if not damaged:
+        return None
+    flagged = sum(1 for s in doc.segments if "damaged_bytes" in s.flags)
+    n = len(damaged)
+    return (f"{doc.source.get('path', doc.id)}: {n} damaged byte{'s' if n != 1 else ''} (not UTF-8) replaced by U+FFFD; "
+            f"each is recorded with its offset, and {flagged} sentence{'s' if flagged != 1 else ''} flagged damaged_bytes")
+
+
 def sentence_rows(doc: Document, include_junk: bool = False) -> Iterator[dict[str, Any]]:
     """What ``diptych segment --jsonl`` prints, one object per sentence: the contract is
     ``id``, ``kind``, ``lang``, ``text``, ``footnote_refs``, ``span`` (junk only if asked)."""

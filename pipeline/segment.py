@@ -230,9 +230,15 @@ def segment_block(doc: Document, block: Block) -> None:
 
 
 def segment(doc: Document) -> Document:
-    """Split every block into sentence segments (junk blocks too: they stay in the record)."""
+    """Split every block into sentence segments (junk blocks too: they stay in the record).
+    A sentence that held a damaged byte is flagged ``damaged_bytes``."""
     for block in doc.blocks:
         segment_block(doc, block)
+    damaged = [d["char"] for d in doc.source.get("damaged_bytes", [])]
+    if damaged:
+        for seg in doc.segments:
+            if any(seg.span[0] <= at < seg.span[1] for at in damaged) and "damaged_bytes" not in seg.flags:
+                seg.flags.append("damaged_bytes")
     doc.provenance["segment"] = {"version": VERSION, "max_segment_chars": MAX_SEGMENT_CHARS}
     return doc
 
