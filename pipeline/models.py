@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .errors import DiptychError, ModelUnavailable, UsageError
+from .errors import ModelUnavailable, UsageError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE_NAMES = {"fr": "French", "ru": "Russian", "en": "English"}
@@ -95,9 +95,15 @@ def parse_override(text: str) -> ModelSpec:
 
 
 def model_specs(overrides: list[str] | None = None) -> dict[str, ModelSpec]:
+    """The catalog's models, with ``--model`` overrides; an override for a language Diptych
+    does not translate is an error (it would otherwise be silently ignored)."""
     specs = load_catalog()
     for text in overrides or []:
         spec = parse_override(text)
+        if spec.lang not in specs:
+            raise UsageError(
+                f"--model {text}: Diptych translates {', '.join(sorted(specs))} into English, not {spec.lang!r}"
+            )
         specs[spec.lang] = spec
     return specs
 
@@ -108,7 +114,7 @@ def specs_for(langs: list[str] | set[str] | None, overrides: list[str] | None = 
     langs = specs.keys() if langs is None else langs
     unknown = [lang for lang in sorted(langs) if lang not in specs]
     if unknown:
-        raise DiptychError(
+        raise UsageError(
             f"no model is configured for {', '.join(unknown)}; known: {', '.join(sorted(specs))}; "
             f"pass --model {unknown[0]}=ID_OR_PATH"
         )
@@ -160,13 +166,35 @@ def hub_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
+def resolve_all(specs: dict[str, ModelSpec]) -> dict[str, ResolvedModel]:
+    """Resolve every model; if any is missing, one error that names them all (a user fixes
+    them in one go, not one language per run)."""
+    resolved: dict[str, ResolvedModel] = {}
+    missing: list[tuple[ModelSpec, ModelUnavailable]] = []
+    for lang, spec in specs.items():
+        try:
+            resolved[lang] = resolve(spec)
+        except ModelUnavailable as exc:
+            missing.append((spec, exc))
+    if len(missing) == 1:
+        raise missing[0][1]
+    if missing:
+        what = "; ".join(f"no {LANGUAGE_NAMES.get(s.lang, s.lang)} model ({s.lang}→en): {s.label()} {exc.why}" for s, exc in missing)
+        langs = " ".join(s.lang for s, _ in missing)
+        flags = " ".join(f"--model {s.lang}=/path/to/a/marian/model/folder" for s, _ in missing)
+        raise ModelUnavailable(f"{what}; run `diptych models download {langs}` on a machine with network, or pass {flags}")
+    return resolved
+
+
 def _unavailable(spec: ModelSpec, why: str) -> ModelUnavailable:
     name = LANGUAGE_NAMES.get(spec.lang, spec.lang)
-    return ModelUnavailable(
+    exc = ModelUnavailable(
         f"no {name} model ({spec.lang}→en): {spec.label()} {why}; "
         f"run `diptych models download {spec.lang}` on a machine with network, "
         f"or pass --model {spec.lang}=/path/to/a/marian/model/folder"
     )
+    exc.why = why
+    return exc
 
 
 def resolve(spec: ModelSpec, allow_download: bool = True) -> ResolvedModel:

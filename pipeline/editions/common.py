@@ -31,6 +31,16 @@ def english_block(block: Block) -> str:
     return " ".join(e for e in (english_of(seg) for seg in block.segments) if e)
 
 
+def is_original(doc: Document) -> bool:
+    """An original in English (or another language Diptych does not translate): nothing
+    was sent to a model, so there is no second side to show."""
+    return (doc.meta.get("translation") or {}).get("needed") is False
+
+
+def has_translations(doc: Document) -> bool:
+    return any(s.translation is not None for s in doc.content_segments())
+
+
 def flagged_segments(doc: Document) -> list[Segment]:
     return [s for s in doc.content_segments() if s.flags]
 

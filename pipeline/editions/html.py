@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..bilingual import english_of
+from ..bilingual import TRANSLATED_LANGUAGES, english_of
 from ..doc import Document
 from ..version import __version__
-from .common import counts, flag_counts, languages, provenance_summary, signature_line, suffix_for, target_lang, write_atomic
+from .common import counts, flag_counts, has_translations, is_original, languages, provenance_summary, signature_line, suffix_for, target_lang, write_atomic
 
 # how many segments the review page's "worst first" list shows
 WORST_FIRST = 20
@@ -21,6 +21,8 @@ def _jinja_env():
 
 
 def render_html(doc: Document) -> str:
+    if is_original(doc):
+        return render_original_html(doc)
     rows = []
     for block in doc.content_blocks():
         segs = [
@@ -32,6 +34,29 @@ def render_html(doc: Document) -> str:
     return _jinja_env().get_template("review.html.j2").render(
         doc=doc, rows=rows, counts=counts(doc), provenance=provenance_summary(doc), version=__version__, worst=worst_first(doc),
         target_lang=target_lang(doc), signature=signature_line(doc),
+    )
+
+
+def render_original_html(doc: Document) -> str:
+    """The page of an original that needed no translation: one column, the structure as
+    Diptych read it, and its passages in other languages marked (with their English where
+    there is one) — not the same text twice, side by side."""
+    from ..models import LANGUAGE_NAMES
+
+    rows, quotations = [], []
+    for block in doc.content_blocks():
+        segs = []
+        for s in block.segments:
+            foreign = s.lang in TRANSLATED_LANGUAGES and doc.lang not in TRANSLATED_LANGUAGES
+            english = s.translation if foreign else None
+            segs.append({"id": s.id, "source": s.text, "lang": s.lang, "foreign": foreign, "english": english})
+            if foreign:
+                quotations.append({"id": s.id, "lang": s.lang, "source": s.text, "english": english})
+        rows.append({"id": block.id, "kind": block.kind, "lang": block.lang, "segments": segs})
+    return _jinja_env().get_template("original.html.j2").render(
+        doc=doc, rows=rows, counts=counts(doc), quotations=quotations, version=__version__, provenance=provenance_summary(doc),
+        signature=signature_line(doc), language_name=LANGUAGE_NAMES.get(doc.lang, doc.lang),
+        headings=sum(1 for b in doc.content_blocks() if b.kind == "heading"),
     )
 
 
@@ -58,6 +83,7 @@ def render_index(root: str | Path) -> Path:
             continue
         files = {name: f"{record.parent.name}/{doc.id}{suffix}" for name, suffix in (("review", ".html"), ("tsv", ".tsv"), ("tmx", ".tmx"), ("md", ".md"), (target_lang(doc), suffix_for(doc, ".en.txt")))
                  if (record.parent / f"{doc.id}{suffix}").exists()}
+        note = "" if has_translations(doc) else ("no translation needed: no TMX" if is_original(doc) else "nothing translated: no TMX")
         entries.append({"id": doc.id, "lang": doc.lang, "langs": languages(doc), "counts": counts(doc), "flags": flag_counts(doc), "files": files,
-                        "signature": signature_line(doc), "broken": False})
+                        "signature": signature_line(doc), "note": note, "broken": False})
     return write_atomic(root / "index.html", _jinja_env().get_template("index.html.j2").render(entries=entries, version=__version__))

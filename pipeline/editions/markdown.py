@@ -11,7 +11,7 @@ import re
 from ..doc import Document
 from ..scripts import BULLETS
 from ..version import __version__
-from .common import english_block, signature_line, target_lang
+from .common import english_block, is_original, signature_line, target_lang
 
 BULLET = re.compile(rf"^[{BULLETS}*+-]\s*")
 _HEADING_MARKS = re.compile(r"^#{1,6}\s+")
@@ -29,6 +29,13 @@ def render_markdown(doc: Document) -> str:
     """Side by side: a two-column table per section, headings as headings."""
     tgt = target_lang(doc)
     front = ["---", f"diptych-signature: \"{signature_line(doc)}\"", "---"]
+    if is_original(doc):
+        # nothing to set side by side: the text once, as Diptych read it
+        lines = front + [f"# {doc.id}", "", f"*{doc.lang} original, no translation needed · Diptych {__version__}*", ""]
+        for block in doc.content_blocks():
+            text = strip_heading_marks(block.text) if block.kind == "heading" else block.text
+            lines += [f"## {text}" if block.kind == "heading" else text, ""]
+        return "\n".join(lines)
     lines = front + [f"# {doc.id}", "", f"*{doc.lang} → {tgt} · Diptych {__version__}*", ""]
     table_open = False
     for block in doc.content_blocks():

@@ -32,18 +32,25 @@ def tsv_unescape(cell: str) -> str:
     return _ESCAPED.sub(lambda m: _UNESCAPE[m.group(1)], cell)
 
 
+def _english_cell(block, seg) -> str:
+    """What the english column shows: empty for junk and for text awaiting a translation."""
+    return tsv_cell(english_of(seg) if block.translatable else None)
+
+
 def render_tsv(doc: Document) -> str:
     rows = [SIGNATURE_PREFIX + signature_line(doc), "\t".join(HEADER)]
     for block in doc.blocks:
         for seg in block.segments:
-            english = english_of(seg) if block.translatable else None
-            rows.append("\t".join((seg.id, block.kind, seg.lang, tsv_cell(seg.text), tsv_cell(english), ",".join(seg.flags))))
+            rows.append("\t".join((seg.id, block.kind, seg.lang, tsv_cell(seg.text), _english_cell(block, seg), ",".join(seg.flags))))
     return "\n".join(rows) + "\n"
 
 
 def import_tsv_translations(doc: Document, path: str | Path) -> int:
-    """Take the english column of an edited TSV edition back into the record, by segment id."""
-    by_id = {seg.id: seg for seg in doc.segments}
+    """Take the english column of an edited TSV edition back into the record, by segment id.
+
+    Only cells whose text differs from what the edition showed are taken: every other
+    segment stays exactly as it was (a junk row's empty cell is not an empty translation)."""
+    by_id = {seg.id: (block, seg) for block in doc.blocks for seg in block.segments}
     changed = 0
     # comment lines (the signature) are skipped; line numbers stay the file's own
     lines = [(n, line) for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1) if not line.startswith("# ")]
@@ -53,12 +60,12 @@ def import_tsv_translations(doc: Document, path: str | Path) -> int:
         cells = line.split("\t")
         if len(cells) < 5:
             raise DiptychError(f"{path}: line {n} has {len(cells)} cells, expected {len(HEADER)}")
-        seg = by_id.get(cells[0])
-        if seg is None:
+        if cells[0] not in by_id:
             raise DiptychError(f"{path}: line {n}: segment {cells[0]!r} is not in the record")
+        block, seg = by_id[cells[0]]
+        if cells[4] == _english_cell(block, seg):
+            continue  # the cell as the edition wrote it: nothing to take
         english = tsv_unescape(cells[4])
-        if seg.translation is None and english == seg.text:
-            continue  # passed-through text, unchanged
         if english != english_of(seg):
             # the translator's English is final: markup and footnote markers as they wrote them
             seg.translation = english
