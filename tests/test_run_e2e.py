@@ -1,7 +1,9 @@
 """`diptych run` through the real CLI, with tiny MarianMT models loaded like real ones."""
 
 import json
-import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,8 +25,9 @@ def test_run_writes_complete_editions_for_all_seeds(seeds_run):
         report = by_id[stem]
         assert report["lang"] == lang
         folder = out / stem
-        for suffix in (".jsonl", ".tsv", ".en.txt", ".en.md", ".md", ".tmx", ".html"):
+        for suffix in (".jsonl", ".tsv", ".en.txt", ".en.md", ".md", ".html"):
             assert (folder / f"{stem}{suffix}").is_file(), suffix
+        assert (folder / f"{stem}.tmx").is_file() == (lang != "en")  # no empty translation memory
         doc = Document.load(folder / f"{stem}.jsonl")  # parses and validates spans
         assert doc.text == seed_path(prefix).read_text(encoding="utf-8")
         assert coverage_errors(doc) == []
@@ -136,7 +139,11 @@ def test_segment_jsonl_contract():
 
 
 def test_help_reads_well_for_every_command():
-    assert shutil.which("diptych"), "the console script is installed"
+    # the console script the README's setup installs, found beside this Python (a venv's
+    # bin/ need not be on PATH: the README never activates it)
+    script = Path(sys.executable).parent / "diptych"
+    assert script.is_file(), f"the console script is installed at {script}"
+    assert subprocess.run([str(script), "--version"], capture_output=True, text=True).stdout.startswith("diptych ")
     for args in ([], ["run"], ["segment"], ["translate"], ["align"], ["render"], ["models"], ["models", "list"], ["models", "download"]):
         proc = diptych(*args, "--help")
         assert proc.returncode == 0, (args, proc.stderr)

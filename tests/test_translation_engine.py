@@ -138,14 +138,15 @@ def test_cuda_backends_translate(tiny_models, name):
 def test_a_run_killed_mid_translation_resumes_from_the_cache(tmp_path, tiny_models):
     seed = seed_path("003")
     cache = tmp_path / "cache.sqlite"
-    args = ["run", str(seed), "--model", f"fr={tiny_models['fr']}", "--backend", "torch", "--max-length", "48",
+    # small batches, so that the run is killed after a count of finished batches (what the
+    # cache holds), however fast or loaded the machine is; no clock decides anything here
+    args = ["run", str(seed), "--model", f"fr={tiny_models['fr']}", "--max-length", "24",
             "--batch-tokens", "64", "--cache", str(cache), "--json"]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args, "--out", str(tmp_path / "killed")],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.time() + 240
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cached_at_kill = 0
-    while time.time() < deadline and proc.poll() is None:
+    while proc.poll() is None:
         if cache.exists():
             try:
                 with sqlite3.connect(cache, timeout=1) as db:
