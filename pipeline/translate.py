@@ -57,6 +57,15 @@ class BatchTooLarge(RuntimeError):
     """Raised by a backend when a batch does not fit in device memory."""
 
 
+class SentenceTooLarge(RuntimeError):
+    """One input that does not fit in device memory even alone."""
+
+    def __init__(self, text: str, tokens: int):
+        super().__init__(f"a sentence of {tokens} tokens does not fit in the device's memory even alone")
+        self.text = text
+        self.tokens = tokens
+
+
 class Backend(Protocol):
     """What the engine needs from a backend."""
 
@@ -129,16 +138,26 @@ class TranslationEngine:
         self.cache = cache
         self.batch_tokens = batch_tokens or backend.default_batch_tokens
         self.guard = guard
+        self.out_of_memory = 0  # batches that did not fit and were halved
         self.signature = {**backend.signature, "decoding": self.settings.as_dict(), "batch_tokens": self.batch_tokens, "guard": guard}
-        keyed = {k: v for k, v in self.signature.items() if k not in ("batch_tokens", "found_in", "threads")}
+        keyed = {k: v for k, v in self.signature.items() if k not in ("batch_tokens", "found_in", "threads", "fallback")}
         self.signature_key = hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()
 
     @property
     def model(self) -> str:
         return str(self.backend.signature.get("model"))
 
-    def translate(self, texts: list[str], progress: Callable[[int], None] | None = None) -> list[TranslationResult]:
-        """Results in the order of ``texts``; each distinct text is translated at most once."""
+    def translate(
+        self,
+        texts: list[str],
+        progress: Callable[[int], None] | None = None,
+        on_results: Callable[[dict[str, "TranslationResult"]], None] | None = None,
+    ) -> list[TranslationResult]:
+        """Results in the order of ``texts``; each distinct text is translated at most once.
+
+        ``progress(finished)`` counts finished inputs; ``on_results({text: result})`` gets
+        the cached results first, then each batch's as soon as it is done (and cached),
+        so that a caller can finish whatever waited only on those texts."""
         from .cache import entry_key
 
         unique = list(dict.fromkeys(texts))
@@ -154,6 +173,8 @@ class TranslationEngine:
         finished = sum(1 for t in texts if t in done)
         if progress and finished:
             progress(finished)
+        if on_results and done:
+            on_results(dict(done))
 
         pieces = self._pieces(todo)
         remaining = {t: sum(1 for p in pieces if p.owner == t) for t in todo}
@@ -178,6 +199,8 @@ class TranslationEngine:
                     (keys[t], self.model, t, r.translation, r.flags, r.meta) for t, r in results.items()
                 )
             done.update(results)
+            if on_results and results:
+                on_results(results)
             if progress and completed:
                 finished += sum(counts[t] for t in completed)
                 progress(finished)
@@ -219,23 +242,53 @@ class TranslationEngine:
         if batch:
             yield batch
 
-    def _generate(self, texts: list[str], settings: DecodingSettings) -> list[str]:
-        try:
-            return self.backend.generate(texts, settings)
-        except BatchTooLarge:
-            if len(texts) == 1:
-                raise
-            half = len(texts) // 2
-            return self._generate(texts[:half], settings) + self._generate(texts[half:], settings)
+    def _generate(self, pieces: list[_Piece], settings: DecodingSettings) -> list[str]:
+        """Outputs for ``pieces``; a batch that runs out of memory is halved and retried.
+
+        The retry comes only after the failed call's state is gone: nothing is retried
+        inside an ``except`` block (its exception and traceback keep the failed call's
+        frames, and with them its tensors, alive), then cycles are collected and the
+        backend gives its cached memory back. The token budget shrinks to what was tried
+        last, so the batches that follow are not sent to fail again."""
+        outputs: list[str | None] = [None] * len(pieces)
+        todo = [(0, len(pieces))]
+        while todo:
+            start, end = todo.pop()
+            chunk = pieces[start:end]
+            out_of_memory = False
+            try:
+                outputs[start:end] = self.backend.generate([p.text for p in chunk], settings)
+            except BatchTooLarge:
+                out_of_memory = True  # handled below, once the exception is gone
+            if not out_of_memory:
+                continue
+            self._release_memory()
+            longest = max(p.tokens for p in chunk)
+            if len(chunk) == 1:
+                raise SentenceTooLarge(chunk[0].text, chunk[0].tokens)
+            half = len(chunk) // 2
+            # what this chunk took, padded, did not fit: the budget of later batches stays below it
+            self.batch_tokens = max(longest, min(self.batch_tokens, longest * half))
+            self.out_of_memory += 1
+            todo += [(start + half, end), (start, start + half)]  # the first half next
+        return outputs  # type: ignore[return-value]
+
+    def _release_memory(self) -> None:
+        import gc
+
+        gc.collect()
+        release = getattr(self.backend, "release_memory", None)
+        if release is not None:
+            release()
 
     def _run(self, batch: list[_Piece], settings: DecodingSettings) -> None:
-        outputs = self._generate([p.text for p in batch], settings)
+        outputs = self._generate(batch, settings)
         for p, out in zip(batch, outputs, strict=True):
             p.output = out
             p.flags = guard_flags(p.text, out) if self.guard else []
 
     def _retry(self, suspect: list[_Piece]) -> None:
-        outputs = self._generate([p.text for p in suspect], self.settings.safer())
+        outputs = self._generate(suspect, self.settings.safer())
         for p, out in zip(suspect, outputs, strict=True):
             flags = guard_flags(p.text, out)
             p.retried = True
@@ -278,27 +331,77 @@ def translate(
     """Translate every pending fr/ru segment of ``doc`` with the engine for its language.
 
     ``progress(done, total)`` is called as segments are finished."""
-    if not needs_translation(doc):
-        doc.meta["translation"] = {"needed": False, "reason": f"written in {doc.lang}: no translation needed"}
-        return doc
-    pending = pending_segments(doc)
-    by_lang: dict[str, list[Segment]] = {}
-    for seg in pending:
-        by_lang.setdefault(seg.lang, []).append(seg)
-    stats = {"needed": True, "translated_now": 0, "from_cache": 0}
-    finished_before = 0
-    for lang, segs in sorted(by_lang.items()):
-        engine = engines[lang]
-        base = finished_before
-        callback = (lambda n, base=base: progress(base + n, len(pending))) if progress else None
-        results = engine.translate([translation_input(s) for s in segs], progress=callback)
-        for seg, res in zip(segs, results, strict=True):
-            seg.translation = res.translation
-            seg.flags = [f for f in seg.flags if f not in GUARD_FLAGS] + res.flags
-            seg.meta.update(res.meta)
-            seg.meta["translated_by"] = engine.model
-            stats["from_cache" if res.from_cache else "translated_now"] += 1
-        finished_before += len(segs)
-        doc.provenance.setdefault("translate", {"version": VERSION, "models": {}})["models"][lang] = engine.signature
-    doc.meta["translation"] = stats
+    translate_documents([doc], engines, progress=(lambda done, total, _docs: progress(done, total)) if progress else None)
     return doc
+
+
+def translate_documents(
+    docs: Iterable[Document],
+    engines: Mapping[str, TranslationEngine],
+    progress: Callable[[int, int, int], None] | None = None,
+    on_document: Callable[[Document], None] | None = None,
+) -> None:
+    """Translate the pending segments of many documents together: per language, one engine
+    call over all of them, so that batches cross document boundaries (200 short articles
+    cost what one long document costs). Results, cache entries and resume stay per segment.
+
+    ``on_document(doc)`` is called as soon as all of a document's segments are done (at
+    once for a document with nothing to translate); ``progress(done, total, documents_done)``
+    counts segments and documents."""
+    docs = list(docs)
+    pending = {id(d): pending_segments(d) for d in docs}
+    left = {id(d): len(pending[id(d)]) for d in docs}
+    stats = {id(d): {"needed": True, "translated_now": 0, "from_cache": 0} for d in docs}
+    total, counter = sum(left.values()), {"segments": 0, "documents": 0}
+
+    def finish(doc: Document) -> None:
+        if not needs_translation(doc):
+            doc.meta["translation"] = {"needed": False, "reason": f"written in {doc.lang}: no translation needed"}
+        else:
+            doc.meta["translation"] = stats[id(doc)]
+            for lang in sorted({s.lang for s in pending[id(doc)]}):
+                doc.provenance.setdefault("translate", {"version": VERSION, "models": {}})["models"][lang] = engines[lang].signature
+        counter["documents"] += 1
+        if on_document:
+            on_document(doc)
+
+    for doc in docs:
+        if not left[id(doc)]:
+            finish(doc)
+    if progress and counter["documents"]:
+        progress(0, total, counter["documents"])
+    for lang in sorted({s.lang for segs in pending.values() for s in segs}):
+        engine = engines[lang]
+        waiting: dict[str, list[tuple[Document, Segment]]] = {}
+        for doc in docs:
+            for seg in pending[id(doc)]:
+                if seg.lang == lang:
+                    waiting.setdefault(translation_input(seg), []).append((doc, seg))
+
+        def take(results: dict[str, TranslationResult], engine=engine, waiting=waiting) -> None:
+            finished_docs = []
+            for text, res in results.items():
+                for n, (doc, seg) in enumerate(waiting.pop(text, ())):
+                    seg.translation = res.translation
+                    seg.flags = [f for f in seg.flags if f not in GUARD_FLAGS] + res.flags
+                    seg.meta.update(res.meta)
+                    seg.meta["translated_by"] = engine.model
+                    # a sentence repeated anywhere is translated once: the others come from the cache
+                    stats[id(doc)]["from_cache" if res.from_cache or n else "translated_now"] += 1
+                    left[id(doc)] -= 1
+                    counter["segments"] += 1
+                    if not left[id(doc)]:
+                        finished_docs.append(doc)
+            for doc in finished_docs:
+                finish(doc)
+            if progress:
+                progress(counter["segments"], total, counter["documents"])
+
+        try:
+            engine.translate(list(waiting), on_results=take)
+        except SentenceTooLarge as exc:
+            where = ", ".join(seg.id for _, seg in waiting.get(exc.text, ()))
+            from .errors import UsageError
+
+            raise UsageError(f"sentence {where or '?'} ({exc.tokens} tokens) does not fit in the device's memory even alone; "
+                             "translate on the CPU (--device cpu) or with a smaller model") from None

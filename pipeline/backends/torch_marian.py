@@ -58,6 +58,12 @@ class MarianTorchBackend(MarianTokens):
         self.max_input_tokens = int(getattr(self.model.config, "max_position_embeddings", 512))
         self.signature = backend_signature(model, f"torch-{torch.__version__}", self.device, self.dtype, threads)
 
+    def release_memory(self) -> None:
+        """Give the blocks the caching allocator holds back to the device (after an
+        out-of-memory error, once the failed call's tensors are gone)."""
+        if self.device.startswith("cuda"):
+            torch.cuda.empty_cache()
+
     def generate(self, texts: list[str], settings: DecodingSettings) -> list[str]:
         enc = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False)
         enc = {k: v.to(self.device) for k, v in enc.items()}
@@ -73,7 +79,6 @@ class MarianTorchBackend(MarianTokens):
                     repetition_penalty=settings.repetition_penalty if settings.repetition_penalty != 1.0 else None,
                 )
         except torch.cuda.OutOfMemoryError as exc:
-            torch.cuda.empty_cache()
             raise BatchTooLarge(str(exc)) from None
         except RuntimeError as exc:
             if is_out_of_memory(exc):
