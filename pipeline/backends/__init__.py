@@ -11,6 +11,7 @@ import importlib.util
 from ..errors import UsageError
 from ..models import ResolvedModel
 from ..translate import Backend
+from .common import BackendUnavailable
 
 BACKENDS = ("ctranslate2", "torch")
 
@@ -34,12 +35,46 @@ def choose_backend(requested: str = "auto") -> str:
     return requested
 
 
-def load_backend(model: ResolvedModel, backend: str = "auto", device: str = "auto", compute_type: str = "auto") -> Backend:
-    name = choose_backend(backend)
-    if name == "torch":
-        from .torch_marian import MarianTorchBackend
+GPU_EXTRA_HINT = "for the faster backend on CUDA: pip install 'diptych[gpu]' (CUDA 12's cuBLAS for CTranslate2)"
 
-        return MarianTorchBackend(model, device=device, compute_type=compute_type)
+
+def _ctranslate2(model: ResolvedModel, device: str, compute_type: str) -> Backend:
     from .ct2_marian import MarianCT2Backend
 
     return MarianCT2Backend(model, device=device, compute_type=compute_type)
+
+
+def _torch(model: ResolvedModel, device: str, compute_type: str) -> Backend:
+    from .torch_marian import MarianTorchBackend
+
+    return MarianTorchBackend(model, device=device, compute_type=compute_type)
+
+
+FACTORIES = {"ctranslate2": _ctranslate2, "torch": _torch}
+# compute types only CTranslate2 has: the torch fallback chooses its own
+_CT2_ONLY = ("int8", "int8_float16", "int8_bfloat16", "int8_float32")
+
+
+def load_backend(model: ResolvedModel, backend: str = "auto", device: str = "auto", compute_type: str = "auto",
+                 factories: dict | None = None) -> Backend:
+    """Load the backend asked for, proven able to translate on its device.
+
+    With ``auto``, a CTranslate2 that cannot translate there (on a CUDA 13 machine its
+    PyPI wheel finds no CUDA 12 cuBLAS) gives way to torch on the same device, and the
+    backend's signature says why (the run prints it as one warning line); forced with
+    ``--backend ctranslate2``, it is one setup error before any work."""
+    factories = {**FACTORIES, **(factories or {})}
+    name = choose_backend(backend)
+    if name == "torch":
+        return factories["torch"](model, device, compute_type)
+    try:
+        return factories["ctranslate2"](model, device, compute_type)
+    except BackendUnavailable as exc:
+        if backend == "ctranslate2":
+            raise UsageError(f"--backend ctranslate2 cannot translate here: {exc}; {GPU_EXTRA_HINT}, or use --backend torch") from None
+        if factories["torch"] is _torch and not installed("torch"):
+            raise UsageError(f"CTranslate2 cannot translate here ({exc}) and torch is not installed; {GPU_EXTRA_HINT}") from None
+        reason = str(exc)
+    fallback = factories["torch"](model, device, "auto" if compute_type in _CT2_ONLY else compute_type)
+    fallback.signature["fallback"] = f"CTranslate2 cannot translate here ({reason}), so torch translates instead; {GPU_EXTRA_HINT}"
+    return fallback

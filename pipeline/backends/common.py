@@ -6,6 +6,10 @@ import os
 from importlib.metadata import PackageNotFoundError, version
 
 
+class BackendUnavailable(RuntimeError):
+    """A backend that loaded but cannot translate on the chosen device (its warm-up failed)."""
+
+
 def cpu_threads() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))

@@ -19,7 +19,7 @@ from transformers.utils import logging as hf_logging
 from ..errors import DiptychError, UsageError
 from ..models import ResolvedModel, models_dir
 from ..translate import BatchTooLarge, DecodingSettings
-from .common import MarianTokens, backend_signature, cpu_threads, is_out_of_memory
+from .common import BackendUnavailable, MarianTokens, backend_signature, cpu_threads, is_out_of_memory
 
 hf_logging.disable_progress_bar()
 hf_logging.set_verbosity_error()
@@ -79,6 +79,32 @@ def pick_compute_type(device: str, compute_type: str) -> str:
     return compute_type
 
 
+# CTranslate2's PyPI wheels (4.x) are built against CUDA 12 and load libcublas.so.12 when
+# the first batch runs; the nvidia-cublas-cu12 package ('diptych[gpu]') ships it.
+_CUBLAS_12 = ("libcublasLt.so.12", "libcublas.so.12")
+WARM_UP_TEXT = "Bonjour."
+
+
+def preload_cuda12_libraries() -> list[str]:
+    """Load CUDA 12's cuBLAS from the nvidia-cublas-cu12 package, where it is installed,
+    so that CTranslate2 finds it on a machine whose CUDA is another version. Returns the
+    libraries loaded (none where the package is absent)."""
+    import ctypes
+    import importlib.util
+
+    spec = importlib.util.find_spec("nvidia.cublas")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    loaded = []
+    for folder in spec.submodule_search_locations:
+        for name in _CUBLAS_12:
+            path = Path(folder) / "lib" / name
+            if path.is_file():
+                ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL)
+                loaded.append(str(path))
+    return loaded
+
+
 class MarianCT2Backend(MarianTokens):
     """One MarianMT checkpoint, converted to CTranslate2, with the checkpoint's own tokenizer."""
 
@@ -89,19 +115,30 @@ class MarianCT2Backend(MarianTokens):
         self.compute_type = pick_compute_type(self.device, compute_type)
         folder = convert(model)
         threads = cpu_threads()
-        self.translator = ctranslate2.Translator(
-            str(folder),
-            device=self.device,
-            device_index=index,
-            compute_type=self.compute_type,
-            intra_threads=threads if self.device == "cpu" else 0,
-            inter_threads=1,
-        )
         if self.device == "cuda":
+            preload_cuda12_libraries()
             self.default_batch_tokens = 16384
         self.tokenizer = MarianTokenizer.from_pretrained(str(model.path))
+        try:
+            self.translator = ctranslate2.Translator(
+                str(folder),
+                device=self.device,
+                device_index=index,
+                compute_type=self.compute_type,
+                intra_threads=threads if self.device == "cpu" else 0,
+                inter_threads=1,
+            )
+            self.warm_up()
+        except (RuntimeError, OSError, ValueError) as exc:
+            message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise BackendUnavailable(f"{self.device} ({self.compute_type}): {message}") from None
         self.max_input_tokens = int(self.tokenizer.model_max_length) if self.tokenizer.model_max_length < 100_000 else 512
         self.signature = backend_signature(model, f"ctranslate2-{ctranslate2.__version__}", self.device, self.compute_type, threads)
+
+    def warm_up(self) -> None:
+        """Translate one short sentence: a backend that loads is not yet one that runs (the
+        first batch is where CUDA libraries are loaded and kernels chosen)."""
+        self.translator.translate_batch(self.tokenize([WARM_UP_TEXT]), beam_size=1, max_decoding_length=4)
 
     def tokenize(self, texts: list[str]) -> list[list[str]]:
         return [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
