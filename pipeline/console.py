@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # the report's type only: printing a line must not load the p
 err_console = Console(stderr=True, highlight=False)
 # a rate measured over less time than this is noise (a batch that came back at once)
 MIN_RATE_SECONDS = 0.5
+# how often the plain progress log (no terminal) prints a line
+LOG_EVERY_SECONDS = 5.0
 out_console = Console(highlight=False)
 
 
@@ -35,36 +37,38 @@ def warning_line(message: str) -> None:
 
 
 @contextmanager
-def progress_reporter() -> Iterator[Callable[[str, int, int], None]]:
-    """A bar per document (sentences/s, ETA) on a terminal; plain log lines otherwise."""
+def progress_reporter() -> Iterator[Callable[[int, int, int, int], None]]:
+    """One bar for the whole run on a terminal (sentences, documents done of all, sentences/s,
+    time left); a plain log line every few seconds otherwise. The callback takes
+    ``(sentences_done, sentences_total, documents_done, documents_total)``."""
     if err_console.is_terminal:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[docs]}"),
+                   TextColumn("{task.fields[rate]}"), TimeRemainingColumn())
         with Progress(*columns, console=err_console, transient=False) as progress:
-            tasks: dict[str, tuple[int, float, int]] = {}
+            state: dict = {}
 
-            def update(doc_id: str, done: int, total: int) -> None:
+            def update(done: int, total: int, docs_done: int, docs_total: int) -> None:
                 # the rate counts what was translated since the first tick: the first tick may
                 # bring hundreds of cached sentences at once, which took no time at all
-                if doc_id not in tasks:
-                    tasks[doc_id] = (progress.add_task(escape(doc_id), total=total, rate=""), time.perf_counter(), done)
-                task, started, first = tasks[doc_id]
-                elapsed = time.perf_counter() - started
-                rate = f"{(done - first) / elapsed:.1f} sent/s" if elapsed >= MIN_RATE_SECONDS and done > first else ""
-                progress.update(task, completed=done, rate=rate)
+                if "task" not in state:
+                    state.update(task=progress.add_task("translating", total=total, docs="", rate=""), started=time.perf_counter(), first=done)
+                elapsed = time.perf_counter() - state["started"]
+                rate = f"{(done - state['first']) / elapsed:.1f} sent/s" if elapsed >= MIN_RATE_SECONDS and done > state["first"] else ""
+                progress.update(state["task"], completed=done, total=total, docs=f"{docs_done}/{docs_total} documents", rate=rate)
 
             yield update
         return
 
-    last: dict[str, float] = {}
+    last = {"at": 0.0, "started": time.perf_counter()}
 
-    def log(doc_id: str, done: int, total: int) -> None:
+    def log(done: int, total: int, docs_done: int, docs_total: int) -> None:
         now = time.perf_counter()
-        if done < total and now - last.get(doc_id, 0.0) < 5.0:
+        if (done < total or docs_done < docs_total) and now - last["at"] < LOG_EVERY_SECONDS:
             return
-        last[doc_id] = now
-        err_console.print(f"{doc_id}: translated {done}/{total} sentences", soft_wrap=True, highlight=False)
+        last["at"] = now
+        err_console.print(f"translated {done}/{total} sentences, {docs_done}/{docs_total} documents done", soft_wrap=True, highlight=False)
 
     yield log
 

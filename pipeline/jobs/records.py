@@ -23,14 +23,14 @@ def write_record(doc: Document, out: Path | None) -> None:
         doc.dump_jsonl(sys.stdout)
 
 
-def translate_record(record: Path, options: EngineOptions, on_progress: Callable[[str, int, int], None] | None = None) -> Document:
+def translate_record(record: Path, options: EngineOptions, on_progress: Callable[[int, int, int, int], None] | None = None) -> Document:
     """Translate the fr/ru segments of a record that have no translation yet."""
     from ..engines import load_engines
     from ..translate import languages_needed, translate
 
     doc = Document.load(record)
     engines = load_engines(languages_needed([doc]), options)
-    progress = (lambda done, total: on_progress(doc.id, done, total)) if on_progress else None
+    progress = (lambda done, total: on_progress(done, total, int(done == total), 1)) if on_progress else None
     return translate(doc, engines, progress=progress)
 
 

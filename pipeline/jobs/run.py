@@ -23,7 +23,7 @@ from ..frontend import damage_warning, prepare
 from ..ingest import TEXT_SUFFIXES
 from ..paths import check_output_folder, child
 from ..quality import check
-from ..translate import languages_needed, needs_translation, translate
+from ..translate import languages_needed, needs_translation, pending_segments, translate_documents
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("outputs")
@@ -61,6 +61,7 @@ class DocumentReport:
     translated_now: int = 0
     from_cache: int = 0
     languages: dict[str, int] = field(default_factory=dict)
+    index: int = 0  # the input's place on the command line, for the summary's order
 
     @classmethod
     def of(cls, doc: Document, out_dir: Path, seconds: float) -> "DocumentReport":
@@ -82,7 +83,7 @@ class DocumentReport:
         )
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        return {k: v for k, v in self.__dict__.items() if k != "index"}
 
 
 @dataclass
@@ -111,23 +112,32 @@ class RunReport:
         }
 
 
-def run(
-    inputs: list[str | Path] | None = None,
-    out_dir: str | Path = DEFAULT_OUT,
-    options: EngineOptions | None = None,
-    on_progress: Callable[[str, int, int], None] | None = None,
-    on_document: Callable[[DocumentReport], None] | None = None,
-) -> RunReport:
-    """Process ``inputs`` (default: seeds/) into ``out_dir``/<doc-id>/.
+# Documents are prepared and translated in windows of about this many segments, so that a
+# corpus of any size holds one window in memory (a 20-sentence article's record takes
+# ~30 kB, so ~60 MB a window), while batches still cross document boundaries within it.
+WINDOW_SEGMENTS = 20_000
 
-    ``on_progress(doc_id, done, total)`` reports translation progress per document."""
-    started = time.perf_counter()
-    options = options or EngineOptions()
-    report = RunReport()
-    files, report.errors = discover(list(inputs) if inputs else [DEFAULT_SEEDS])
 
-    prepared: list[tuple[Document, float]] = []
+@dataclass
+class _Input:
+    """An input read by the first pass: its document, kept while the window has room."""
+
+    index: int
+    path: Path
+    doc_id: str
+    segments: int
+    prep_seconds: float
+    doc: Document | None
+
+
+def _first_pass(files: list[Path], report: RunReport) -> tuple[list[_Input], set[str]]:
+    """Prepare every input once (cheap, no model): bad inputs are reported, ids made unique,
+    the languages to translate known before any model loads. Documents are kept up to one
+    window's worth; the others are prepared again when their window comes."""
+    inputs: list[_Input] = []
     used_ids: set[str] = set()
+    langs: set[str] = set()
+    kept = 0
     for path in files:
         t0 = time.perf_counter()
         try:
@@ -142,35 +152,94 @@ def run(
         used_ids.add(doc.id)
         if warning := damage_warning(doc):
             report.warnings.append(warning)
-        prepared.append((doc, time.perf_counter() - t0))
+        langs |= languages_needed([doc])
+        segments = len(doc.content_segments())
+        keep = kept + segments <= WINDOW_SEGMENTS
+        kept += segments if keep else 0
+        inputs.append(_Input(len(inputs), path, doc.id, segments, time.perf_counter() - t0, doc if keep else None))
+    return inputs, langs
+
+
+def _windows(inputs: list[_Input]):
+    """The inputs in windows of about WINDOW_SEGMENTS segments, each document prepared."""
+    window: list[tuple[_Input, Document]] = []
+    size = 0
+    for item in inputs:
+        doc = item.doc
+        if doc is None:  # dropped after the first pass: the same front end gives the same document
+            doc = prepare(item.path)
+            doc.renumber(item.doc_id)
+        item.doc = None  # the window owns it now: released once rendered
+        window.append((item, doc))
+        size += item.segments
+        if size >= WINDOW_SEGMENTS:
+            yield window
+            window, size = [], 0
+    if window:
+        yield window
+
+
+def run(
+    inputs: list[str | Path] | None = None,
+    out_dir: str | Path = DEFAULT_OUT,
+    options: EngineOptions | None = None,
+    on_progress: Callable[[int, int, int, int], None] | None = None,
+    on_document: Callable[[DocumentReport], None] | None = None,
+) -> RunReport:
+    """Process ``inputs`` (default: seeds/) into ``out_dir``/<doc-id>/.
+
+    The pending sentences of all documents in a window go through the engine together;
+    each document is checked, aligned and rendered as soon as its last sentence is done.
+    ``on_progress(sentences_done, sentences_total, documents_done, documents_total)``."""
+    started = time.perf_counter()
+    options = options or EngineOptions()
+    report = RunReport()
+    files, report.errors = discover(list(inputs) if inputs else [DEFAULT_SEEDS])
+    items, langs = _first_pass(files, report)
 
     # everything that can stop the run is checked before any model is loaded: the output
     # folder, every document's folder name, then (in load_engines) the models and the cache
     root = check_output_folder(out_dir)
-    for doc, _ in prepared:
-        child(root, doc.id)
-    engines = load_engines(languages_needed(d for d, _ in prepared), options)
+    for item in items:
+        child(root, item.doc_id)
+    engines = load_engines(langs, options)
     report.models = {lang: e.model for lang, e in engines.items()}
     report.backend = ", ".join(sorted({f"{e.signature['backend']} on {e.signature['device']} ({e.signature['compute_type']})" for e in engines.values()}))
+    report.warnings += [e.signature["fallback"] for e in engines.values() if e.signature.get("fallback")][:1]
     first = next(iter(engines.values()), None)
     report.cache = str(first.cache.path) if first is not None and first.cache is not None else None
 
-    for doc, prep_seconds in prepared:
-        t0 = time.perf_counter()
-        progress = (lambda done, total, doc_id=doc.id: on_progress(doc_id, done, total)) if on_progress else None
-        doc = align(check(translate(doc, engines, progress=progress)))
-        target = child(root, doc.id)
-        try:
-            render(doc, target)
-        except OSError as exc:  # this document's files only: the others are still written
-            report.errors.append(f"{doc.source.get('path', doc.id)}: its editions could not be written to {target} ({exc.strerror})")
-            continue
-        doc_report = DocumentReport.of(doc, target, prep_seconds + time.perf_counter() - t0)
-        report.documents.append(doc_report)
-        if on_document:
-            on_document(doc_report)
+    done_before = {"segments": 0, "documents": 0}
+    total_docs = len(items)
+    for window in _windows(items):
+        by_doc = {id(doc): item for item, doc in window}
+        window_started = time.perf_counter()
+
+        def finish(doc: Document) -> None:
+            item = by_doc[id(doc)]
+            doc = align(check(doc))
+            target = child(root, doc.id)
+            try:
+                render(doc, target)
+            except OSError as exc:  # this document's files only: the others are still written
+                report.errors.append(f"{doc.source.get('path', doc.id)}: its editions could not be written to {target} ({exc.strerror})")
+                return
+            doc_report = DocumentReport.of(doc, target, item.prep_seconds + time.perf_counter() - window_started)
+            doc_report.index = item.index
+            report.documents.append(doc_report)
+            if on_document:
+                on_document(doc_report)
+
+        def progress(done: int, total: int, docs_done: int) -> None:
+            if on_progress:
+                on_progress(done_before["segments"] + done, done_before["segments"] + total, done_before["documents"] + docs_done, total_docs)
+
+        window_pending = sum(len(pending_segments(doc)) for _, doc in window)
+        translate_documents([doc for _, doc in window], engines, progress=progress, on_document=finish)
+        done_before["segments"] += window_pending
+        done_before["documents"] += len(window)
+    report.documents.sort(key=lambda d: d.index)  # in the order of the inputs, however they finished
     if report.documents:
         render_index(root)
     report.seconds = time.perf_counter() - started
     return report
-
