@@ -15,7 +15,11 @@ Methods, each measured in its own process (peak RSS is that process's):
   d  raw ``ctranslate2.Translator.translate_batch`` on pre-tokenized input, same batch size
 
     python bench/translate_bench.py            # lengths 16, 32, 64; greedy and beam 4
-    python bench/translate_bench.py --quick    # under 3 minutes on a 2-core machine
+    python bench/translate_bench.py --quick    # under 4 minutes on a 2-core machine
+
+and one more pair of rows through ``diptych run``'s code path: 200 documents of 20
+sentences against one document of the same 4,000 sentences (``corpus_over_single``).
+There is no CUDA table yet: it was not measured (no GPU was available to write it on).
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ ARCH = {"fr": 59_514, "ru": 62_518}
 METHODS = ("a", "b", "c", "d")
 METHOD_NAMES = {"a": "naive transformers", "b": "diptych torch", "c": "diptych ctranslate2", "d": "raw ctranslate2"}
 BATCH_TOKENS = 2048
+# the corpus rows: sentences of 16 source tokens, 8 forced output tokens, greedy (the row
+# measures what document boundaries cost, not decoding)
+CORPUS_LENGTH, CORPUS_OUT = 16, 8
 
 
 def build_models(work: Path) -> dict[str, Path]:
@@ -173,6 +180,41 @@ def memory_worker(models: dict[str, Path], sentences: list[str]) -> dict:
     return {"backend": choose_backend("auto"), "rss_mb": _rss_mb()}
 
 
+def corpus_worker(model: Path, work: Path, docs: int, per_doc: int, layout: str) -> dict:
+    """``diptych run``'s code path (pipeline.jobs.run.run) over the same sentences laid out as
+    ``docs`` documents of ``per_doc`` sentences (``corpus``) or as one document (``single``):
+    the ratio says what cutting a text into many small documents costs."""
+    from pipeline.engines import EngineOptions
+    from pipeline.jobs.run import run
+    from pipeline.translate import DecodingSettings
+
+    base = cut_sentences(model, "fr", CORPUS_LENGTH, 100)
+    # distinct sentences (the engine translates a repeated one once): a number in words
+    # is a different ending for each, of similar length
+    sentences = [f"{base[i % len(base)].capitalize()} ({i})." for i in range(docs * per_doc)]
+    folder = work / f"corpus-{layout}-{docs}x{per_doc}"
+    if folder.exists():
+        import shutil
+
+        shutil.rmtree(folder)
+    (folder / "in").mkdir(parents=True)
+    if layout == "corpus":
+        for d in range(docs):
+            (folder / "in" / f"article{d:05d}.txt").write_text(" ".join(sentences[d * per_doc:(d + 1) * per_doc]) + "\n", encoding="utf-8")
+    else:
+        paragraphs = [" ".join(sentences[d * per_doc:(d + 1) * per_doc]) for d in range(docs)]
+        (folder / "in" / "book.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    options = EngineOptions(overrides=[f"fr={model}"], backend="ctranslate2", device="cpu", cache_path=None, guard=False,
+                            settings=DecodingSettings(beam_size=1, min_length=CORPUS_OUT, max_length=CORPUS_OUT))
+    t0 = time.perf_counter()
+    report = run([folder / "in"], out_dir=folder / "out", options=options)
+    seconds = time.perf_counter() - t0
+    translated = sum(d.translated for d in report.documents)
+    if report.errors or not translated:
+        raise SystemExit(f"corpus run failed: {report.errors}")
+    return {"seconds": seconds, "sentences": translated, "documents": len(report.documents), "rss_mb": _rss_mb()}
+
+
 def run_child(args: list[str]) -> dict:
     proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
     if proc.returncode != 0:
@@ -188,8 +230,15 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / ".work", help="where the random models are kept")
     ap.add_argument("--worker", nargs=5, metavar=("METHOD", "MODEL", "INPUTS", "BEAM", "OUTLEN"), help=argparse.SUPPRESS)
     ap.add_argument("--memory-worker", nargs=3, metavar=("FR", "RU", "INPUTS"), help=argparse.SUPPRESS)
+    ap.add_argument("--corpus-worker", nargs=4, metavar=("MODEL", "DOCS", "PER_DOC", "LAYOUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
 
+    if args.corpus_worker:
+        model, docs, per_doc, layout = args.corpus_worker
+        os.environ.setdefault("DIPTYCH_MODELS_DIR", str(args.work / "models"))
+        os.environ.setdefault("DIPTYCH_CATALOG", str(ROOT / "models" / "catalog.toml"))
+        print(json.dumps(corpus_worker(Path(model), args.work, int(docs), int(per_doc), layout)))
+        return
     if args.worker:
         method, model, inputs, beam, out_len = args.worker
         sentences = json.loads(Path(inputs).read_text(encoding="utf-8"))
@@ -230,6 +279,14 @@ def main() -> None:
                 rows.append(row)
                 print(f"  len {length:3d} beam {beam} {METHOD_NAMES[method]:20s} {row['sent_per_s']:8.2f} sent/s", file=sys.stderr)
 
+    # 200 documents of 20 sentences against one document of the same 4,000 (quick: 50 x 20)
+    docs, per_doc = (50, 20) if args.quick else (200, 20)
+    corpus_rows = {}
+    for layout in ("single", "corpus"):
+        r = run_child(["--corpus-worker", str(models["fr"]), str(docs), str(per_doc), layout])
+        corpus_rows[layout] = {**r, "sent_per_s": r["sentences"] / r["seconds"]}
+        print(f"  diptych run, {r['documents']:4d} document(s), {r['sentences']} sentences: {corpus_rows[layout]['sent_per_s']:8.2f} sent/s", file=sys.stderr)
+
     mem_inputs = args.work / f"inputs-{lengths[0]}.json"
     memory = run_child(["--memory-worker", str(models["fr"]), str(models["ru"]), str(mem_inputs)])
 
@@ -238,6 +295,9 @@ def main() -> None:
     for r in rows:
         print(f"{r['length']:4d} {r['beam']:4d}  {r['method']} {r['name']:20s} {r['sent_per_s']:9.2f} {r['tok_per_s']:10.1f} {r['rss_mb']:12.0f}")
     print(f"\nfr + ru models loaded together with the default backend ({memory['backend']}): peak RSS {memory['rss_mb']:.0f} MB")
+    print(f"\ndiptych run (ctranslate2, greedy, {CORPUS_LENGTH} -> {CORPUS_OUT} tokens), the same {docs * per_doc} sentences:")
+    for layout, r in corpus_rows.items():
+        print(f"  {layout:6s} {r['documents']:4d} document(s)  {r['sent_per_s']:9.2f} sent/s  {r['seconds']:7.1f} s  peak RSS {r['rss_mb']:.0f} MB")
 
     ratios = {}
     for name, num, den in (("c_over_a", "c", "a"), ("b_over_a", "b", "a"), ("c_over_d", "c", "d")):
@@ -251,8 +311,11 @@ def main() -> None:
         for p in per:
             geo *= p["ratio"]
         ratios[name] = {"geomean": round(geo ** (1 / len(per)), 3) if per else None, "per_config": per}
-    print("ratios (sentences/s, geometric mean over configurations): " + ", ".join(f"{k} {v['geomean']}" for k, v in ratios.items()))
-    print(json.dumps({"rows": rows, "memory": memory, "ratios": ratios, "quick": args.quick, "cpus": len(os.sched_getaffinity(0))}))
+    ratios["corpus_over_single"] = round(corpus_rows["corpus"]["sent_per_s"] / corpus_rows["single"]["sent_per_s"], 3)
+    print("ratios (sentences/s, geometric mean over configurations): "
+          + ", ".join(f"{k} {v['geomean'] if isinstance(v, dict) else v}" for k, v in ratios.items()))
+    print(json.dumps({"rows": rows, "memory": memory, "corpus": corpus_rows, "ratios": ratios, "quick": args.quick,
+                      "cpus": len(os.sched_getaffinity(0))}))
 
 
 if __name__ == "__main__":
