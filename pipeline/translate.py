@@ -103,6 +103,14 @@ def split_for_model(text: str, count: Callable[[str], int], limit: int) -> list[
 
 
 # -- the engine ---------------------------------------------------------------------------
+def signature_key(signature: dict[str, Any]) -> str:
+    """What a cached translation is keyed by: the settings that change a translation (the
+    model, backend, device, precision, decoding), not how fast it was made nor where the
+    model was found."""
+    keyed = {k: v for k, v in signature.items() if k not in ("batch_tokens", "found_in", "threads", "fallback")}
+    return hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()
+
+
 @dataclass
 class TranslationResult:
     translation: str
@@ -140,8 +148,7 @@ class TranslationEngine:
         self.guard = guard
         self.out_of_memory = 0  # batches that did not fit and were halved
         self.signature = {**backend.signature, "decoding": self.settings.as_dict(), "batch_tokens": self.batch_tokens, "guard": guard}
-        keyed = {k: v for k, v in self.signature.items() if k not in ("batch_tokens", "found_in", "threads", "fallback")}
-        self.signature_key = hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()
+        self.signature_key = signature_key(self.signature)
 
     @property
     def model(self) -> str:
@@ -335,6 +342,87 @@ def translate(
     return doc
 
 
+class CorpusTranslation:
+    """The pending segments of many documents, and where each translation goes: the
+    results of any engine (here, or on a cluster's workers) are taken back per sentence,
+    and a document is finished (``on_document``) as soon as its last sentence is done.
+
+    A sentence repeated anywhere is translated once; its other occurrences count as
+    coming from the cache, as they do within one document."""
+
+    def __init__(self, docs: Iterable[Document], on_document: Callable[[Document], None] | None = None,
+                 progress: Callable[[int, int, int], None] | None = None):
+        self.docs = list(docs)
+        self.on_document = on_document
+        self.progress = progress
+        self.signatures: dict[str, dict[str, Any]] = {}  # per language, the engine behind it
+        self._pending = {id(d): pending_segments(d) for d in self.docs}
+        self._left = {id(d): len(self._pending[id(d)]) for d in self.docs}
+        self._stats = {id(d): {"needed": True, "translated_now": 0, "from_cache": 0} for d in self.docs}
+        self._waiting: dict[str, dict[str, list[tuple[Document, Segment]]]] = {}
+        for doc in self.docs:
+            for seg in self._pending[id(doc)]:
+                self._waiting.setdefault(seg.lang, {}).setdefault(translation_input(seg), []).append((doc, seg))
+        self.total = sum(self._left.values())
+        self.done = {"segments": 0, "documents": 0}
+
+    def languages(self) -> list[str]:
+        return sorted(self._waiting)
+
+    def texts(self, lang: str) -> list[str]:
+        """The distinct model inputs still waiting in ``lang``."""
+        return list(self._waiting.get(lang, {}))
+
+    def segment_ids(self, lang: str, text: str) -> list[str]:
+        return [seg.id for _, seg in self._waiting.get(lang, {}).get(text, ())]
+
+    def start(self) -> None:
+        """Finish at once the documents that have nothing to translate."""
+        for doc in self.docs:
+            if not self._left[id(doc)]:
+                self._finish(doc)
+        if self.progress and self.done["documents"]:
+            self.progress(0, self.total, self.done["documents"])
+
+    def take(self, lang: str, results: dict[str, TranslationResult]) -> None:
+        model = str(self.signatures[lang].get("model"))
+        finished = []
+        for text, res in results.items():
+            for n, (doc, seg) in enumerate(self._waiting[lang].pop(text, ())):
+                seg.translation = res.translation
+                seg.flags = [f for f in seg.flags if f not in GUARD_FLAGS] + res.flags
+                seg.meta.update(res.meta)
+                seg.meta["translated_by"] = model
+                self._stats[id(doc)]["from_cache" if res.from_cache or n else "translated_now"] += 1
+                self._left[id(doc)] -= 1
+                self.done["segments"] += 1
+                if not self._left[id(doc)]:
+                    finished.append(doc)
+        for doc in finished:
+            self._finish(doc)
+        if self.progress:
+            self.progress(self.done["segments"], self.total, self.done["documents"])
+
+    def _finish(self, doc: Document) -> None:
+        if not needs_translation(doc):
+            doc.meta["translation"] = {"needed": False, "reason": f"written in {doc.lang}: no translation needed"}
+        else:
+            doc.meta["translation"] = self._stats[id(doc)]
+            for lang in sorted({s.lang for s in self._pending[id(doc)]}):
+                doc.provenance.setdefault("translate", {"version": VERSION, "models": {}})["models"][lang] = self.signatures[lang]
+        self.done["documents"] += 1
+        if self.on_document:
+            self.on_document(doc)
+
+
+def sentence_too_large(exc: "SentenceTooLarge", segment_ids: list[str]) -> Exception:
+    """The one-line error for a sentence that does not fit in the device's memory alone."""
+    from .errors import UsageError
+
+    return UsageError(f"sentence {', '.join(segment_ids) or '?'} ({exc.tokens} tokens) does not fit in the device's memory even alone; "
+                      "translate on the CPU (--device cpu) or with a smaller model")
+
+
 def translate_documents(
     docs: Iterable[Document],
     engines: Mapping[str, TranslationEngine],
@@ -348,60 +436,12 @@ def translate_documents(
     ``on_document(doc)`` is called as soon as all of a document's segments are done (at
     once for a document with nothing to translate); ``progress(done, total, documents_done)``
     counts segments and documents."""
-    docs = list(docs)
-    pending = {id(d): pending_segments(d) for d in docs}
-    left = {id(d): len(pending[id(d)]) for d in docs}
-    stats = {id(d): {"needed": True, "translated_now": 0, "from_cache": 0} for d in docs}
-    total, counter = sum(left.values()), {"segments": 0, "documents": 0}
-
-    def finish(doc: Document) -> None:
-        if not needs_translation(doc):
-            doc.meta["translation"] = {"needed": False, "reason": f"written in {doc.lang}: no translation needed"}
-        else:
-            doc.meta["translation"] = stats[id(doc)]
-            for lang in sorted({s.lang for s in pending[id(doc)]}):
-                doc.provenance.setdefault("translate", {"version": VERSION, "models": {}})["models"][lang] = engines[lang].signature
-        counter["documents"] += 1
-        if on_document:
-            on_document(doc)
-
-    for doc in docs:
-        if not left[id(doc)]:
-            finish(doc)
-    if progress and counter["documents"]:
-        progress(0, total, counter["documents"])
-    for lang in sorted({s.lang for segs in pending.values() for s in segs}):
+    corpus = CorpusTranslation(docs, on_document, progress)
+    corpus.start()
+    for lang in corpus.languages():
         engine = engines[lang]
-        waiting: dict[str, list[tuple[Document, Segment]]] = {}
-        for doc in docs:
-            for seg in pending[id(doc)]:
-                if seg.lang == lang:
-                    waiting.setdefault(translation_input(seg), []).append((doc, seg))
-
-        def take(results: dict[str, TranslationResult], engine=engine, waiting=waiting) -> None:
-            finished_docs = []
-            for text, res in results.items():
-                for n, (doc, seg) in enumerate(waiting.pop(text, ())):
-                    seg.translation = res.translation
-                    seg.flags = [f for f in seg.flags if f not in GUARD_FLAGS] + res.flags
-                    seg.meta.update(res.meta)
-                    seg.meta["translated_by"] = engine.model
-                    # a sentence repeated anywhere is translated once: the others come from the cache
-                    stats[id(doc)]["from_cache" if res.from_cache or n else "translated_now"] += 1
-                    left[id(doc)] -= 1
-                    counter["segments"] += 1
-                    if not left[id(doc)]:
-                        finished_docs.append(doc)
-            for doc in finished_docs:
-                finish(doc)
-            if progress:
-                progress(counter["segments"], total, counter["documents"])
-
+        corpus.signatures[lang] = engine.signature
         try:
-            engine.translate(list(waiting), on_results=take)
+            engine.translate(corpus.texts(lang), on_results=lambda results, lang=lang: corpus.take(lang, results))
         except SentenceTooLarge as exc:
-            where = ", ".join(seg.id for _, seg in waiting.get(exc.text, ()))
-            from .errors import UsageError
-
-            raise UsageError(f"sentence {where or '?'} ({exc.tokens} tokens) does not fit in the device's memory even alone; "
-                             "translate on the CPU (--device cpu) or with a smaller model") from None
+            raise sentence_too_large(exc, corpus.segment_ids(lang, exc.text)) from None
