@@ -102,14 +102,25 @@ def run(
     inputs: Annotated[Optional[list[Path]], typer.Argument(help="Text files or folders (default: seeds/).", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the editions, one sub-folder per document.")] = Path("outputs"),
     as_json: Annotated[bool, typer.Option("--json", metavar="", help="Also print one final JSON line with the counts per document.")] = False,
+    engine: Annotated[str, typer.Option("--engine", help="local (this machine), or ray (a Ray cluster; pip install 'diptych[ray]').")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option("--ray-address", metavar="auto|HOST:PORT", help="With --engine ray: the cluster to join (auto: the one running here; default: RAY_ADDRESS, else a local Ray).")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: at most this many translation workers (default: one per GPU, else per CPU).")] = None,
     options=None,
 ) -> None:
     """Segment, translate, align and render every input into OUT/<document>/."""
     from .console import print_run, progress_reporter
-    from .jobs.run import run as run_pipeline
+    from .jobs.run import check_engine
 
+    check_engine(engine, ray_address, workers)
     with progress_reporter() as on_progress:
-        report = run_pipeline(inputs or None, out_dir=out, options=options, on_progress=on_progress)
+        if engine == "ray":
+            from .jobs.ray_run import run_on_ray
+
+            report = run_on_ray(inputs or None, out_dir=out, options=options, address=ray_address, workers=workers, on_progress=on_progress)
+        else:
+            from .jobs.run import run as run_pipeline
+
+            report = run_pipeline(inputs or None, out_dir=out, options=options, on_progress=on_progress)
     print_run(report, as_json)
     raise typer.Exit(report.exit_code)
 

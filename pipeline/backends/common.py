@@ -11,6 +11,10 @@ class BackendUnavailable(RuntimeError):
 
 
 def cpu_threads() -> int:
+    """The cores this process may use: ``DIPTYCH_THREADS`` where a scheduler gives a worker
+    its share (Ray's CPU workers), else the CPU affinity."""
+    if os.environ.get("DIPTYCH_THREADS", "").isdigit():
+        return max(1, int(os.environ["DIPTYCH_THREADS"]))
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux

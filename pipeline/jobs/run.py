@@ -18,7 +18,7 @@ from ..doc import Document
 from ..editions import render, render_index
 from ..editions.common import languages
 from ..engines import EngineOptions, load_engines
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..frontend import damage_warning, prepare
 from ..ingest import TEXT_SUFFIXES
 from ..paths import check_output_folder, child
@@ -27,6 +27,17 @@ from ..translate import languages_needed, needs_translation, pending_segments, t
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("outputs")
+
+
+ENGINES = ("local", "ray")
+
+
+def check_engine(engine: str, ray_address: str | None, workers: int | None) -> None:
+    """``--engine`` and the options that only make sense with Ray."""
+    if engine not in ENGINES:
+        raise UsageError(f"--engine must be {' or '.join(ENGINES)}, not {engine!r}")
+    if engine == "local" and (ray_address or workers):
+        raise UsageError("--ray-address and --workers go with --engine ray")
 
 
 def discover(inputs: list[str | Path]) -> tuple[list[Path], list[str]]:

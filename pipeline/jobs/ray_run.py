@@ -1,0 +1,266 @@
+"""``diptych run --engine ray``: the same job as :mod:`.run`, on a Ray cluster.
+
+The front end runs as a Ray Data map over the input files; translation runs as
+``map_batches`` over the distinct pending sentences of all documents, one actor pool per
+language (each actor loads its model once, by id or by a path present on every node); the
+driver keeps the translation cache, puts each batch in it as it arrives, and checks,
+aligns and renders each document as soon as its last sentence is done, with the same
+functions as a local run, so the editions are the same. Ray is imported here only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+from pathlib import Path
+from typing import Callable
+
+from ..alignment.stage import align
+from ..doc import Document
+from ..editions import render, render_index
+from ..engines import EngineOptions, open_cache
+from ..errors import UsageError
+from ..models import resolve_all, specs_for
+from ..paths import check_output_folder, child
+from ..quality import check
+from ..cache import entry_key
+from ..translate import CorpusTranslation, TranslationResult, languages_needed, signature_key
+from .run import DEFAULT_OUT, DEFAULT_SEEDS, DocumentReport, RunReport, discover
+
+INSTALL_HINT = "pip install 'diptych[ray]'"
+# Sentences per map_batches call: enough for the engine's token-budget batches inside an
+# actor to fill (64 sentences of ~30 tokens make one 2048-token CPU batch), few enough that
+# results stream back to the driver, into the cache and into finished documents, steadily.
+RAY_BATCH_SENTENCES = 256
+# How long joining a cluster may take before the address is called unreachable.
+CONNECT_TIMEOUT_S = 10
+
+
+def _import_ray():
+    try:
+        import ray
+        import ray.data
+    except ImportError:
+        raise UsageError(f"--engine ray needs Ray: {INSTALL_HINT}") from None
+    return ray
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _host(address: str) -> str:
+    return address.removeprefix("ray://").rpartition(":")[0].strip("[]")
+
+
+def _check_reachable(address: str) -> None:
+    """An explicit host:port is tried with a plain TCP connection first: Ray itself would
+    wait for minutes on an address where nothing answers."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--ray-address {address!r}: expected auto or HOST:PORT")
+    try:
+        with socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--ray-address {address}: no Ray cluster answers there ({exc.strerror or exc})") from None
+
+
+def connect(address: str | None, workers: int | None):
+    """Join the cluster at ``address`` (``auto``: the one running here, as ``RAY_ADDRESS``
+    says), or start a local Ray when there is none; quiet, as the rest of Diptych is."""
+    address = address or os.environ.get("RAY_ADDRESS") or None
+    if address and address != "auto":
+        _check_reachable(address)
+    if address is None or _host(address) in LOOPBACK:
+        # a Ray of this machine only: Ray would otherwise swap 127.0.0.1 for the address of
+        # the machine's network interface, and talk to itself through it (read at import)
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    ray = _import_ray()
+    if not ray.is_initialized():
+        try:
+            kwargs = {"num_cpus": workers} if address is None and workers else {}
+            if address is None or _host(address) in LOOPBACK:
+                # a Ray of this machine only: its processes talk over the loopback interface
+                kwargs["_node_ip_address"] = "127.0.0.1"
+            ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
+                     configure_logging=True, **kwargs)
+        except ConnectionError as exc:
+            raise UsageError(f"--ray-address {address}: {str(exc).splitlines()[0]}") from None
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    logging.getLogger("ray").setLevel(logging.ERROR)
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+    return ray
+
+
+def _prepare_row(row: dict) -> dict:
+    """The front end on one input, on a worker: its record, or the one-line error."""
+    from ..errors import InputError
+    from ..frontend import prepare
+
+    try:
+        doc = prepare(row["path"])
+    except InputError as exc:
+        return {"index": row["index"], "record": "", "error": str(exc)}
+    return {"index": row["index"], "record": "\n".join(json.dumps(r, ensure_ascii=False) for r in doc.iter_records()), "error": ""}
+
+
+def _translator_class(lang: str, options: EngineOptions, threads: int):
+    """The class Ray Data instantiates once per actor. Its settings are class attributes
+    rather than constructor arguments, so that a restarted actor needs nothing from the
+    object store (Ray warns that such arguments can be lost)."""
+
+    class Translator:
+        settings = (lang, options, threads)
+
+        def __init__(self) -> None:
+            from ..backends import load_backend
+            from ..translate import TranslationEngine
+
+            lang_, opts, n = self.settings
+            if n:  # the actor's share of the node's cores (Ray sets OMP_NUM_THREADS likewise)
+                os.environ["DIPTYCH_THREADS"] = str(n)
+            model = resolve_all(specs_for({lang_}, opts.overrides))[lang_]
+            backend = load_backend(model, opts.backend, opts.device, opts.compute_type)
+            self.engine = TranslationEngine(backend, opts.settings, cache=None, batch_tokens=opts.batch_tokens, guard=opts.guard)
+
+        def __call__(self, batch: dict) -> dict:
+            texts = [str(t) for t in batch["text"]]
+            results = self.engine.translate(texts)
+            return {
+                "text": texts,
+                "translation": [r.translation for r in results],
+                "flags": [json.dumps(r.flags) for r in results],
+                "meta": [json.dumps(r.meta, ensure_ascii=False) for r in results],
+                "signature": [json.dumps(self.engine.signature)] * len(texts),
+            }
+
+    Translator.__name__ = Translator.__qualname__ = f"Translate_{lang}"
+    return Translator
+
+
+def run_on_ray(
+    inputs: list[str | Path] | None = None,
+    out_dir: str | Path = DEFAULT_OUT,
+    options: EngineOptions | None = None,
+    address: str | None = None,
+    workers: int | None = None,
+    on_progress: Callable[[int, int, int, int], None] | None = None,
+) -> RunReport:
+    """The job of :func:`pipeline.jobs.run.run`, with the front end and translation on Ray."""
+    started = time.perf_counter()
+    options = options or EngineOptions()
+    report = RunReport()
+    files, report.errors = discover(list(inputs) if inputs else [DEFAULT_SEEDS])
+    ray = connect(address, workers)
+
+    # 1. the front end over the files, in parallel; documents come back as records
+    rows = ray.data.from_items([{"index": i, "path": str(p)} for i, p in enumerate(files)]).map(_prepare_row).take_all()
+    docs: list[tuple[int, Document]] = []
+    used_ids: set[str] = set()
+    for row in sorted(rows, key=lambda r: r["index"]):
+        if row["error"]:
+            report.errors.append(row["error"])
+            continue
+        doc = Document.from_records((json.loads(line) for line in row["record"].split("\n")), origin=str(files[row["index"]]))
+        base, n = doc.id, 1
+        while doc.id in used_ids:  # two inputs with one stem: keep both, as a local run does
+            n += 1
+            doc.renumber(f"{base}-{n}")
+        used_ids.add(doc.id)
+        docs.append((row["index"], doc))
+
+    # 2. everything that can stop the run, before any work: output, names, models, cache
+    root = check_output_folder(out_dir)
+    for _, doc in docs:
+        child(root, doc.id)
+    langs = languages_needed(doc for _, doc in docs)
+    resolve_all(specs_for(langs, options.overrides))
+    cache = open_cache(options) if langs else None
+    report.cache = str(cache.path) if cache is not None else None
+
+    index_of = {id(doc): i for i, doc in docs}
+
+    def finish(doc: Document) -> None:
+        doc = align(check(doc))
+        target = child(root, doc.id)
+        try:
+            render(doc, target)
+        except OSError as exc:  # this document's files only: the others are still written
+            report.errors.append(f"{doc.source.get('path', doc.id)}: its editions could not be written to {target} ({exc.strerror})")
+            return
+        doc_report = DocumentReport.of(doc, target, time.perf_counter() - started)
+        doc_report.index = index_of[id(doc)]
+        report.documents.append(doc_report)
+
+    progress = (lambda done, total, docs_done: on_progress(done, total, docs_done, len(docs))) if on_progress else None
+    corpus = CorpusTranslation([doc for _, doc in docs], on_document=finish, progress=progress)
+    corpus.start()
+
+    # 3. translation: per language, the distinct sentences not yet cached, on an actor pool
+    resources = ray.cluster_resources()
+    gpus = int(resources.get("GPU", 0))
+    use_gpu = gpus > 0 and options.device != "cpu"
+    pool = workers or (gpus if use_gpu else int(resources.get("CPU", 1)))
+    # each CPU worker gets its share of the cores, so that the pool does not oversubscribe them
+    threads = 0 if use_gpu else max(1, int(resources.get("CPU", 1)) // pool)
+    resources_per_worker = {"num_gpus": 1, "num_cpus": 0} if use_gpu else {"num_cpus": threads}
+    for lang in corpus.languages():
+        translator = _translator_class(lang, options, threads)
+        texts = corpus.texts(lang)
+        # the engine's signature (which keys the cache and goes into every edition) is the
+        # actors' own: one sentence on one actor gives it before the cache is read
+        probe = ray.data.from_items([{"text": texts[0]}]).map_batches(
+            translator, batch_size=1, compute=ray.data.ActorPoolStrategy(size=1), batch_format="numpy", **resources_per_worker).take_all()
+        signature = json.loads(probe[0]["signature"])
+        corpus.signatures[lang] = signature
+        key = signature_key(signature)
+        model = str(signature.get("model"))
+        if cache is not None:
+            hits = cache.get_many(entry_key(key, t) for t in texts)
+            cached = {t: TranslationResult(h["translation"], h["flags"], h["meta"], from_cache=True)
+                      for t in texts if (h := hits.get(entry_key(key, t))) is not None}
+            if cached:
+                corpus.take(lang, cached)
+        todo = sorted(corpus.texts(lang), key=len)  # similar lengths in one batch, as the local engine sorts them
+        if not todo:
+            continue
+        dataset = ray.data.from_items([{"text": t} for t in todo]).map_batches(
+            translator, batch_size=RAY_BATCH_SENTENCES, batch_format="numpy",
+            compute=ray.data.ActorPoolStrategy(size=max(1, min(pool, -(-len(todo) // RAY_BATCH_SENTENCES)))),
+            max_restarts=3, max_task_retries=3,  # a worker that dies is replaced and its batch run again, by Ray
+            **resources_per_worker)
+        for batch in _batches_of(ray, dataset, corpus, lang):
+            results = {str(t): TranslationResult(str(tr), json.loads(str(f)), json.loads(str(m)))
+                       for t, tr, f, m in zip(batch["text"], batch["translation"], batch["flags"], batch["meta"])}
+            if cache is not None:  # each batch cached as it arrives: a killed run resumes from here
+                cache.put_many((entry_key(key, t), model, t, r.translation, r.flags, r.meta) for t, r in results.items())
+            corpus.take(lang, results)
+
+    report.models = {lang: str(sig.get("model")) for lang, sig in corpus.signatures.items()}
+    report.backend = ", ".join(sorted({f"{s['backend']} on {s['device']} ({s['compute_type']})" for s in corpus.signatures.values()}))
+    report.warnings += [s["fallback"] for s in corpus.signatures.values() if s.get("fallback")][:1]
+    report.documents.sort(key=lambda d: d.index)
+    if report.documents:
+        render_index(root)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+
+def _batches_of(ray, dataset, corpus: CorpusTranslation, lang: str):
+    """The dataset's result batches as they come; a sentence too large for a worker's
+    device is the same one-line error as in a local run."""
+    from ..translate import SentenceTooLarge, sentence_too_large
+
+    try:
+        yield from dataset.iter_batches(batch_size=None, batch_format="numpy")
+    except ray.exceptions.RayTaskError as exc:
+        cause = getattr(exc, "cause", None)
+        if isinstance(cause, SentenceTooLarge):
+            raise sentence_too_large(cause, corpus.segment_ids(lang, cause.text)) from None
+        raise
