@@ -103,6 +103,12 @@ def split_for_model(text: str, count: Callable[[str], int], limit: int) -> list[
 
 
 # -- the engine ---------------------------------------------------------------------------
+def engine_signature(backend_signature: dict[str, Any], settings: DecodingSettings, batch_tokens: int, guard: bool) -> dict[str, Any]:
+    """What an engine records of itself in every edition: its backend's signature and the
+    settings it decodes and batches with."""
+    return {**backend_signature, "decoding": settings.as_dict(), "batch_tokens": batch_tokens, "guard": guard}
+
+
 def signature_key(signature: dict[str, Any]) -> str:
     """What a cached translation is keyed by: the settings that change a translation (the
     model, backend, device, precision, decoding), not how fast it was made nor where the
@@ -147,7 +153,7 @@ class TranslationEngine:
         self.batch_tokens = batch_tokens or backend.default_batch_tokens
         self.guard = guard
         self.out_of_memory = 0  # batches that did not fit and were halved
-        self.signature = {**backend.signature, "decoding": self.settings.as_dict(), "batch_tokens": self.batch_tokens, "guard": guard}
+        self.signature = engine_signature(backend.signature, self.settings, self.batch_tokens, guard)
         self.signature_key = signature_key(self.signature)
 
     @property

@@ -78,3 +78,14 @@ def load_backend(model: ResolvedModel, backend: str = "auto", device: str = "aut
     fallback = factories["torch"](model, device, "auto" if compute_type in _CT2_ONLY else compute_type)
     fallback.signature["fallback"] = f"CTranslate2 cannot translate here ({reason}), so torch translates instead; {GPU_EXTRA_HINT}"
     return fallback
+
+
+def describe_backend(model: ResolvedModel, backend: str = "auto", device: str = "auto", compute_type: str = "auto") -> tuple[dict, int]:
+    """The signature (and default token budget) the backend :func:`load_backend` would load
+    here would have, found without loading any weights. A fallback is only known once a
+    backend warms up: the engine that loads records it, and its signature wins."""
+    if choose_backend(backend) == "torch":
+        from .torch_marian import describe
+    else:
+        from .ct2_marian import describe
+    return describe(model, device, compute_type)

@@ -8,6 +8,7 @@ torch and stays small.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +39,9 @@ def convert(model: ResolvedModel, force: bool = False) -> Path:
     if (out / "model.bin").is_file() and not force:
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
+    # a folder of this process's own: several workers (Ray's actors, parallel runs) may
+    # convert the same model at once, and the first to finish wins
+    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
     cmd = [
         sys.executable, "-m", "ctranslate2.converters.transformers",
         "--model", str(model.path), "--output_dir", str(tmp), "--quantization", QUANTIZATION, "--force",
@@ -48,11 +51,16 @@ def convert(model: ResolvedModel, force: bool = False) -> Path:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise DiptychError(f"CTranslate2 conversion of {model.ref} failed: {last}")
     (tmp / "diptych-source.json").write_text(json.dumps({"model": model.ref, "quantization": QUANTIZATION}) + "\n", encoding="utf-8")
-    if out.exists():
-        import shutil
+    import shutil
 
-        shutil.rmtree(out)
-    tmp.replace(out)
+    if out.exists() and (force or not (out / "model.bin").is_file()):
+        shutil.rmtree(out, ignore_errors=True)
+    try:
+        tmp.replace(out)
+    except OSError:  # another process put its conversion there first: the same model, the same files
+        if not (out / "model.bin").is_file():
+            raise
+        shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
@@ -103,6 +111,15 @@ def preload_cuda12_libraries() -> list[str]:
                 ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL)
                 loaded.append(str(path))
     return loaded
+
+
+def describe(model: ResolvedModel, device: str = "auto", compute_type: str = "auto") -> tuple[dict, int]:
+    """The signature and default token budget this backend would have here, without loading
+    the weights (what a cluster's driver asks a worker before reading the cache)."""
+    device, _ = pick_device(device)
+    compute_type = pick_compute_type(device, compute_type)
+    signature = backend_signature(model, f"ctranslate2-{ctranslate2.__version__}", device, compute_type, cpu_threads())
+    return signature, (16384 if device == "cuda" else MarianCT2Backend.default_batch_tokens)
 
 
 class MarianCT2Backend(MarianTokens):

@@ -40,6 +40,15 @@ def pick_dtype(device: str, compute_type: str) -> str:
     return compute_type
 
 
+def describe(model: ResolvedModel, device: str = "auto", compute_type: str = "auto") -> tuple[dict, int]:
+    """The signature and default token budget this backend would have here, without loading
+    the weights."""
+    device = pick_device(device)
+    dtype = pick_dtype(device, compute_type)
+    signature = backend_signature(model, f"torch-{torch.__version__}", device, dtype, cpu_threads())
+    return signature, (MarianTorchBackend.default_batch_tokens if device == "cpu" else 16384)
+
+
 class MarianTorchBackend(MarianTokens):
     """One MarianMT checkpoint folder in torch."""
 
