@@ -31,10 +31,11 @@ from ..translate import CorpusTranslation, TranslationResult, languages_needed, 
 from .run import DEFAULT_OUT, DEFAULT_SEEDS, DocumentReport, RunReport, discover
 
 INSTALL_HINT = "pip install 'diptych[ray]'"
-# Sentences per map_batches call: enough for the engine's token-budget batches inside an
-# actor to fill (64 sentences of ~30 tokens make one 2048-token CPU batch), few enough that
-# results stream back to the driver, into the cache and into finished documents, steadily.
-RAY_BATCH_SENTENCES = 256
+# Sentences per map_batches call: enough to fill the engine's token-budget batch inside an
+# actor (64 sentences of ~30 tokens make one 2048-token CPU batch), few enough that the
+# workers finish together (256 left one of two workers idle for the last third of a
+# 600-sentence run) and that results stream back into the cache and into documents.
+RAY_BATCH_SENTENCES = 64
 # How long joining a cluster may take before the address is called unreachable.
 CONNECT_TIMEOUT_S = 10
 
@@ -143,6 +144,18 @@ def _translator_class(lang: str, options: EngineOptions, threads: int):
     return Translator
 
 
+def _describe_engine(lang: str, options: EngineOptions, threads: int) -> dict:
+    """On a worker: the signature its translation engine will have (see describe_backend)."""
+    from ..backends import describe_backend
+    from ..translate import engine_signature
+
+    if threads:
+        os.environ["DIPTYCH_THREADS"] = str(threads)
+    model = resolve_all(specs_for({lang}, options.overrides))[lang]
+    backend_signature, default_tokens = describe_backend(model, options.backend, options.device, options.compute_type)
+    return engine_signature(backend_signature, options.settings, options.batch_tokens or default_tokens, options.guard)
+
+
 def run_on_ray(
     inputs: list[str | Path] | None = None,
     out_dir: str | Path = DEFAULT_OUT,
@@ -212,11 +225,10 @@ def run_on_ray(
     for lang in corpus.languages():
         translator = _translator_class(lang, options, threads)
         texts = corpus.texts(lang)
-        # the engine's signature (which keys the cache and goes into every edition) is the
-        # actors' own: one sentence on one actor gives it before the cache is read
-        probe = ray.data.from_items([{"text": texts[0]}]).map_batches(
-            translator, batch_size=1, compute=ray.data.ActorPoolStrategy(size=1), batch_format="numpy", **resources_per_worker).take_all()
-        signature = json.loads(probe[0]["signature"])
+        # the engine's signature (which keys the cache) as a worker would have it, found
+        # there without loading the model, before the cache is read
+        describe = ray.remote(**resources_per_worker)(_describe_engine)
+        signature = ray.get(describe.remote(lang, options, threads))
         corpus.signatures[lang] = signature
         key = signature_key(signature)
         model = str(signature.get("model"))
@@ -231,12 +243,17 @@ def run_on_ray(
             continue
         dataset = ray.data.from_items([{"text": t} for t in todo]).map_batches(
             translator, batch_size=RAY_BATCH_SENTENCES, batch_format="numpy",
+            # Ray Data restarts an actor that dies and runs its batch again (its actor pools'
+            # defaults: max_restarts=-1, max_task_retries=-1); nothing of Diptych's own
             compute=ray.data.ActorPoolStrategy(size=max(1, min(pool, -(-len(todo) // RAY_BATCH_SENTENCES)))),
-            max_restarts=3, max_task_retries=3,  # a worker that dies is replaced and its batch run again, by Ray
             **resources_per_worker)
         for batch in _batches_of(ray, dataset, corpus, lang):
             results = {str(t): TranslationResult(str(tr), json.loads(str(f)), json.loads(str(m)))
                        for t, tr, f, m in zip(batch["text"], batch["translation"], batch["flags"], batch["meta"])}
+            actual = json.loads(str(batch["signature"][0]))
+            if actual != signature:  # the workers fell back to another backend: theirs is the truth
+                signature, key, model = actual, signature_key(actual), str(actual.get("model"))
+                corpus.signatures[lang] = actual
             if cache is not None:  # each batch cached as it arrives: a killed run resumes from here
                 cache.put_many((entry_key(key, t), model, t, r.translation, r.flags, r.meta) for t, r in results.items())
             corpus.take(lang, results)
