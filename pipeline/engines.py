@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .models import resolve_all, specs_for
-from .translate import DecodingSettings, TranslationEngine
+from .translation_engine import DecodingSettings, TranslationEngine
 
 
 @dataclass

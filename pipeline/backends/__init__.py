@@ -10,7 +10,7 @@ import importlib.util
 
 from ..errors import UsageError
 from ..models import ResolvedModel
-from ..translate import Backend
+from ..translation_engine import Backend
 from .common import BackendUnavailable
 
 BACKENDS = ("ctranslate2", "torch")

@@ -19,7 +19,7 @@ from transformers.utils import logging as hf_logging
 
 from ..errors import DiptychError, UsageError
 from ..models import ResolvedModel, models_dir
-from ..translate import BatchTooLarge, DecodingSettings
+from ..translation_engine import BatchTooLarge, DecodingSettings
 from .common import BackendUnavailable, MarianTokens, backend_signature, cpu_threads, is_out_of_memory
 
 hf_logging.disable_progress_bar()

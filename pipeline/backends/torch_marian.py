@@ -8,7 +8,7 @@ from transformers.utils import logging as hf_logging
 
 from ..errors import UsageError
 from ..models import ResolvedModel
-from ..translate import BatchTooLarge, DecodingSettings
+from ..translation_engine import BatchTooLarge, DecodingSettings
 from .common import MarianTokens, backend_signature, cpu_threads, is_out_of_memory
 
 # Diptych reports progress itself; the library's weight-loading bars would only clutter it.

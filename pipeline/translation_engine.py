@@ -1,0 +1,310 @@
+"""The translation engine: a pure function over lists of strings, one backend behind it.
+
+It reuses cached translations, splits inputs longer than the model accepts at clause
+boundaries, batches by a token budget, checks every output for hallucinations and retries
+those with safer decoding, halves a batch that runs out of device memory (after the failed
+call is released), and writes each finished batch to the cache. Backends
+(``pipeline.backends``) are the only code importing torch, transformers or CTranslate2;
+the stage that decides which segments of which documents are sent is :mod:`.translate`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Callable, Iterable, Protocol
+
+from .quality import GUARD_FLAGS, guard_flags
+
+@dataclass(frozen=True)
+class DecodingSettings:
+    """Decoding settings, the same for every backend; defaults are opus-mt's."""
+
+    beam_size: int = 4
+    length_penalty: float = 1.0
+    max_length: int = 512  # output tokens
+    min_length: int = 0  # output tokens
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def safer(self) -> "DecodingSettings":
+        """What the hallucination guard retries with."""
+        return replace(
+            self,
+            beam_size=max(self.beam_size, 5),
+            no_repeat_ngram_size=self.no_repeat_ngram_size or 3,
+            repetition_penalty=max(self.repetition_penalty, 1.2),
+        )
+
+
+class BatchTooLarge(RuntimeError):
+    """Raised by a backend when a batch does not fit in device memory."""
+
+
+class SentenceTooLarge(RuntimeError):
+    """One input that does not fit in device memory even alone."""
+
+    def __init__(self, text: str, tokens: int):
+        super().__init__(f"a sentence of {tokens} tokens does not fit in the device's memory even alone")
+        self.text = text
+        self.tokens = tokens
+
+
+class Backend(Protocol):
+    """What the engine needs from a backend."""
+
+    signature: dict[str, Any]  # model (id@revision), backend, device, compute type
+    max_input_tokens: int
+    default_batch_tokens: int
+
+    def count_tokens(self, texts: list[str]) -> list[int]: ...
+
+    def generate(self, texts: list[str], settings: DecodingSettings) -> list[str]: ...
+
+
+# -- long inputs ---------------------------------------------------------------------
+_CLAUSE_BREAKS = (
+    re.compile(r"(?<=[;:])\s+"),
+    re.compile(r"\s+(?=[—–]\s)|(?<=\s[—–])\s+"),
+    re.compile(r"(?<=,)\s+"),
+    re.compile(r"\s+"),
+)
+
+
+def split_for_model(text: str, count: Callable[[str], int], limit: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` tokens at the strongest clause break
+    nearest the middle; only whitespace between pieces is dropped."""
+    if count(text) <= limit:
+        return [text]
+    middle = len(text) / 2
+    for pattern in _CLAUSE_BREAKS:
+        cuts = [m for m in pattern.finditer(text) if 0 < m.start() and m.end() < len(text)]
+        if cuts:
+            cut = min(cuts, key=lambda m: abs(m.start() - middle))
+            return split_for_model(text[: cut.start()], count, limit) + split_for_model(text[cut.end() :], count, limit)
+    half = len(text) // 2  # one unbroken "word" longer than the model's limit
+    return split_for_model(text[:half], count, limit) + split_for_model(text[half:], count, limit)
+
+
+# -- the engine ---------------------------------------------------------------------------
+def engine_signature(backend_signature: dict[str, Any], settings: DecodingSettings, batch_tokens: int, guard: bool) -> dict[str, Any]:
+    """What an engine records of itself in every edition: its backend's signature and the
+    settings it decodes and batches with."""
+    return {**backend_signature, "decoding": settings.as_dict(), "batch_tokens": batch_tokens, "guard": guard}
+
+
+def signature_key(signature: dict[str, Any]) -> str:
+    """What a cached translation is keyed by: the settings that change a translation (the
+    model, backend, device, precision, decoding), not how fast it was made nor where the
+    model was found."""
+    keyed = {k: v for k, v in signature.items() if k not in ("batch_tokens", "found_in", "threads", "fallback")}
+    return hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class TranslationResult:
+    translation: str
+    flags: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    from_cache: bool = False
+
+
+@dataclass
+class _Piece:
+    owner: str  # the unique source text it belongs to
+    index: int
+    text: str
+    tokens: int
+    output: str | None = None
+    flags: list[str] = field(default_factory=list)
+    retried: bool = False
+
+
+class TranslationEngine:
+    """Translate lists of strings with one backend: cached, batched by tokens, guarded."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        settings: DecodingSettings | None = None,
+        cache: Any | None = None,
+        batch_tokens: int | None = None,
+        guard: bool = True,
+    ):
+        self.backend = backend
+        self.settings = settings or DecodingSettings()
+        self.cache = cache
+        self.batch_tokens = batch_tokens or backend.default_batch_tokens
+        self.guard = guard
+        self.out_of_memory = 0  # batches that did not fit and were halved
+        self.signature = engine_signature(backend.signature, self.settings, self.batch_tokens, guard)
+        self.signature_key = signature_key(self.signature)
+
+    @property
+    def model(self) -> str:
+        return str(self.backend.signature.get("model"))
+
+    def translate(
+        self,
+        texts: list[str],
+        progress: Callable[[int], None] | None = None,
+        on_results: Callable[[dict[str, "TranslationResult"]], None] | None = None,
+    ) -> list[TranslationResult]:
+        """Results in the order of ``texts``; each distinct text is translated at most once.
+
+        ``progress(finished)`` counts finished inputs; ``on_results({text: result})`` gets
+        the cached results first, then each batch's as soon as it is done (and cached),
+        so that a caller can finish whatever waited only on those texts."""
+        from .cache import entry_key
+
+        unique = list(dict.fromkeys(texts))
+        keys = {t: entry_key(self.signature_key, t) for t in unique}
+        done: dict[str, TranslationResult] = {}
+        if self.cache is not None:
+            hits = self.cache.get_many(keys.values())
+            for text in unique:
+                hit = hits.get(keys[text])
+                if hit is not None:
+                    done[text] = TranslationResult(hit["translation"], hit["flags"], hit["meta"], from_cache=True)
+        todo = [t for t in unique if t not in done]
+        finished = sum(1 for t in texts if t in done)
+        if progress and finished:
+            progress(finished)
+        if on_results and done:
+            on_results(dict(done))
+
+        pieces = self._pieces(todo)
+        remaining = {t: sum(1 for p in pieces if p.owner == t) for t in todo}
+        by_owner: dict[str, list[_Piece]] = {t: [] for t in todo}
+        for p in pieces:
+            by_owner[p.owner].append(p)
+        counts = Counter(texts)
+        for batch in self._batches(sorted(pieces, key=lambda p: p.tokens)):
+            self._run(batch, self.settings)
+            if self.guard:
+                suspect = [p for p in batch if p.flags]
+                if suspect:
+                    self._retry(suspect)
+            completed = []
+            for p in batch:
+                remaining[p.owner] -= 1
+                if remaining[p.owner] == 0:
+                    completed.append(p.owner)
+            results = {t: self._assemble(by_owner[t]) for t in completed}
+            if self.cache is not None and results:
+                self.cache.put_many(
+                    (keys[t], self.model, t, r.translation, r.flags, r.meta) for t, r in results.items()
+                )
+            done.update(results)
+            if on_results and results:
+                on_results(results)
+            if progress and completed:
+                finished += sum(counts[t] for t in completed)
+                progress(finished)
+        out = []
+        seen: set[str] = set()
+        for t in texts:
+            r = done[t]
+            if t in seen and not r.from_cache:
+                r = TranslationResult(r.translation, list(r.flags), dict(r.meta), from_cache=True)
+            seen.add(t)
+            out.append(r)
+        return out
+
+    # -- internals -----------------------------------------------------------------------
+    def _pieces(self, texts: list[str]) -> list[_Piece]:
+        if not texts:
+            return []
+        limit = self.backend.max_input_tokens
+        counts = self.backend.count_tokens(texts)
+        pieces: list[_Piece] = []
+        for text, n in zip(texts, counts):
+            if n <= limit:
+                pieces.append(_Piece(text, 0, text, n))
+                continue
+            parts = split_for_model(text, lambda s: self.backend.count_tokens([s])[0], limit)
+            for i, (part, m) in enumerate(zip(parts, self.backend.count_tokens(parts))):
+                pieces.append(_Piece(text, i, part, m))
+        return pieces
+
+    def _batches(self, pieces: list[_Piece]) -> Iterable[list[_Piece]]:
+        """Length-sorted batches whose padded size stays within the token budget."""
+        batch: list[_Piece] = []
+        for p in pieces:
+            longest = max([q.tokens for q in batch] + [p.tokens])
+            if batch and longest * (len(batch) + 1) > self.batch_tokens:
+                yield batch
+                batch = []
+            batch.append(p)
+        if batch:
+            yield batch
+
+    def _generate(self, pieces: list[_Piece], settings: DecodingSettings) -> list[str]:
+        """Outputs for ``pieces``; a batch that runs out of memory is halved and retried.
+
+        The retry comes only after the failed call's state is gone: nothing is retried
+        inside an ``except`` block (its exception and traceback keep the failed call's
+        frames, and with them its tensors, alive), then cycles are collected and the
+        backend gives its cached memory back. The token budget shrinks to what was tried
+        last, so the batches that follow are not sent to fail again."""
+        outputs: list[str | None] = [None] * len(pieces)
+        todo = [(0, len(pieces))]
+        while todo:
+            start, end = todo.pop()
+            chunk = pieces[start:end]
+            out_of_memory = False
+            try:
+                outputs[start:end] = self.backend.generate([p.text for p in chunk], settings)
+            except BatchTooLarge:
+                out_of_memory = True  # handled below, once the exception is gone
+            if not out_of_memory:
+                continue
+            self._release_memory()
+            longest = max(p.tokens for p in chunk)
+            if len(chunk) == 1:
+                raise SentenceTooLarge(chunk[0].text, chunk[0].tokens)
+            half = len(chunk) // 2
+            # what this chunk took, padded, did not fit: the budget of later batches stays below it
+            self.batch_tokens = max(longest, min(self.batch_tokens, longest * half))
+            self.out_of_memory += 1
+            todo += [(start + half, end), (start, start + half)]  # the first half next
+        return outputs  # type: ignore[return-value]
+
+    def _release_memory(self) -> None:
+        import gc
+
+        gc.collect()
+        release = getattr(self.backend, "release_memory", None)
+        if release is not None:
+            release()
+
+    def _run(self, batch: list[_Piece], settings: DecodingSettings) -> None:
+        outputs = self._generate(batch, settings)
+        for p, out in zip(batch, outputs, strict=True):
+            p.output = out
+            p.flags = guard_flags(p.text, out) if self.guard else []
+
+    def _retry(self, suspect: list[_Piece]) -> None:
+        outputs = self._generate(suspect, self.settings.safer())
+        for p, out in zip(suspect, outputs, strict=True):
+            flags = guard_flags(p.text, out)
+            p.retried = True
+            if len(flags) < len(p.flags):
+                p.output, p.flags = out, flags
+
+    @staticmethod
+    def _assemble(parts: list[_Piece]) -> TranslationResult:
+        parts = sorted(parts, key=lambda p: p.index)
+        flags = sorted({f for p in parts for f in p.flags}, key=GUARD_FLAGS.index)
+        meta: dict[str, Any] = {}
+        if len(parts) > 1:
+            meta["pieces"] = len(parts)
+        if any(p.retried for p in parts):
+            meta["retried"] = "safer decoding"
+        return TranslationResult(" ".join((p.output or "").strip() for p in parts), flags, meta)
