@@ -2,7 +2,6 @@
 any work (and gives way to torch where CTranslate2 cannot), out-of-memory halving that
 releases the failed call before retrying, and batches that cross document boundaries."""
 
-import gc
 import json
 import os
 import signal
