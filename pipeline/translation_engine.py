@@ -136,8 +136,13 @@ class TranslationEngine:
         cache: Any | None = None,
         batch_tokens: int | None = None,
         guard: bool = True,
+        overlap: bool | None = None,
     ):
         self.backend = backend
+        # tokenize the next batch on the CPU while the device generates this one: on by
+        # default where the backend says it pays (a GPU, whose CPU waits otherwise; on a
+        # CPU the two would only share the same cores)
+        self.overlap = getattr(backend, "overlap_tokenization", False) if overlap is None else overlap
         self.settings = settings or DecodingSettings()
         self.cache = cache
         self.batch_tokens = batch_tokens or backend.default_batch_tokens
@@ -185,8 +190,9 @@ class TranslationEngine:
         for p in pieces:
             by_owner[p.owner].append(p)
         counts = Counter(texts)
-        for batch in self._batches(sorted(pieces, key=lambda p: p.tokens)):
-            self._run(batch, self.settings)
+        batches = self._batches(sorted(pieces, key=lambda p: p.tokens))
+        for batch, encoded in (self._prefetched(batches) if self.overlap and hasattr(self.backend, "encode") else ((b, None) for b in batches)):
+            self._run(batch, self.settings, encoded)
             if self.guard:
                 suspect = [p for p in batch if p.flags]
                 if suspect:
@@ -245,7 +251,22 @@ class TranslationEngine:
         if batch:
             yield batch
 
-    def _generate(self, pieces: list[_Piece], settings: DecodingSettings) -> list[str]:
+    def _prefetched(self, batches: Iterable[list[_Piece]]):
+        """The batches, each with its input already tokenized by a helper thread while the
+        batch before it was generating."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="diptych-tokenize") as pool:
+            it = iter(batches)
+            current = next(it, None)
+            future = pool.submit(self.backend.encode, [p.text for p in current]) if current else None
+            while current is not None:
+                following = next(it, None)
+                next_future = pool.submit(self.backend.encode, [p.text for p in following]) if following else None
+                yield current, future.result()
+                current, future = following, next_future
+
+    def _generate(self, pieces: list[_Piece], settings: DecodingSettings, encoded: Any = None) -> list[str]:
         """Outputs for ``pieces``; a batch that runs out of memory is halved and retried.
 
         The retry comes only after the failed call's state is gone: nothing is retried
@@ -260,11 +281,15 @@ class TranslationEngine:
             chunk = pieces[start:end]
             out_of_memory = False
             try:
-                outputs[start:end] = self.backend.generate([p.text for p in chunk], settings)
+                if encoded is not None and (start, end) == (0, len(pieces)):
+                    outputs[start:end] = self.backend.generate([p.text for p in chunk], settings, encoded=encoded)
+                else:
+                    outputs[start:end] = self.backend.generate([p.text for p in chunk], settings)
             except BatchTooLarge:
                 out_of_memory = True  # handled below, once the exception is gone
             if not out_of_memory:
                 continue
+            encoded = None  # the whole batch's tensors: let them go with the failed call
             self._release_memory()
             longest = max(p.tokens for p in chunk)
             if len(chunk) == 1:
@@ -284,8 +309,8 @@ class TranslationEngine:
         if release is not None:
             release()
 
-    def _run(self, batch: list[_Piece], settings: DecodingSettings) -> None:
-        outputs = self._generate(batch, settings)
+    def _run(self, batch: list[_Piece], settings: DecodingSettings, encoded: Any = None) -> None:
+        outputs = self._generate(batch, settings, encoded)
         for p, out in zip(batch, outputs, strict=True):
             p.output = out
             p.flags = guard_flags(p.text, out) if self.guard else []

@@ -226,3 +226,44 @@ def test_a_corpus_run_killed_mid_translation_resumes_without_translating_again(t
     with sqlite3.connect(cache) as db:
         distinct = db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
     assert sum(d["translated_now"] for d in report["documents"]) == distinct - before  # nothing finished is done again
+
+
+class ThreadRecorder(Counting):
+    """A real backend whose input preparation notes the thread it runs in."""
+
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.encoded_in: list[str] = []
+
+    def encode(self, texts):
+        import threading
+
+        self.encoded_in.append(threading.current_thread().name)
+        return self.inner.encode(texts)
+
+    def generate(self, texts, settings, encoded=None):
+        self.calls.append(len(texts))
+        return self.inner.generate(texts, settings, encoded=encoded)
+
+
+def test_the_next_batch_is_tokenized_while_this_one_generates_with_the_same_results(tiny_models):
+    inner = load_backend(_model(tiny_models["fr"]), "ctranslate2", "cpu")
+    texts = [s.text for d in _articles(6) for s in d.content_segments()]
+    settings = DecodingSettings(max_length=10)
+    plain = TranslationEngine(inner, settings, batch_tokens=128, guard=False).translate(texts)
+    recorder = ThreadRecorder(inner)
+    overlapped = TranslationEngine(recorder, settings, batch_tokens=128, guard=False, overlap=True).translate(texts)
+    assert [r.translation for r in overlapped] == [r.translation for r in plain]
+    assert len(recorder.calls) > 3 and len(recorder.encoded_in) == len(recorder.calls)
+    assert all(name.startswith("diptych-tokenize") for name in recorder.encoded_in)
+    # on a CPU it stays off by default: tokenizing beside CTranslate2's threads only shares the cores
+    assert TranslationEngine(inner, settings).overlap is False
+
+
+def test_the_gpu_token_budget_follows_free_memory_within_bounds():
+    from pipeline.backends.common import cuda_batch_tokens
+
+    gib = 2**30
+    assert cuda_batch_tokens(int(0.5 * gib)) == 16_384  # a nearly full card: never below the old budget
+    assert cuda_batch_tokens(8 * gib) == 54_613  # half of 8 GiB at ~77 kB a token
+    assert cuda_batch_tokens(130 * gib) == 262_144  # an H200: capped

@@ -126,6 +126,7 @@ class MarianCT2Backend(MarianTokens):
     """One MarianMT checkpoint, converted to CTranslate2, with the checkpoint's own tokenizer."""
 
     default_batch_tokens = 2048
+    overlap_tokenization = False
 
     def __init__(self, model: ResolvedModel, device: str = "auto", compute_type: str = "auto"):
         self.device, index = pick_device(device)
@@ -135,6 +136,7 @@ class MarianCT2Backend(MarianTokens):
         if self.device == "cuda":
             preload_cuda12_libraries()
             self.default_batch_tokens = 16384
+            self.overlap_tokenization = True
         self.tokenizer = MarianTokenizer.from_pretrained(str(model.path))
         try:
             self.translator = ctranslate2.Translator(
@@ -160,10 +162,14 @@ class MarianCT2Backend(MarianTokens):
     def tokenize(self, texts: list[str]) -> list[list[str]]:
         return [self.tokenizer.convert_ids_to_tokens(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]
 
-    def generate(self, texts: list[str], settings: DecodingSettings) -> list[str]:
+    def encode(self, texts: list[str]) -> list[list[str]]:
+        """The batch's input, prepared on the CPU (the engine may do it in a helper thread)."""
+        return self.tokenize(texts)
+
+    def generate(self, texts: list[str], settings: DecodingSettings, encoded: list[list[str]] | None = None) -> list[str]:
         try:
             results = self.translator.translate_batch(
-                self.tokenize(texts),
+                encoded if encoded is not None else self.tokenize(texts),
                 beam_size=settings.beam_size,
                 length_penalty=settings.length_penalty,
                 max_decoding_length=settings.max_length,

@@ -9,7 +9,7 @@ from transformers.utils import logging as hf_logging
 from ..errors import UsageError
 from ..models import ResolvedModel
 from ..translation_engine import BatchTooLarge, DecodingSettings
-from .common import MarianTokens, backend_signature, cpu_threads, is_out_of_memory
+from .common import MarianTokens, backend_signature, cpu_threads, cuda_batch_tokens, is_out_of_memory
 
 # Diptych reports progress itself; the library's weight-loading bars would only clutter it.
 hf_logging.disable_progress_bar()
@@ -46,13 +46,15 @@ def describe(model: ResolvedModel, device: str = "auto", compute_type: str = "au
     device = pick_device(device)
     dtype = pick_dtype(device, compute_type)
     signature = backend_signature(model, f"torch-{torch.__version__}", device, dtype, cpu_threads())
-    return signature, (MarianTorchBackend.default_batch_tokens if device == "cpu" else 16384)
+    budget = MarianTorchBackend.default_batch_tokens if device == "cpu" else cuda_batch_tokens(torch.cuda.mem_get_info(torch.device(device))[0])
+    return signature, budget
 
 
 class MarianTorchBackend(MarianTokens):
     """One MarianMT checkpoint folder in torch."""
 
     default_batch_tokens = 2048
+    overlap_tokenization = False
 
     def __init__(self, model: ResolvedModel, device: str = "auto", compute_type: str = "auto"):
         self.device = pick_device(device)
@@ -61,7 +63,8 @@ class MarianTorchBackend(MarianTokens):
         if self.device == "cpu":
             torch.set_num_threads(threads)
         else:
-            self.default_batch_tokens = 16384
+            self.default_batch_tokens = cuda_batch_tokens(torch.cuda.mem_get_info(torch.device(self.device))[0])
+            self.overlap_tokenization = True
         self.tokenizer = MarianTokenizer.from_pretrained(str(model.path))
         self.model = MarianMTModel.from_pretrained(str(model.path), dtype=_DTYPES[self.dtype]).to(self.device).eval()
         self.max_input_tokens = int(getattr(self.model.config, "max_position_embeddings", 512))
@@ -73,9 +76,13 @@ class MarianTorchBackend(MarianTokens):
         if self.device.startswith("cuda"):
             torch.cuda.empty_cache()
 
-    def generate(self, texts: list[str], settings: DecodingSettings) -> list[str]:
-        enc = self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False)
-        enc = {k: v.to(self.device) for k, v in enc.items()}
+    def encode(self, texts: list[str]):
+        """The batch's input tensors, made on the CPU (the engine may do it in a helper thread)."""
+        return self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False)
+
+    def generate(self, texts: list[str], settings: DecodingSettings, encoded=None) -> list[str]:
+        enc = encoded if encoded is not None else self.encode(texts)
+        enc = {k: v.to(self.device, non_blocking=True) for k, v in enc.items()}
         try:
             with torch.inference_mode():
                 generated = self.model.generate(
