@@ -19,7 +19,11 @@ Methods, each measured in its own process (peak RSS is that process's):
 
 and one more pair of rows through ``diptych run``'s code path: 200 documents of 20
 sentences against one document of the same 4,000 sentences (``corpus_over_single``).
-There is no CUDA table yet: it was not measured (no GPU was available to write it on).
+With ``--device cuda`` (where torch sees a GPU) the table is the GPU's, 4,095 sentences of
+32 tokens, with two more rows: (e) a hand-written transformers loop in bfloat16 with fixed
+batches, tokenizing and decoding included, and (f) Diptych's default backend; a row that
+fails says why in one line, and ``default_over_handwritten`` compares (f) with (e) at beam 4.
+Without a GPU it says so and runs the CPU table.
 """
 
 from __future__ import annotations
@@ -39,7 +43,17 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 ARCH = {"fr": 59_514, "ru": 62_518}
 METHODS = ("a", "b", "c", "d")
-METHOD_NAMES = {"a": "naive transformers", "b": "diptych torch", "c": "diptych ctranslate2", "d": "raw ctranslate2"}
+# on CUDA also (e) a hand-written transformers loop in bfloat16 with fixed batches, and (f)
+# Diptych's default backend (--backend auto: CTranslate2 where it can translate on the GPU,
+# else torch)
+CUDA_METHODS = ("a", "e", "b", "c", "d", "f")
+METHOD_NAMES = {"a": "naive transformers", "b": "diptych torch", "c": "diptych ctranslate2", "d": "raw ctranslate2",
+                "e": "hand-written bf16", "f": "diptych default"}
+# the hand-written loop's batches (sentences), as issue 15 measured it: 512 greedy, 256 at beam 4
+HANDWRITTEN_BATCH = {1: 512, 4: 256}
+# the naive baseline on a GPU translates this many of the sentences (at ~200 tokens/s all
+# 4,095 would take most of a machine's lease)
+NAIVE_ON_GPU = 256
 BATCH_TOKENS = 2048
 # the corpus rows: sentences of 16 source tokens, 8 forced output tokens, greedy (the row
 # measures what document boundaries cost, not decoding)
@@ -109,7 +123,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: int) -> dict:
+def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: int, device: str = "cpu") -> dict:
     """Runs in its own process; returns seconds (translation only) and peak RSS."""
     from pipeline.models import ModelSpec, resolve
     from pipeline.translate import DecodingSettings, TranslationEngine
@@ -122,22 +136,45 @@ def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: i
         from transformers import MarianMTModel, MarianTokenizer
 
         torch.set_num_threads(len(os.sched_getaffinity(0)))
+        if device != "cpu":
+            sentences = sentences[:NAIVE_ON_GPU]  # one at a time: its rate shows after a few hundred
         tok = MarianTokenizer.from_pretrained(str(model))
-        m = MarianMTModel.from_pretrained(str(model)).eval()
+        m = MarianMTModel.from_pretrained(str(model)).to(device).eval()
         with torch.inference_mode():  # warm-up, untimed, as for every method
-            m.generate(**tok([sentences[0]], return_tensors="pt"), num_beams=beam, min_new_tokens=2, max_new_tokens=2)
+            m.generate(**tok([sentences[0]], return_tensors="pt").to(device), num_beams=beam, min_new_tokens=2, max_new_tokens=2)
         t0 = time.perf_counter()
         for s in sentences:
-            enc = tok([s], return_tensors="pt")
+            enc = tok([s], return_tensors="pt").to(device)
             with torch.inference_mode():
                 g = m.generate(**enc, num_beams=beam, min_new_tokens=out_len, max_new_tokens=out_len)
             produced.append(g.shape[1] - 1)
+        if device != "cpu":
+            torch.cuda.synchronize()
         seconds = time.perf_counter() - t0
-    elif method in ("b", "c"):
+    elif method == "e":
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        tok = MarianTokenizer.from_pretrained(str(model))
+        m = MarianMTModel.from_pretrained(str(model), dtype=torch.bfloat16).to(device).eval()
+        size = HANDWRITTEN_BATCH[beam]
+        with torch.inference_mode():
+            m.generate(**tok(sentences[:2], return_tensors="pt", padding=True).to(device), num_beams=beam, max_new_tokens=2)
+        t0 = time.perf_counter()
+        outputs = []
+        for i in range(0, len(sentences), size):  # tokenizing and decoding included, as Diptych does them
+            enc = tok(sentences[i:i + size], return_tensors="pt", padding=True).to(device)
+            with torch.inference_mode():
+                g = m.generate(**enc, num_beams=beam, min_new_tokens=out_len, max_new_tokens=out_len)
+            outputs += tok.batch_decode(g, skip_special_tokens=True)
+            produced += [out_len] * len(g)
+        seconds = time.perf_counter() - t0
+    elif method in ("b", "c", "f"):
         from pipeline.backends import load_backend
 
-        backend = load_backend(resolved, "torch" if method == "b" else "ctranslate2", "cpu")
-        engine = TranslationEngine(backend, settings, cache=None, batch_tokens=BATCH_TOKENS, guard=False)
+        backend = load_backend(resolved, {"b": "torch", "c": "ctranslate2", "f": "auto"}[method], device)
+        # on CPU the table's fixed budget; on CUDA each backend's own default (what a user gets)
+        engine = TranslationEngine(backend, settings, cache=None, batch_tokens=BATCH_TOKENS if device == "cpu" else None, guard=False)
         backend.generate([sentences[0]], DecodingSettings(beam_size=beam, min_length=2, max_length=2))  # warm-up
         t0 = time.perf_counter()
         results = engine.translate(sentences)
@@ -152,16 +189,24 @@ def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: i
         folder = convert(resolved)
         tok = MarianTokenizer.from_pretrained(str(model))
         tokens = [tok.convert_ids_to_tokens(ids) for ids in tok(sentences)["input_ids"]]
-        translator = ctranslate2.Translator(str(folder), device="cpu", compute_type="int8",
-                                            intra_threads=len(os.sched_getaffinity(0)), inter_threads=1)
-        batch_size = max(1, BATCH_TOKENS // max(len(t) for t in tokens))
+        if device == "cpu":
+            translator = ctranslate2.Translator(str(folder), device="cpu", compute_type="int8",
+                                                intra_threads=len(os.sched_getaffinity(0)), inter_threads=1)
+            batch_size = max(1, BATCH_TOKENS // max(len(t) for t in tokens))
+        else:
+            from pipeline.backends.ct2_marian import preload_cuda12_libraries
+
+            preload_cuda12_libraries()
+            translator = ctranslate2.Translator(str(folder), device="cuda", compute_type="int8_float16")
+            batch_size = max(1, 16384 // max(len(t) for t in tokens))
         translator.translate_batch(tokens[:1], beam_size=beam, min_decoding_length=2, max_decoding_length=2)  # warm-up
         t0 = time.perf_counter()
         res = translator.translate_batch(tokens, max_batch_size=batch_size, beam_size=beam,
                                          min_decoding_length=out_len, max_decoding_length=out_len)
         seconds = time.perf_counter() - t0
         produced = [len(r.hypotheses[0]) for r in res]
-    return {"seconds": seconds, "tokens": sum(produced), "sentences": len(sentences), "rss_mb": _rss_mb()}
+    return {"seconds": seconds, "tokens": sum(produced), "sentences": len(sentences), "rss_mb": _rss_mb(),
+            "backend": (getattr(engine, "signature", {}) or {}).get("backend", "") if method in ("b", "c", "f") else ""}
 
 
 def memory_worker(models: dict[str, Path], sentences: list[str]) -> dict:
@@ -215,11 +260,19 @@ def corpus_worker(model: Path, work: Path, docs: int, per_doc: int, layout: str)
     return {"seconds": seconds, "sentences": translated, "documents": len(report.documents), "rss_mb": _rss_mb()}
 
 
-def run_child(args: list[str]) -> dict:
+def run_child(args: list[str], allow_failure: bool = False) -> dict:
     proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
     if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        if allow_failure:  # a row that fails says why, in one line, and the table goes on
+            return {"error": last[:200]}
         raise SystemExit(f"worker {args[:2]} failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def cuda_available() -> bool:
+    proc = subprocess.run([sys.executable, "-c", "import torch; print(torch.cuda.is_available())"], capture_output=True, text=True)
+    return proc.stdout.strip() == "True"
 
 
 def main() -> None:
@@ -228,7 +281,8 @@ def main() -> None:
     ap.add_argument("--lengths", default=None, help="source lengths in tokens, comma-separated (default 16,32,64)")
     ap.add_argument("--sentences", type=int, default=None, help="sentences per run (default 24, quick 8)")
     ap.add_argument("--work", type=Path, default=ROOT / "bench" / ".work", help="where the random models are kept")
-    ap.add_argument("--worker", nargs=5, metavar=("METHOD", "MODEL", "INPUTS", "BEAM", "OUTLEN"), help=argparse.SUPPRESS)
+    ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="cuda: the GPU table (rows a, e, b, c, d, f) where CUDA exists")
+    ap.add_argument("--worker", nargs=6, metavar=("METHOD", "MODEL", "INPUTS", "BEAM", "OUTLEN", "DEVICE"), help=argparse.SUPPRESS)
     ap.add_argument("--memory-worker", nargs=3, metavar=("FR", "RU", "INPUTS"), help=argparse.SUPPRESS)
     ap.add_argument("--corpus-worker", nargs=4, metavar=("MODEL", "DOCS", "PER_DOC", "LAYOUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -240,19 +294,24 @@ def main() -> None:
         print(json.dumps(corpus_worker(Path(model), args.work, int(docs), int(per_doc), layout)))
         return
     if args.worker:
-        method, model, inputs, beam, out_len = args.worker
+        method, model, inputs, beam, out_len, device = args.worker
         sentences = json.loads(Path(inputs).read_text(encoding="utf-8"))
-        print(json.dumps(worker(method, Path(model), sentences, int(beam), int(out_len))))
+        print(json.dumps(worker(method, Path(model), sentences, int(beam), int(out_len), device)))
         return
     if args.memory_worker:
         fr, ru, inputs = args.memory_worker
         print(json.dumps(memory_worker({"fr": Path(fr), "ru": Path(ru)}, json.loads(Path(inputs).read_text(encoding="utf-8")))))
         return
 
-    lengths = [int(x) for x in (args.lengths or "16,32,64").split(",")]
-    n = args.sentences or (6 if args.quick else 24)
+    device = args.device
+    if device == "cuda" and not cuda_available():
+        print("no CUDA device is visible to torch here: the CPU table follows", file=sys.stderr)
+        device = "cpu"
+    lengths = [int(x) for x in (args.lengths or ("32" if device == "cuda" else "16,32,64")).split(",")]
+    # a GPU needs thousands of sentences to fill its batches (issue 15: 4,095 of 32 tokens)
+    n = args.sentences or (4095 if device == "cuda" else (6 if args.quick else 24))
     beams = [1, 4]
-    methods = METHODS
+    methods = CUDA_METHODS if device == "cuda" else METHODS
     args.work.mkdir(parents=True, exist_ok=True)
     models = build_models(args.work)
     from pipeline.backends.ct2_marian import convert
@@ -264,7 +323,8 @@ def main() -> None:
 
     rows = []
     for length in lengths:
-        sentences = cut_sentences(models["fr"], "fr", length, n)
+        sentences = cut_sentences(models["fr"], "fr", length, min(n, 120))
+        sentences = [f"{sentences[i % len(sentences)]} {i}" for i in range(n)] if n > len(sentences) else sentences  # distinct
         inputs = args.work / f"inputs-{length}.json"
         inputs.write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
         out_len = round(1.2 * length)
@@ -272,8 +332,12 @@ def main() -> None:
             for method in methods:
                 if args.quick and method == "a" and beam == 4 and length != min(lengths):
                     continue  # the naive baseline at beam 4 would take most of the quick budget
-                r = run_child(["--worker", method, str(models["fr"]), str(inputs), str(beam), str(out_len)])
-                row = {"length": length, "beam": beam, "method": method, "name": METHOD_NAMES[method],
+                r = run_child(["--worker", method, str(models["fr"]), str(inputs), str(beam), str(out_len), device], allow_failure=device == "cuda")
+                if "error" in r:
+                    rows.append({"length": length, "beam": beam, "method": method, "name": METHOD_NAMES[method], "error": r["error"]})
+                    print(f"  len {length:3d} beam {beam} {METHOD_NAMES[method]:20s} failed: {r['error']}", file=sys.stderr)
+                    continue
+                row = {"length": length, "beam": beam, "method": method, "name": METHOD_NAMES[method], "backend": r.get("backend", ""),
                        "sent_per_s": r["sentences"] / r["seconds"], "tok_per_s": r["tokens"] / r["seconds"],
                        "rss_mb": r["rss_mb"], "seconds": r["seconds"], "sentences": r["sentences"]}
                 rows.append(row)
@@ -292,7 +356,14 @@ def main() -> None:
 
     print()
     print(f"{'len':>4} {'beam':>4}  {'method':22s} {'sent/s':>9} {'gen tok/s':>10} {'peak RSS MB':>12}")
+    if device == "cuda":
+        import torch
+
+        print(f"device: {torch.cuda.get_device_name(0)}")
     for r in rows:
+        if "error" in r:
+            print(f"{r['length']:4d} {r['beam']:4d}  {r['method']} {r['name']:20s} failed: {r['error']}")
+            continue
         print(f"{r['length']:4d} {r['beam']:4d}  {r['method']} {r['name']:20s} {r['sent_per_s']:9.2f} {r['tok_per_s']:10.1f} {r['rss_mb']:12.0f}")
     print(f"\nfr + ru models loaded together with the default backend ({memory['backend']}): peak RSS {memory['rss_mb']:.0f} MB")
     print(f"\ndiptych run (ctranslate2, greedy, {CORPUS_LENGTH} -> {CORPUS_OUT} tokens), the same {docs * per_doc} sentences:")
@@ -304,17 +375,21 @@ def main() -> None:
         per = []
         for length in lengths:
             for beam in beams:
-                get = {r["method"]: r["sent_per_s"] for r in rows if r["length"] == length and r["beam"] == beam}
+                get = {r["method"]: r["sent_per_s"] for r in rows if r["length"] == length and r["beam"] == beam and "error" not in r}
                 if num in get and den in get:
                     per.append({"length": length, "beam": beam, "ratio": round(get[num] / get[den], 3)})
         geo = 1.0
         for p in per:
             geo *= p["ratio"]
         ratios[name] = {"geomean": round(geo ** (1 / len(per)), 3) if per else None, "per_config": per}
+    if device == "cuda":
+        beam4 = {r["method"]: r for r in rows if r["beam"] == 4 and "error" not in r}
+        if "f" in beam4 and "e" in beam4:
+            ratios["default_over_handwritten"] = round(beam4["f"]["tok_per_s"] / beam4["e"]["tok_per_s"], 3)
     ratios["corpus_over_single"] = round(corpus_rows["corpus"]["sent_per_s"] / corpus_rows["single"]["sent_per_s"], 3)
     print("ratios (sentences/s, geometric mean over configurations): "
           + ", ".join(f"{k} {v['geomean'] if isinstance(v, dict) else v}" for k, v in ratios.items()))
-    print(json.dumps({"rows": rows, "memory": memory, "corpus": corpus_rows, "ratios": ratios, "quick": args.quick,
+    print(json.dumps({"device": device, "rows": rows, "memory": memory, "corpus": corpus_rows, "ratios": ratios, "quick": args.quick,
                       "cpus": len(os.sched_getaffinity(0))}))
 
 
