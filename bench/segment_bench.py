@@ -9,7 +9,13 @@ line-end hyphen is wrong). Speed is MB/s of raw input (best of --repeat runs). T
 table times Diptych's whole front end on all five seeds: ingest -> structure -> footnotes
 -> segment, then with language identification.
 
-    python bench/segment_bench.py
+Then the UD dev sets of ../shared/data/segmentation (English-EWT, French-Sequoia,
+Russian-Taiga: one paragraph per line with its gold sentences): exact-match F1 per
+paragraph, micro-averaged, whitespace-normalised, for every tool, and a table of Diptych's
+errors by kind (a boundary missed or spurious, with the characters on each side), so that
+the next person sees where the remaining errors are.
+
+    python bench/segment_bench.py [--ud-only] [--errors 12]
 """
 
 from __future__ import annotations
@@ -82,10 +88,95 @@ def best_time(fn, arg, repeat: int) -> float:
     return best
 
 
+UD = ROOT.parent / "shared" / "data" / "segmentation"
+UD_TOOLS = {"en": ("diptych", "pysbd", "moses"), "fr": ("diptych", "pysbd", "moses"), "ru": ("diptych", "pysbd", "moses", "razdel")}
+
+
+def char_class(ch: str) -> str:
+    """What kind of character stands at a boundary: what a rule would look at."""
+    if not ch:
+        return "end"
+    if ch in ".!?…":
+        return ch
+    if ch in ",;:":
+        return "clause punct."
+    if ch in "\"'»«“”„)]":
+        return "quote/bracket"
+    if ch.isdigit():
+        return "digit"
+    if ch.isalpha():
+        return "Upper" if ch.isupper() else "lower"
+    return "other (emoji, symbol)"
+
+
+def boundaries(sentences: list[str]) -> set[int]:
+    """Where sentences end, as offsets in the text with all whitespace removed."""
+    out, pos = set(), 0
+    for s in sentences:
+        pos += len("".join(s.split()))
+        out.add(pos)
+    return out
+
+
+def ud_scores(errors_shown: int) -> dict:
+    """Exact-match F1 per paragraph (micro-averaged) on the UD dev sets, and Diptych's errors."""
+    results: dict = {}
+    for lang, tools in UD_TOOLS.items():
+        path = UD / f"ud_{lang}_dev.jsonl"
+        if not path.is_file():
+            print(f"{path}: not found; the UD tables are left out", file=sys.stderr)
+            return results
+        paragraphs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        for name in tools:
+            fn = TOOLS[name](lang)
+            hits = n_pred = n_gold = 0
+            kinds: Counter = Counter()
+            for par in paragraphs:
+                pred, gold = norm(fn(par["text"])), norm(par["sentences"])
+                hits += sum((Counter(pred) & Counter(gold)).values())
+                n_pred, n_gold = n_pred + len(pred), n_gold + len(gold)
+                if name == "diptych":
+                    flat = "".join(par["text"].split())
+                    for kind, cuts in (("missed", boundaries(gold) - boundaries(pred)), ("spurious", boundaries(pred) - boundaries(gold))):
+                        for cut in cuts:
+                            kinds[(kind, char_class(flat[cut - 1:cut]), char_class(flat[cut:cut + 1]))] += 1
+            p, r = hits / max(1, n_pred), hits / max(1, n_gold)
+            results.setdefault(lang, {})[name] = {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                                                  "sentences": n_pred, "gold": n_gold}
+            if name == "diptych":
+                results[lang]["errors"] = {"missed": sum(n for (k, _, _), n in kinds.items() if k == "missed"),
+                                           "spurious": sum(n for (k, _, _), n in kinds.items() if k == "spurious"),
+                                           "most_common": [[k, before, after, n] for (k, before, after), n in kinds.most_common(errors_shown)]}
+    return results
+
+
+def print_ud(results: dict) -> None:
+    if not results:
+        return
+    print("\nUD dev sets, exact-match sentence F1 (paragraph by paragraph, micro-averaged):")
+    print(f"{'set':6} {'tool':8} {'P':>6} {'R':>6} {'F1':>6} {'sents':>6} {'gold':>5}")
+    for lang, tools in results.items():
+        for name, r in tools.items():
+            if name != "errors":
+                print(f"ud_{lang:3} {name:8} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['sentences']:6d} {r['gold']:5d}")
+    for lang, tools in results.items():
+        e = tools["errors"]
+        print(f"\nDiptych's boundaries on ud_{lang}: {e['missed']} missed, {e['spurious']} spurious; the commonest (the character before | the one after):")
+        for kind, before, after, n in e["most_common"]:
+            print(f"  {kind:8} {n:4d}  {before:>22} | {after}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--ud-only", action="store_true", help="only the UD dev tables")
+    ap.add_argument("--errors", type=int, default=12, help="how many of Diptych's commonest errors to list per language")
     args = ap.parse_args()
+    if args.ud_only:
+        ud = ud_scores(args.errors)
+        print_ud(ud)
+        print(json.dumps({"ud": ud}))
+        return
     rows = []
     for case, lang in CASES.items():
         raw = (GOLD / f"{case}.raw.txt").read_text(encoding="utf-8")
@@ -117,7 +208,9 @@ def main() -> None:
     print(f"\nfront end on all seeds ({total / 1e3:.0f} kB, best of {args.repeat}):")
     for name, v in speeds.items():
         print(f"  {name:26s} {v:6.2f} MB/s")
-    print(json.dumps({"rows": rows, "front_end_mb_per_s": speeds}))
+    ud = ud_scores(args.errors)
+    print_ud(ud)
+    print(json.dumps({"rows": rows, "front_end_mb_per_s": speeds, "ud": ud}))
 
 
 if __name__ == "__main__":
