@@ -18,17 +18,15 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from ..alignment.stage import align
 from ..doc import Document
-from ..editions import render, render_index
+from ..editions import render_index
 from ..engines import EngineOptions, open_cache
 from ..errors import UsageError
 from ..models import resolve_all, specs_for
 from ..paths import check_output_folder, child
-from ..quality import check
 from ..cache import entry_key
 from ..translate import CorpusTranslation, TranslationResult, languages_needed, signature_key
-from .run import DEFAULT_OUT, DEFAULT_SEEDS, DocumentReport, RunReport, discover
+from .run import DEFAULT_OUT, DEFAULT_SEEDS, RunReport, discover, publish
 
 INSTALL_HINT = "pip install 'diptych[ray]'"
 # Sentences per map_batches call: enough to fill the engine's token-budget batch inside an
@@ -199,16 +197,7 @@ def run_on_ray(
     index_of = {id(doc): i for i, doc in docs}
 
     def finish(doc: Document) -> None:
-        doc = align(check(doc))
-        target = child(root, doc.id)
-        try:
-            render(doc, target)
-        except OSError as exc:  # this document's files only: the others are still written
-            report.errors.append(f"{doc.source.get('path', doc.id)}: its editions could not be written to {target} ({exc.strerror})")
-            return
-        doc_report = DocumentReport.of(doc, target, time.perf_counter() - started)
-        doc_report.index = index_of[id(doc)]
-        report.documents.append(doc_report)
+        publish(doc, root, report, index_of[id(doc)], time.perf_counter() - started)
 
     progress = (lambda done, total, docs_done: on_progress(done, total, docs_done, len(docs))) if on_progress else None
     corpus = CorpusTranslation([doc for _, doc in docs], on_document=finish, progress=progress)

@@ -29,6 +29,23 @@ DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("outputs")
 
 
+def publish(doc: Document, root: Path, report: "RunReport", index: int, seconds: float) -> "DocumentReport | None":
+    """A translated document's last steps, the same for every engine: quality flags, beads,
+    editions in ``root/<id>/``, and its line in the report. A document whose files cannot
+    be written is reported, and the others go on."""
+    doc = align(check(doc))
+    target = child(root, doc.id)
+    try:
+        render(doc, target)
+    except OSError as exc:
+        report.errors.append(f"{doc.source.get('path', doc.id)}: its editions could not be written to {target} ({exc.strerror})")
+        return None
+    doc_report = DocumentReport.of(doc, target, seconds)
+    doc_report.index = index
+    report.documents.append(doc_report)
+    return doc_report
+
+
 ENGINES = ("local", "ray")
 
 
@@ -228,17 +245,8 @@ def run(
 
         def finish(doc: Document) -> None:
             item = by_doc[id(doc)]
-            doc = align(check(doc))
-            target = child(root, doc.id)
-            try:
-                render(doc, target)
-            except OSError as exc:  # this document's files only: the others are still written
-                report.errors.append(f"{doc.source.get('path', doc.id)}: its editions could not be written to {target} ({exc.strerror})")
-                return
-            doc_report = DocumentReport.of(doc, target, item.prep_seconds + time.perf_counter() - window_started)
-            doc_report.index = item.index
-            report.documents.append(doc_report)
-            if on_document:
+            doc_report = publish(doc, root, report, item.index, item.prep_seconds + time.perf_counter() - window_started)
+            if doc_report and on_document:
                 on_document(doc_report)
 
         def progress(done: int, total: int, docs_done: int) -> None:
