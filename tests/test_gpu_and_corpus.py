@@ -267,3 +267,25 @@ def test_the_gpu_token_budget_follows_free_memory_within_bounds():
     assert cuda_batch_tokens(int(0.5 * gib)) == 16_384  # a nearly full card: never below the old budget
     assert cuda_batch_tokens(8 * gib) == 54_613  # half of 8 GiB at ~77 kB a token
     assert cuda_batch_tokens(130 * gib) == 262_144  # an H200: capped
+
+
+def test_documents_beyond_one_window_are_prepared_again_and_come_out_the_same(tmp_path, tiny_models, seeds_run, monkeypatch):
+    """A corpus larger than the memory window (shrunk here to a few dozen sentences): the
+    documents dropped after the first pass are prepared again in their window, and every
+    edition is the one a single window gives."""
+    import pipeline.jobs.run as job
+    from edition_snapshot import editions
+    from pipeline.engines import EngineOptions
+
+    monkeypatch.setattr(job, "WINDOW_SEGMENTS", 40)
+    prepared = []
+    real_prepare = job.prepare
+    monkeypatch.setattr(job, "prepare", lambda path: prepared.append(path) or real_prepare(path))
+    options = EngineOptions(overrides=[f"fr={tiny_models['fr']}", f"ru={tiny_models['ru']}"], settings=DecodingSettings(max_length=24))
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    monkeypatch.chdir(ROOT)  # seeds/ by default, as the command line's run found them (their paths are in the editions)
+    report = job.run(None, out_dir=tmp_path / "o", options=options)
+    assert report.errors == [] and [d.id for d in report.documents] == [p.stem for p in seeds]
+    assert len(prepared) > len(seeds)  # some were dropped after the first pass and prepared again
+    _, single_window = seeds_run
+    assert editions(tmp_path / "o") == editions(single_window)
