@@ -22,6 +22,7 @@ from ..doc import Document
 from ..editions import render_index
 from ..engines import EngineOptions, open_cache
 from ..errors import UsageError
+from ..frontend import damage_warning
 from ..models import resolve_all, specs_for
 from ..paths import check_output_folder, child
 from ..cache import entry_key
@@ -183,6 +184,8 @@ def run_on_ray(
             n += 1
             doc.renumber(f"{base}-{n}")
         used_ids.add(doc.id)
+        if warning := damage_warning(doc):
+            report.warnings.append(warning)
         docs.append((row["index"], doc))
 
     # 2. everything that can stop the run, before any work: output, names, models, cache
@@ -255,7 +258,6 @@ def run_on_ray(
         render_index(root)
     report.seconds = time.perf_counter() - started
     return report
-
 
 
 def _batches_of(ray, dataset, corpus: CorpusTranslation, lang: str):
