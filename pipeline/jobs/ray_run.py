@@ -168,6 +168,8 @@ def run_on_ray(
     options = options or EngineOptions()
     report = RunReport()
     files, report.errors = discover(list(inputs) if inputs else [DEFAULT_SEEDS])
+    if any(str(f) == "-" for f in files):
+        raise UsageError("--engine ray reads files on its workers: give paths they can read, not - (standard input)")
     ray = connect(address, workers)
 
     # 1. the front end over the files, in parallel; documents come back as records

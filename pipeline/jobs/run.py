@@ -182,7 +182,7 @@ def _first_pass(files: list[Path], report: RunReport) -> tuple[list[_Input], set
             report.warnings.append(warning)
         langs |= languages_needed([doc])
         segments = len(doc.content_segments())
-        keep = kept + segments <= WINDOW_SEGMENTS
+        keep = kept + segments <= WINDOW_SEGMENTS or str(path) == "-"  # standard input cannot be read twice
         kept += segments if keep else 0
         inputs.append(_Input(len(inputs), path, doc.id, segments, time.perf_counter() - t0, doc if keep else None))
     return inputs, langs
