@@ -14,7 +14,11 @@ import pytest
 from conftest import ROOT, TINY_MAX_LENGTH, diptych, seed_path
 from edition_snapshot import editions
 
-ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip install 'diptych[ray]'); CI installs it")
+import importlib.util
+
+# not imported here: Diptych sets Ray's loopback setting before it imports Ray in this process
+if importlib.util.find_spec("ray") is None:
+    pytest.skip("the ray extra is not installed (pip install 'diptych[ray]'); CI installs it", allow_module_level=True)
 
 RAY = Path(sys.executable).parent / "ray"
 
@@ -101,3 +105,43 @@ def test_without_ray_installed_the_engine_names_the_extra(tmp_path):
 def test_ray_options_without_the_ray_engine_are_usage_errors(tmp_path):
     proc = diptych("run", str(seed_path("000")), "--workers", "2", "--out", str(tmp_path / "o"))
     assert proc.returncode == 2 and "go with --engine ray" in proc.stderr
+
+
+def test_a_worker_that_dies_is_replaced_by_ray_and_its_batch_run_again(tmp_path, tiny_models, ray_address, seeds_run, monkeypatch):
+    """The translation worker's process ends abruptly on its first batch (as an out-of-memory
+    kill would end it); Ray restarts it and runs the batch again, and the run's editions are
+    those of a local run. Run in this process, so the dying worker class travels by value."""
+    import pipeline.jobs.ray_run as job
+    from pipeline.engines import EngineOptions
+    from pipeline.translate import DecodingSettings
+
+    died = tmp_path / "a-worker-died"
+    real = job._translator_class
+
+    def dying_once(lang, options, threads):
+        base = real(lang, options, threads)
+
+        class DiesOnce(base):
+            def __call__(self, batch):
+                if not died.exists():
+                    died.touch()
+                    os._exit(1)  # no cleanup, no exception: the process is gone
+                return super().__call__(batch)
+
+        return DiesOnce
+
+    monkeypatch.setattr(job, "_translator_class", dying_once)
+    monkeypatch.chdir(ROOT)
+    options = EngineOptions(overrides=[f"fr={tiny_models['fr']}", f"ru={tiny_models['ru']}"], settings=DecodingSettings(max_length=24),
+                            cache_path=None)
+    try:
+        report = job.run_on_ray([Path("seeds") / seed_path("003").name], out_dir=tmp_path / "o", options=options, address=ray_address)
+    finally:
+        import ray
+
+        ray.shutdown()
+    assert died.exists() and report.errors == []
+    _, local = seeds_run
+    name = seed_path("003").stem
+    ours, theirs = editions(tmp_path / "o"), editions(local)
+    assert ours and all(ours[k] == theirs[k] for k in ours if k.startswith(name))
