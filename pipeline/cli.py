@@ -185,6 +185,7 @@ def align_cmd(
 ) -> None:
     """Align a text with an existing translation (two files), or record the beads of a translated record (one file)."""
     from .console import print_alignment_scores, print_lines, warning_line
+    from .frontend import damage_warning
     from .jobs.align_texts import align_pair, check_align_format, score_against_gold, write_alignment
     from .jobs.records import align_record, write_record
 
@@ -195,8 +196,9 @@ def align_cmd(
         raise DiptychError("align takes one translated record, or a source text and its translation")
     check_align_format(fmt)
     result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side, target_mt=target_mt)
-    if result.warning:
-        warning_line(result.warning)
+    for warning in (damage_warning(result.document), result.warning):
+        if warning:
+            warning_line(warning)
     scores = score_against_gold(result, gold, pre_split) if gold else None
     print_lines(write_alignment(result, fmt, out))
     if scores:

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .doc import Document
-from .errors import InputError
 from .footnotes import mark_footnotes
-from .ingest import doc_id_for, ingest, ingest_bytes, read_lines
+from .ingest import ingest
 from .langid import identify
 from .segment import segment, segment_lines
 from .structure import one_block_per_line, structure
@@ -31,12 +30,9 @@ def prepare(path: str | Path, doc_id: str | None = None, lang: str | None = None
 
 
 def prepare_lines(path: str | Path, lang: str | None = None) -> Document:
-    """A file that holds one sentence per line: each line is a block and a segment, as is."""
-    lines = read_lines(path)
-    if not any(line.strip() for line in lines):
-        raise InputError(f"{path}: no sentences")
-    doc = ingest_bytes(("\n".join(lines) + "\n").encode("utf-8"), doc_id_for(path), str(path))
-    return identify(segment_lines(one_block_per_line(doc)), force=lang)
+    """A file that holds one sentence per line: each line is a block and a segment, as is.
+    Read as any input, so that the record's source and any repaired bytes are the file's."""
+    return identify(segment_lines(one_block_per_line(ingest(path))), force=lang)
 
 
 def damage_warning(doc: Document) -> str | None:

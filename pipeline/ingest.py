@@ -204,32 +204,40 @@ def ingest(path: str | Path, doc_id: str | None = None) -> Document:
 
         return ingest_bytes(sys.stdin.buffer.read(), doc_id or "stdin", "<stdin>")
     p = Path(path)
+    doc = ingest_bytes(_read_file(p), doc_id or doc_id_for(p), str(p))
+    stem = _safe_stem(p)
+    if doc_id is None and doc.id != stem:
+        doc.source["id_shortened_from"] = stem  # the whole name stays on record
+    return doc
+
+
+def _read_file(p: Path) -> bytes:
+    """The bytes of an input file, or one line saying why they cannot be had."""
     if not p.exists():
         raise InputError(f"{p}: no such file")
     if p.is_dir():
         raise InputError(f"{p}: is a directory, not a text file")
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
-    doc = ingest_bytes(data, doc_id or doc_id_for(p), str(p))
-    if doc_id is None and doc.id != _safe_stem(p):
-        doc.source["id_shortened_from"] = _safe_stem(p)  # the whole name stays on record
-    return doc
 
 
 def read_lines(path: str | Path, nfc: bool = True) -> list[str]:
-    """A file of one sentence per line (``--pre-split`` texts, machine translations,
+    """A file of one line per sentence (machine translations, a translation's lines,
     hypotheses and references), decoded like any input; line ends become ``\\n``.
-    ``nfc=False`` keeps the characters as they are (scores must equal sacrebleu's own)."""
+    ``nfc=False`` keeps the characters as they are (scores must equal sacrebleu's own).
+
+    A line file has no record to note a repair in, so damaged bytes are refused here, with
+    the line of the first one, rather than silently replaced."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such file")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
+    data = _read_file(p)
     text = decode(data, str(p))[0] if data else ""
+    bad = _ESCAPED_BYTE.search(text)
+    if bad:
+        count = len(_ESCAPED_BYTE.findall(text))
+        line = text.count("\n", 0, bad.start()) + 1
+        raise InputError(f"{p}: {count} byte{'s' if count != 1 else ''} not valid UTF-8, the first on line {line}; "
+                         "repair the file (a line file keeps no record of repairs)")
     text = normalize(text)[0] if nfc else text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPED_BYTE.sub("\ufffd", text)  # a damaged byte in a line file: U+FFFD, as decoders show it
     return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")

@@ -234,13 +234,17 @@ def segment(doc: Document) -> Document:
     A sentence that held a damaged byte is flagged ``damaged_bytes``."""
     for block in doc.blocks:
         segment_block(doc, block)
+    _flag_damaged(doc)
+    doc.provenance["segment"] = {"version": VERSION, "max_segment_chars": MAX_SEGMENT_CHARS}
+    return doc
+
+
+def _flag_damaged(doc: Document) -> None:
     damaged = [d["char"] for d in doc.source.get("damaged_bytes", [])]
     if damaged:
         for seg in doc.segments:
             if any(seg.span[0] <= at < seg.span[1] for at in damaged) and "damaged_bytes" not in seg.flags:
                 seg.flags.append("damaged_bytes")
-    doc.provenance["segment"] = {"version": VERSION, "max_segment_chars": MAX_SEGMENT_CHARS}
-    return doc
 
 
 def segment_lines(doc: Document) -> Document:
@@ -249,5 +253,6 @@ def segment_lines(doc: Document) -> Document:
         block.segments = [
             Segment(id=doc.segment_id(block.id, 0), block=block.id, span=block.span, text=block.text, lang=block.lang)
         ]
+    _flag_damaged(doc)
     doc.provenance["segment"] = {"version": VERSION, "pre_split": True}
     return doc

@@ -376,4 +376,4 @@ def one_block_per_line(doc: Document) -> Document:
         doc.blocks.append(Block(id=doc.block_id(n), kind="paragraph", span=(pos, pos + len(line)), text=line))
         pos += len(line) + 1
     doc.provenance["structure"] = {"version": VERSION, "pre_split": True}
-    return doc
+    return leave_out_damaged_bytes(doc)

@@ -252,3 +252,18 @@ def test_the_scorer_is_a_core_dependency_and_bounds_are_set():
     assert "sacrebleu" in core
     for name in ("typer", "transformers", "ctranslate2", "sacrebleu"):
         assert "<" in core[name] and ">=" in core[name], core[name]
+
+
+def test_damaged_bytes_in_line_files_are_recorded_for_sources_and_refused_elsewhere(tmp_path):
+    damaged = tmp_path / "src.txt"
+    damaged.write_bytes("Une idée.\nDeux ".encode() + b"\xff" + "phrases déjà.\n".encode())
+    english = tmp_path / "en.txt"
+    english.write_text("One idea.\nTwo sentences already.\n", encoding="utf-8")
+    proc = cli("align", str(damaged), str(english), "--pre-split", "-o", str(tmp_path / "ed"))
+    assert proc.returncode == 0 and "1 damaged byte" in one_line(proc)
+    head = json.loads(next((tmp_path / "ed").glob("*.jsonl")).read_text(encoding="utf-8").splitlines()[0])
+    assert head["source"]["damaged_bytes"][0]["offset"] == len("Une idée.\nDeux ".encode())
+    # a translation, machine translation, hypothesis or reference has no record to note a repair in
+    for args in (("align", str(english), str(damaged), "--pre-split"), ("score", str(damaged), str(english))):
+        proc = cli(*args)
+        assert proc.returncode == 1 and "not valid UTF-8, the first on line 2" in one_line(proc)
