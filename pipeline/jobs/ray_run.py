@@ -22,12 +22,11 @@ from ..doc import Document
 from ..editions import render_index
 from ..engines import EngineOptions, open_cache
 from ..errors import UsageError
-from ..frontend import damage_warning
 from ..models import resolve_all, specs_for
 from ..paths import check_output_folder, child
 from ..cache import entry_key
 from ..translate import CorpusTranslation, TranslationResult, languages_needed, signature_key
-from .run import DEFAULT_OUT, DEFAULT_SEEDS, RunReport, discover, publish
+from .run import DEFAULT_OUT, DEFAULT_SEEDS, RunReport, admit, discover, publish
 
 INSTALL_HINT = "pip install 'diptych[ray]'"
 # Sentences per map_batches call: enough to fill the engine's token-budget batch inside an
@@ -58,7 +57,7 @@ def _host(address: str) -> str:
 def _check_reachable(address: str) -> None:
     """An explicit host:port is tried with a plain TCP connection first: Ray itself would
     wait for minutes on an address where nothing answers."""
-    host, _, port = address.removeprefix("ray://").rpartition(":")
+    host, port = _host(address), address.rpartition(":")[2]
     if not host or not port.isdigit():
         raise UsageError(f"--ray-address {address!r}: expected auto or HOST:PORT")
     try:
@@ -74,16 +73,16 @@ def connect(address: str | None, workers: int | None):
     address = address or os.environ.get("RAY_ADDRESS") or None
     if address and address != "auto":
         _check_reachable(address)
-    if address is None or _host(address) in LOOPBACK:
-        # a Ray of this machine only: Ray would otherwise swap 127.0.0.1 for the address of
-        # the machine's network interface, and talk to itself through it (read at import)
+    this_machine_only = address is None or _host(address) in LOOPBACK
+    if this_machine_only:
+        # its processes talk over the loopback interface: Ray would otherwise swap 127.0.0.1
+        # for the address of the machine's network interface (a setting read at import)
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     ray = _import_ray()
     if not ray.is_initialized():
         try:
             kwargs = {"num_cpus": workers} if address is None and workers else {}
-            if address is None or _host(address) in LOOPBACK:
-                # a Ray of this machine only: its processes talk over the loopback interface
+            if this_machine_only:
                 kwargs["_node_ip_address"] = "127.0.0.1"
             ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
                      configure_logging=True, **kwargs)
@@ -109,6 +108,12 @@ def _prepare_row(row: dict) -> dict:
     return {"index": row["index"], "record": "\n".join(json.dumps(r, ensure_ascii=False) for r in doc.iter_records()), "error": ""}
 
 
+def _use_threads(threads: int) -> None:
+    """A CPU worker's share of its node's cores, for the backend it loads (0: a GPU worker)."""
+    if threads:
+        os.environ["DIPTYCH_THREADS"] = str(threads)
+
+
 def _translator_class(lang: str, options: EngineOptions, threads: int):
     """The class Ray Data instantiates once per actor. Its settings are class attributes
     rather than constructor arguments, so that a restarted actor needs nothing from the
@@ -122,8 +127,7 @@ def _translator_class(lang: str, options: EngineOptions, threads: int):
             from ..translate import TranslationEngine
 
             lang_, opts, n = self.settings
-            if n:  # the actor's share of the node's cores (Ray sets OMP_NUM_THREADS likewise)
-                os.environ["DIPTYCH_THREADS"] = str(n)
+            _use_threads(n)
             model = resolve_all(specs_for({lang_}, opts.overrides))[lang_]
             backend = load_backend(model, opts.backend, opts.device, opts.compute_type)
             self.engine = TranslationEngine(backend, opts.settings, cache=None, batch_tokens=opts.batch_tokens, guard=opts.guard)
@@ -148,8 +152,7 @@ def _describe_engine(lang: str, options: EngineOptions, threads: int) -> dict:
     from ..backends import describe_backend
     from ..translate import engine_signature
 
-    if threads:
-        os.environ["DIPTYCH_THREADS"] = str(threads)
+    _use_threads(threads)
     model = resolve_all(specs_for({lang}, options.overrides))[lang]
     backend_signature, default_tokens = describe_backend(model, options.backend, options.device, options.compute_type)
     return engine_signature(backend_signature, options.settings, options.batch_tokens or default_tokens, options.guard)
@@ -181,13 +184,7 @@ def run_on_ray(
             report.errors.append(row["error"])
             continue
         doc = Document.from_records((json.loads(line) for line in row["record"].split("\n")), origin=str(files[row["index"]]))
-        base, n = doc.id, 1
-        while doc.id in used_ids:  # two inputs with one stem: keep both, as a local run does
-            n += 1
-            doc.renumber(f"{base}-{n}")
-        used_ids.add(doc.id)
-        if warning := damage_warning(doc):
-            report.warnings.append(warning)
+        admit(doc, used_ids, report)
         docs.append((row["index"], doc))
 
     # 2. everything that can stop the run, before any work: output, names, models, cache

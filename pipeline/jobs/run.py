@@ -29,6 +29,18 @@ DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("outputs")
 
 
+def admit(doc: Document, used_ids: set[str], report: "RunReport") -> None:
+    """A prepared input joins the run, the same for every engine: a unique id (two inputs
+    with one stem are both kept, the second as ``<stem>-2``) and its damage warning."""
+    base, n = doc.id, 1
+    while doc.id in used_ids:
+        n += 1
+        doc.renumber(f"{base}-{n}")
+    used_ids.add(doc.id)
+    if warning := damage_warning(doc):
+        report.warnings.append(warning)
+
+
 def publish(doc: Document, root: Path, report: "RunReport", index: int, seconds: float) -> "DocumentReport | None":
     """A translated document's last steps, the same for every engine: quality flags, beads,
     editions in ``root/<id>/``, and its line in the report. A document whose files cannot
@@ -173,13 +185,7 @@ def _first_pass(files: list[Path], report: RunReport) -> tuple[list[_Input], set
         except InputError as exc:
             report.errors.append(str(exc))
             continue
-        base, n = doc.id, 1
-        while doc.id in used_ids:  # two inputs with one stem: keep both
-            n += 1
-            doc.renumber(f"{base}-{n}")
-        used_ids.add(doc.id)
-        if warning := damage_warning(doc):
-            report.warnings.append(warning)
+        admit(doc, used_ids, report)
         langs |= languages_needed([doc])
         segments = len(doc.content_segments())
         keep = kept + segments <= WINDOW_SEGMENTS or str(path) == "-"  # standard input cannot be read twice
