@@ -16,7 +16,7 @@ from typing import Callable
 from ..alignment.stage import align
 from ..doc import Document
 from ..editions import render, render_index
-from ..editions.common import languages
+from ..editions.common import counts, languages
 from ..engines import EngineOptions, load_engines
 from ..errors import InputError, UsageError
 from ..frontend import damage_warning, prepare
@@ -105,16 +105,16 @@ class DocumentReport:
 
     @classmethod
     def of(cls, doc: Document, out_dir: Path, seconds: float) -> "DocumentReport":
-        segs = doc.content_segments()
+        counted = counts(doc)  # the numbers the editions' index shows
         translation = doc.meta.get("translation", {})
         return cls(
             id=doc.id,
             source=str(doc.source.get("path", "")),
             lang=doc.lang,
             out_dir=str(out_dir),
-            sentences=len(segs),
-            translated=sum(1 for s in segs if s.translation is not None),
-            passed_through=sum(1 for s in segs if s.translation is None),
+            sentences=counted["segments"],
+            translated=counted["translated"],
+            passed_through=counted["passed_through"],
             seconds=round(seconds, 3),
             translation_needed=needs_translation(doc),
             translated_now=translation.get("translated_now", 0),
