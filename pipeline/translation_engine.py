@@ -190,9 +190,10 @@ class TranslationEngine:
         for p in pieces:
             by_owner[p.owner].append(p)
         counts = Counter(texts)
-        batches = self._batches(sorted(pieces, key=lambda p: p.tokens))
-        for batch, encoded in (self._prefetched(batches) if self.overlap and hasattr(self.backend, "encode") else ((b, None) for b in batches)):
-            self._run(batch, self.settings, encoded)
+        state = {"finished": finished}
+
+        def finish(batch: list[_Piece]) -> None:
+            """Guard, cache and report one generated batch."""
             if self.guard:
                 suspect = [p for p in batch if p.flags]
                 if suspect:
@@ -211,8 +212,18 @@ class TranslationEngine:
             if on_results and results:
                 on_results(results)
             if progress and completed:
-                finished += sum(counts[t] for t in completed)
-                progress(finished)
+                state["finished"] += sum(counts[t] for t in completed)
+                progress(state["finished"])
+
+        batches = self._batches(sorted(pieces, key=lambda p: p.tokens))
+        overlapped = self.overlap and hasattr(self.backend, "encode")
+        source = self._prefetched(batches) if overlapped else ((b, None) for b in batches)
+        if overlapped and hasattr(self.backend, "decode") and hasattr(self.backend, "generate_raw"):
+            self._translate_overlapped(source, finish)
+        else:
+            for batch, encoded in source:
+                self._run(batch, self.settings, encoded)
+                finish(batch)
         out = []
         seen: set[str] = set()
         for t in texts:
@@ -266,15 +277,43 @@ class TranslationEngine:
                 yield current, future.result()
                 current, future = following, next_future
 
-    def _generate(self, pieces: list[_Piece], settings: DecodingSettings, encoded: Any = None) -> list[str]:
+    def _translate_overlapped(self, source: Iterable[tuple[list[_Piece], Any]], finish: Callable[[list[_Piece]], None]) -> None:
+        """Generate batch n+1 on the device while a helper thread turns batch n's tokens into
+        text: the device's work is queued before the CPU's, so that neither waits on the
+        other. Batch n is guarded, cached and reported once its text is ready, in order."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="diptych-decode") as pool:
+            pending = None
+            for batch, encoded in source:
+                chunks = self._generate(batch, self.settings, encoded, decode=False)
+                future = pool.submit(lambda cs: [text for c in cs for text in self.backend.decode(c)], chunks)
+                if pending is not None:
+                    self._take(*pending)
+                    finish(pending[0])
+                pending = (batch, future)
+            if pending is not None:
+                self._take(*pending)
+                finish(pending[0])
+
+    def _take(self, batch: list[_Piece], future: Any) -> None:
+        for p, out in zip(batch, future.result(), strict=True):
+            p.output = out
+            p.flags = guard_flags(p.text, out) if self.guard else []
+
+    def _generate(self, pieces: list[_Piece], settings: DecodingSettings, encoded: Any = None, decode: bool = True) -> list[Any]:
         """Outputs for ``pieces``; a batch that runs out of memory is halved and retried.
+        With ``decode=False``, the backend's raw outputs instead, one per call that
+        succeeded, in the order of ``pieces`` (for ``backend.decode``).
 
         The retry comes only after the failed call's state is gone: nothing is retried
         inside an ``except`` block (its exception and traceback keep the failed call's
         frames, and with them its tensors, alive), then cycles are collected and the
         backend gives its cached memory back. The token budget shrinks to what was tried
         last, so the batches that follow are not sent to fail again."""
-        outputs: list[str | None] = [None] * len(pieces)
+        outputs: list[Any] = [None] * len(pieces)
+        raw: list[tuple[int, Any]] = []
+        call = self.backend.generate if decode else self.backend.generate_raw
         todo = [(0, len(pieces))]
         while todo:
             start, end = todo.pop()
@@ -282,9 +321,14 @@ class TranslationEngine:
             out_of_memory = False
             try:
                 if encoded is not None and (start, end) == (0, len(pieces)):
-                    outputs[start:end] = self.backend.generate([p.text for p in chunk], settings, encoded=encoded)
+                    result = call([p.text for p in chunk], settings, encoded=encoded)
                 else:
-                    outputs[start:end] = self.backend.generate([p.text for p in chunk], settings)
+                    result = call([p.text for p in chunk], settings)
+                if decode:
+                    outputs[start:end] = result
+                else:
+                    raw.append((start, result))
+                del result
             except BatchTooLarge:
                 out_of_memory = True  # handled below, once the exception is gone
             if not out_of_memory:
@@ -299,7 +343,7 @@ class TranslationEngine:
             self.batch_tokens = max(longest, min(self.batch_tokens, longest * half))
             self.out_of_memory += 1
             todo += [(start + half, end), (start, start + half)]  # the first half next
-        return outputs  # type: ignore[return-value]
+        return outputs if decode else [r for _, r in sorted(raw, key=lambda r: r[0])]
 
     def _release_memory(self) -> None:
         import gc

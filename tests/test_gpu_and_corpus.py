@@ -260,6 +260,56 @@ def test_the_next_batch_is_tokenized_while_this_one_generates_with_the_same_resu
     assert TranslationEngine(inner, settings).overlap is False
 
 
+class DecodeRecorder(ThreadRecorder):
+    """A real backend whose generation and decoding note the threads they run in."""
+
+    def __init__(self, inner):
+        import threading
+
+        super().__init__(inner)
+        self.events: list[tuple[str, str]] = []
+        self.second_batch_sent = threading.Event()
+        self.overlapped_first: bool | None = None
+
+    def generate_raw(self, texts, settings, encoded=None):
+        import threading
+
+        self.calls.append(len(texts))
+        self.events.append(("generate", threading.current_thread().name))
+        if len(self.calls) == 2:
+            self.second_batch_sent.set()
+        return self.inner.generate_raw(texts, settings, encoded=encoded)
+
+    def decode(self, raw):
+        import threading
+
+        if self.overlapped_first is None:
+            # a serial engine would ask for this text before sending batch 2: wait for it in vain
+            self.overlapped_first = self.second_batch_sent.wait(timeout=10)
+        self.events.append(("decode", threading.current_thread().name))
+        return self.inner.decode(raw)
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "torch"])
+def test_the_previous_batch_is_decoded_while_the_next_one_generates_with_the_same_results(tiny_models, backend):
+    inner = load_backend(_model(tiny_models["fr"]), backend, "cpu")
+    texts = [s.text for d in _articles(6) for s in d.content_segments()]
+    settings = DecodingSettings(max_length=10)
+    plain = TranslationEngine(inner, settings, batch_tokens=128).translate(texts)
+    recorder = DecodeRecorder(inner)
+    reported: list[int] = []
+    overlapped = TranslationEngine(recorder, settings, batch_tokens=128, overlap=True).translate(texts, progress=reported.append)
+    assert [(r.translation, r.flags) for r in overlapped] == [(r.translation, r.flags) for r in plain]
+    assert reported == sorted(reported) and reported[-1] == len(texts)
+    generated = [name for kind, name in recorder.events if kind == "generate"]
+    decoded = [name for kind, name in recorder.events if kind == "decode"]
+    assert len(generated) == len(decoded) > 3
+    assert all(name.startswith("diptych-decode") for name in decoded)
+    assert not any(name.startswith("diptych-decode") for name in generated)
+    # batch 2 was sent to the device while batch 1 was being decoded
+    assert recorder.overlapped_first is True
+
+
 def test_the_gpu_token_budget_follows_free_memory_within_bounds():
     from pipeline.backends.common import cuda_batch_tokens
 

@@ -167,6 +167,10 @@ class MarianCT2Backend(MarianTokens):
         return self.tokenize(texts)
 
     def generate(self, texts: list[str], settings: DecodingSettings, encoded: list[list[str]] | None = None) -> list[str]:
+        return self.decode(self.generate_raw(texts, settings, encoded))
+
+    def generate_raw(self, texts: list[str], settings: DecodingSettings, encoded: list[list[str]] | None = None):
+        """CTranslate2's results, tokens not yet joined into text (see ``decode``)."""
         try:
             results = self.translator.translate_batch(
                 encoded if encoded is not None else self.tokenize(texts),
@@ -182,4 +186,7 @@ class MarianCT2Backend(MarianTokens):
             if is_out_of_memory(exc):
                 raise BatchTooLarge(str(exc)) from None
             raise
+        return results
+
+    def decode(self, results) -> list[str]:
         return [self.tokenizer.convert_tokens_to_string(r.hypotheses[0]) for r in results]

@@ -81,6 +81,11 @@ class MarianTorchBackend(MarianTokens):
         return self.tokenizer(texts, return_tensors="pt", padding=True, truncation=False)
 
     def generate(self, texts: list[str], settings: DecodingSettings, encoded=None) -> list[str]:
+        return self.decode(self.generate_raw(texts, settings, encoded))
+
+    def generate_raw(self, texts: list[str], settings: DecodingSettings, encoded=None):
+        """The generated token ids, still on the device: the engine may turn them into text
+        in a helper thread while the device generates the next batch."""
         enc = encoded if encoded is not None else self.encode(texts)
         enc = {k: v.to(self.device, non_blocking=True) for k, v in enc.items()}
         try:
@@ -100,4 +105,7 @@ class MarianTorchBackend(MarianTokens):
             if is_out_of_memory(exc):
                 raise BatchTooLarge(str(exc)) from None
             raise
+        return generated
+
+    def decode(self, generated) -> list[str]:
         return self.tokenizer.batch_decode(generated, skip_special_tokens=True)
