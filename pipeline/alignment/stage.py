@@ -41,13 +41,8 @@ def align_documents(
     params=None,
     target_mt: list[str] | None = None,
 ) -> tuple[Document, list]:
-    """Align ``source`` with the sentences of its translation; record each bead on the source.
-
-    The target text of a bead goes in the ``translation`` of its first source segment (the
-    others of the bead get an empty one), so editions render the pair as for a machine
-    translation. Nothing is dropped: a target sentence with no source counterpart (0-1) is
-    appended to the previous bead and flagged ``target_only``; a source sentence with no
-    counterpart (1-0) gets an empty translation and the flag ``unaligned``."""
+    """Align ``source`` with the sentences of its translation; record each bead on the
+    source (see :func:`apply_beads`)."""
     from .aligner import align_sentences
     from .confidence import UNRELATED_CONFIDENCE, texts_look_unrelated
     from .params import VERSION as ALIGNER_VERSION
@@ -56,34 +51,11 @@ def align_documents(
     params = params or AlignParams()
     segs = source.content_segments()
     beads = align_sentences([s.text for s in segs], target_sentences, source_mt, params, target_mt)
-    pending_target: list[str] = []
-    last = None
-    for index, bead in enumerate(beads):
-        target = " ".join(target_sentences[j] for j in bead.tgt)
-        if not bead.src:
-            if last is not None:
-                last.translation = (last.translation + " " if last.translation else "") + target
-                if "target_only" not in last.flags:
-                    last.flags.append("target_only")
-            else:
-                pending_target.append(target)
-            continue
-        for n, i in enumerate(bead.src):
-            seg = segs[i]
-            seg.translation = target if n == 0 else ""
-            seg.flags = [f for f in seg.flags if f not in ALIGNMENT_FLAGS]
-            seg.meta["bead"] = {"index": index, "src": list(bead.src), "tgt": list(bead.tgt), "confidence": bead.confidence, "method": "aligner"}
-            if not bead.tgt:
-                seg.flags.append("unaligned")
-            elif bead.confidence < params.low_confidence and n == 0:
-                seg.flags.append("low_confidence")
-        last = segs[bead.src[0]]
-        if pending_target and bead.tgt:
-            last.translation = " ".join(pending_target + [last.translation])
-            last.flags.append("target_only")
-            pending_target = []
+    source.meta["alignment"] = {}
+    apply_beads(source, target_sentences, [{"src": list(b.src), "tgt": list(b.tgt), "confidence": b.confidence, "method": "aligner"} for b in beads],
+                params.low_confidence)
     source.meta["translation"] = {"needed": True, "target_lang": target_lang, "source": "existing translation"}
-    source.meta["alignment"] = {"beads": len(beads), "target_sentences": len(target_sentences)}
+    source.meta["alignment"].update(beads=len(beads), target_sentences=len(target_sentences))
     if texts_look_unrelated(beads, [s.text for s in segs], target_sentences, source_mt, target_mt):
         source.meta["alignment"]["warning"] = (
             "the two texts do not look like translations of each other (their best sentence pairs match no better "
@@ -96,3 +68,47 @@ def align_documents(
         "params": params.settings(),
     }
     return source, beads
+
+
+def apply_beads(source: Document, target_sentences: list[str], pairs: list[dict], low_confidence: float) -> Document:
+    """Write ``pairs`` (beads: ``src`` and ``tgt`` sentence indices, ``confidence``,
+    ``method``) onto the source segments, and keep them with the target sentences in
+    ``meta.alignment`` so that a reviewer's change of beads (merge, split, move) can be
+    applied again from the record alone.
+
+    The target text of a bead goes in the ``translation`` of its first source segment (the
+    others of the bead get an empty one), so editions render the pair as for a machine
+    translation. Nothing is dropped: a target sentence with no source counterpart (0-1) is
+    appended to the previous bead and flagged ``target_only``; a source sentence with no
+    counterpart (1-0) gets an empty translation and the flag ``unaligned``."""
+    segs = source.content_segments()
+    pending_target: list[str] = []
+    last = None
+    for index, bead in enumerate(pairs):
+        target = " ".join(target_sentences[j] for j in bead["tgt"])
+        if not bead["src"]:
+            if last is not None:
+                last.translation = (last.translation + " " if last.translation else "") + target
+                if "target_only" not in last.flags:
+                    last.flags.append("target_only")
+            else:
+                pending_target.append(target)
+            continue
+        for n, i in enumerate(bead["src"]):
+            seg = segs[i]
+            seg.translation = target if n == 0 else ""
+            seg.flags = [f for f in seg.flags if f not in ALIGNMENT_FLAGS]
+            seg.meta["bead"] = {"index": index, "src": list(bead["src"]), "tgt": list(bead["tgt"]), "confidence": bead["confidence"],
+                                "method": bead.get("method", "aligner")}
+            if not bead["tgt"]:
+                seg.flags.append("unaligned")
+            elif bead["confidence"] < low_confidence and n == 0:
+                seg.flags.append("low_confidence")
+        last = segs[bead["src"][0]]
+        if pending_target and bead["tgt"]:
+            last.translation = " ".join(pending_target + [last.translation])
+            last.flags.append("target_only")
+            pending_target = []
+    alignment = source.meta.setdefault("alignment", {})
+    alignment.update(beads=len(pairs), target_sentences=len(target_sentences), target=list(target_sentences), pairs=pairs)
+    return source

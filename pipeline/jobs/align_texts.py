@@ -85,6 +85,19 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
 
 
 def _read_beads(path, what: str) -> list:
+    """Beads from a vecalign bead file, or from an aligned record (``.jsonl``, as a
+    reviewer left it)."""
+    if Path(path).suffix == ".jsonl":
+        from ..doc import RecordError
+
+        try:
+            doc = Document.load(path)
+        except (OSError, RecordError) as exc:
+            raise DiptychError(f"{what}{exc}") from None
+        pairs = doc.meta.get("alignment", {}).get("pairs")
+        if pairs is None:
+            raise DiptychError(f"{what}{path} holds no beads (it is not the record of an aligned pair, or was aligned by an earlier Diptych: align it again)")
+        return [(tuple(p["src"]), tuple(p["tgt"])) for p in pairs]
     try:
         return parse_beads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
