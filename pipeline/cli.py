@@ -207,7 +207,7 @@ def align_cmd(
 
 @app.command("align-eval")
 def align_eval(
-    gold: Annotated[list[Path], typer.Argument(metavar="GOLD PRED", help="Gold beads and predicted beads (vecalign format); several pairs may follow: G1 P1 G2 P2 ...")],
+    gold: Annotated[list[Path], typer.Argument(metavar="GOLD PRED", help="Gold beads and predicted beads (vecalign bead files, or the record .jsonl of an aligned pair); several pairs may follow: G1 P1 G2 P2 ...")],
     as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object.")] = False,
 ) -> None:
     """Strict and lax precision, recall and F1 of predicted beads (vecalign's and bertalign's definitions)."""
@@ -232,6 +232,33 @@ def render_cmd(
     from .jobs.records import render_record
 
     print_lines(str(p) for p in render_record(record, out, formats))
+
+
+@app.command("review")
+def review_cmd(
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="[OUTPUTS_DIR|EDITION_DIR ...]", help="Folders of editions (default: outputs/).", show_default=False)] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (other than the loopback only on purpose: anyone who reaches it and has the token can edit).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port (0: any free one).", min=0, max=65535)] = 0,
+    no_open: Annotated[bool, typer.Option("--no-open", metavar="", help="Do not open a browser.")] = False,
+) -> None:
+    """Review editions in the browser: correct, approve, comment, fix alignments, export XLIFF."""
+    from .console import announce_line, warning_line
+    from .jobs.records import review_folders
+
+    review_folders(paths or [Path("outputs")], host, port, not no_open, announce_line, warning_line)
+
+
+@app.command("export")
+def export_cmd(
+    record: Annotated[Path, typer.Argument(help="A document record (JSONL), reviewed or not.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xliff2, xliff12, tmx, tsv, or beads (an aligned pair's beads, vecalign format).")] = "xliff2",
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write (default: beside the record, <doc>.xlf / .v12.xlf / …).")] = None,
+) -> None:
+    """Export a record for CAT tools: XLIFF 2.0 or 1.2 with each segment's review status and comments."""
+    from .console import print_lines
+    from .jobs.records import export_record
+
+    print_lines([str(export_record(record, fmt, out))])
 
 
 @app.command("score")

@@ -192,6 +192,12 @@ def print_cache_stats(stats: dict, as_json: bool) -> None:
         out_console.print(f"  {n:8d}  {escape(name)}", soft_wrap=True)
 
 
+def announce_line(message: str) -> None:
+    """One line on standard output at once (a server's address: read by people and scripts)."""
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
+
+
 def print_lines(lines: Iterable[str]) -> None:
     """Plain lines on standard output, exactly as given (no markup, no wrapping)."""
     out = sys.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -88,3 +89,22 @@ def seeds_run(tiny_models, tmp_path_factory):
 def tsv_rows(path: Path) -> list[list[str]]:
     """A TSV edition's rows, header first, without its signature comment."""
     return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("# ")]
+
+
+# -- a real browser (Debian's Chromium driven by Playwright) -------------------------------------
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        yield b
+        b.close()

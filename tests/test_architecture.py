@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
 HEAVY = ("torch", "transformers", "ctranslate2", "ray")
+WEB = ("starlette", "uvicorn")
 
 
 def _module_name(path: Path) -> str:
@@ -90,9 +91,15 @@ def test_heavy_libraries_only_in_backends():
             assert allowed, f"{m} imports {sorted(heavy)}"
 
 
+def test_the_web_stack_only_in_the_review_server():
+    for m, targets in _imports().items():
+        web = {t for t in targets if t.split(".")[0] in WEB}
+        assert not web or m == "pipeline.review.server", f"{m} imports {sorted(web)}"
+
+
 def test_the_command_line_starts_without_the_pipeline():
     code = ("import sys, pipeline.cli; "
             "print(sorted(m for m in sys.modules if m.startswith('pipeline') or m.split('.')[0] in "
-            "('numpy', 'jinja2', 'torch', 'transformers', 'ctranslate2', 'sacrebleu', 'lingua')))")
+            "('numpy', 'jinja2', 'torch', 'transformers', 'ctranslate2', 'sacrebleu', 'lingua', 'starlette', 'uvicorn')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert loaded.strip() == "['pipeline', 'pipeline.cli', 'pipeline.errors', 'pipeline.version']"

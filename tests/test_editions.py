@@ -1,6 +1,5 @@
 """The editions rendered from a record: TSV, TMX (DTD-valid), Markdown, English, review page."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -122,22 +121,7 @@ def test_render_refuses_bad_records_and_overwrites_nothing(tmp_path):
 
 
 # -- the review page in a real browser --------------------------------------------------------
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )
-        yield b
-        b.close()
+from conftest import needs_chromium  # noqa: E402 - the browser fixture lives in conftest too
 
 
 def _open(browser, path: Path):

@@ -63,3 +63,32 @@ def render_record(record: Path, out: Path | None, formats: str) -> list[Path]:
 
     chosen = parse_formats(formats)
     return render(Document.load(record), out or record.parent, chosen)
+
+
+def export_record(record: Path, fmt: str, out: Path | None) -> Path:
+    """A record exported for CAT tools (``xliff2``, ``xliff12``, ``tmx``, ``tsv``, or
+    ``beads`` for an aligned pair), written to ``out`` or beside the record."""
+    from ..editions.common import write_atomic
+    from ..errors import UsageError
+    from ..paths import child
+    from ..review.store import EXPORT_FORMATS, export
+
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    doc = Document.load(record)
+    text = export(doc, fmt)
+    target = out if out is not None else child(record.parent, f"{doc.id}{EXPORT_FORMATS[fmt][1]}")
+    if target.is_dir():
+        raise UsageError(f"--out {target}: is a folder; give a file name")
+    try:
+        return write_atomic(target, text)
+    except OSError as exc:
+        raise UsageError(f"--out {target}: cannot be written ({exc.strerror})") from None
+
+
+def review_folders(paths: list[Path], host: str, port: int, open_browser: bool, announce: Callable[[str], None],
+                   warn: Callable[[str], None]) -> None:
+    """Serve the records under ``paths`` for review (``diptych review``) until Ctrl-C."""
+    from ..review.server import serve
+
+    serve(paths, host=host, port=port, open_browser=open_browser, announce=announce, warn=warn)
