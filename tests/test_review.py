@@ -289,6 +289,15 @@ def test_a_server_killed_mid_save_leaves_a_valid_record(translated, serve):
     assert on_disk.translation == f"Version {on_disk.meta['review']['version']}."
 
 
+def test_another_address_than_the_loopback_is_served_with_a_warning(translated, serve):
+    server = serve(translated, extra=("--host", "0.0.0.0"))
+    status, docs = server.call("GET", "/api/documents", headers={"Host": f"diptych.example:{server.base.rsplit(':', 1)[1]}"})
+    assert status == 200 and docs[0]["id"] == _record(translated).stem
+    assert server.call("GET", "/api/documents", token=False)[0] == 403
+    server.stop()
+    assert "warning" in server.proc.stderr.read() and server.proc.returncode == 0
+
+
 def test_review_refuses_what_it_cannot_serve_in_one_line(tmp_path):
     proc = diptych("review", str(tmp_path / "missing"), "--no-open")
     assert proc.returncode == 2 and "no such file or folder" in proc.stderr and proc.stderr.count("\n") == 1
@@ -322,9 +331,9 @@ def test_edit_and_approve_in_the_page_survive_a_reload(translated, serve, browse
     server = serve(translated)
     page, errors, outside = _page(browser, server)
     assert "token=" not in page.url  # the token went into a cookie, out of the address bar
-    first = page.locator("main .row").filter(has=page.locator(".tgt .sentence")).first
-    key = first.get_attribute("data-row")
-    first.click()
+    page.keyboard.press("j")  # the first sentence flagged or not yet reviewed
+    key = page.locator(".row.selected").get_attribute("data-row")
+    assert key == page.locator("main .row").first.get_attribute("data-row")
     page.keyboard.press("e")
     page.locator("textarea").fill("The reviewer's English.")
     page.keyboard.press("Control+Enter")

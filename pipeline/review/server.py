@@ -44,7 +44,7 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
 class Guard:
     """ASGI middleware: host, origin and token checks before any route runs."""
 
-    def __init__(self, app, token: str, hosts: set[str], origins: set[str]):
+    def __init__(self, app, token: str, hosts: set[str] | None, origins: set[str] | None):
         self.app, self.token, self.hosts, self.origins = app, token, hosts, origins
 
     def _has_token(self, request: Request) -> bool:
@@ -60,9 +60,9 @@ class Guard:
             return await self.app(scope, receive, send)
         request = Request(scope)
         origin = request.headers.get("origin")
-        if request.headers.get("host", "") not in self.hosts:
+        if self.hosts is not None and request.headers.get("host", "") not in self.hosts:
             response: Response = _error(403, "unknown Host: this review server answers only at the address it printed")
-        elif origin is not None and origin not in self.origins:
+        elif origin is not None and (origin not in self.origins if self.origins is not None else origin != f"http://{request.headers.get('host')}"):
             response = _error(403, f"requests from {origin} are refused")
         elif not self._has_token(request):
             response = _error(403, "the review token is missing or wrong: open the URL that `diptych review` printed")
@@ -92,7 +92,7 @@ def _html(text: str, nonce: str) -> HTMLResponse:
     })
 
 
-def make_app(store: ReviewStore, token: str, hosts: set[str], origins: set[str]):
+def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: set[str] | None):
     def summaries() -> list[dict[str, Any]]:
         out = []
         for doc_id in store.documents:
@@ -239,9 +239,15 @@ def serve(paths: list[Path], host: str = "127.0.0.1", port: int = 0, open_browse
     sock = _bind(host, port)
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    names = {shown} | ({"127.0.0.1", "localhost"} if host in LOOPBACK else set())
-    hosts = {f"{name}:{port}" for name in names}
-    origins = {f"http://{h}" for h in hosts}
+    if host in LOOPBACK:
+        # only the names of this machine: a page elsewhere that points its own host name at
+        # 127.0.0.1 (DNS rebinding) is refused
+        hosts: set[str] | None = {f"{name}:{port}" for name in {shown, "127.0.0.1", "localhost"}}
+        origins: set[str] | None = {f"http://{h}" for h in hosts}
+    else:
+        # reached under whatever name the network gives it: the token guards it, and a
+        # request from a page must come from the address it asked for
+        hosts = origins = None
     token = secrets.token_urlsafe(24)
     app = make_app(store, token, hosts, origins)
     url = f"http://{shown}:{port}/?token={token}"
