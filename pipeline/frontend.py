@@ -29,6 +29,16 @@ def prepare(path: str | Path, doc_id: str | None = None, lang: str | None = None
     return identify(segment(doc), force=lang)
 
 
+def prepare_text(text: str, doc_id: str = "text", lang: str | None = None) -> Document:
+    """The front end for a string (a notebook, a test, a benchmark): as :func:`prepare`."""
+    from .ingest import ingest_bytes
+
+    doc = mark_footnotes(structure(ingest_bytes(text.encode("utf-8"), doc_id)))
+    if lang:
+        identify(doc, force=lang)
+    return identify(segment(doc), force=lang)
+
+
 def prepare_lines(path: str | Path, lang: str | None = None) -> Document:
     """A file that holds one sentence per line: each line is a block and a segment, as is.
     Read as any input, so that the record's source and any repaired bytes are the file's."""

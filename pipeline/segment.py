@@ -52,10 +52,17 @@ _FINAL_ABBREV = {
 # the two lists hardly conflict, so both apply.
 _ABBREV["latin"] = _ABBREV["fr"] | _ABBREV["en"]
 _FINAL_ABBREV["latin"] = _FINAL_ABBREV["fr"] | _FINAL_ABBREV["en"]
+# Pictographs (emoji, dingbats like ❤ ✅ ✌, with their variation selector, joiner, skin
+# tones and keycaps): in social-media text they end sentences as punctuation does
+# ("Такие вы клевые😍 Пока не уехали…"); UD Russian-Taiga dev has 114 boundaries of
+# the kind "emoji | capital", none of them inside a sentence.
+_EMOJI = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u203C\u2049\uFE0F\u200D\u20E3"
+# Text smileys closing a sentence: Russian's "))" / ")))" and the Western ":)", ":D", "=)"
+_EMOTICON = r"(?<=[^\W\d_\s])\){2,}|(?<=\s)\){2,}|(?<![^\s])[:;=]-?[()DPdp](?![^\W_])"
 _OPENERS = "«“„\"'‘([{—–-¿¡*"
 _CLOSERS = "\"'»”’)]}"
 _BOUNDARY = re.compile(
-    r"""(?P<punct>(?:\.{3}|[.!?…])+)       # terminal punctuation
+    rf"""(?P<punct>(?:\.{{3}}|[.!?…]|[{_EMOJI}]|{_EMOTICON})+)       # terminal punctuation, emoji, smileys
         (?P<close>(?:[\s\u00a0\u202f\u2009]*[»”"’)\]])*)   # closing quotes / brackets, French spacing allowed
         (?P<note>(?<=[^\W\d_][.!?…])\d{1,3}|(?<=[^\W\d_][.!?…][»”"’)\]])\d{1,3})?  # glued footnote number
         (?P<space>[\s\u00a0\u202f]+)""",
@@ -108,8 +115,10 @@ def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> b
     low = word.lower()
     if not word:
         return False
-    # initials: Ж. / Ж.-Л. / J.-P. / E. ; a single capital letter with a period
-    if re.fullmatch(r"(?:[^\W\d_]\.?-?){0,3}[^\W\d_]", word) and word[-1].isupper() and len(word.replace(".", "").replace("-", "")) <= 3:
+    # initials: Ж. / Ж.-Л. / J.-P. / E. ; one capital, or capitals each with its period.
+    # An acronym written without periods ("les ONG.", "their RFP.") is a word: it ends
+    # sentences like any other.
+    if re.fullmatch(r"(?:[^\W\d_]\.-?){0,2}[^\W\d_]", word) and word[-1].isupper():
         return True
     if low in _FINAL_ABBREV.get(lang, ()) or low == "etc":
         if lang == "ru" and low in ("г", "гг") and text[next_pos : next_pos + 1] in ("«", "„"):
@@ -126,18 +135,68 @@ def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> b
     return False
 
 
+_DASH_ITEM = re.compile(r"[-–—][ \u00a0]")
+_LOWER_START = re.compile(r"[^\W\d_]")
+
+
+def _writes_lowercase_starts(text: str, lang: str) -> bool:
+    """Does this block's writer begin sentences in lowercase (chat, quick e-mail: "call
+    them at 5. they haven't heard from you")? Yes when, after plain words ending in a
+    period, lowercase follows at least twice and at least as often as a capital does. In
+    edited prose a period before lowercase is an abbreviation's, so this stays off."""
+    lower = upper = 0
+    for m in re.finditer(r"([^\W_]{2,})\.[ \u00a0]+([^\W\d_])", text):
+        if m.group(1).lower() in _ABBREV.get(lang, ()) or m.group(1).lower() in _FINAL_ABBREV.get(lang, ()):
+            continue
+        if m.group(2).islower():
+            lower += 1
+        else:
+            upper += 1
+    if lower >= 2 and lower >= upper:
+        return True
+    # one lowercase start is enough where the writer also writes the pronoun "i" in
+    # lowercase ("you love it when i come over. i satisfy…"): no edited text does that
+    return lower >= 1 and upper <= lower and _LOWERCASE_I.search(text) is not None
+
+
+_LOWERCASE_I = re.compile(r"(?<![\w.'’])i(?=[ '’])")
+
+
+def _after_openers(text: str, pos: int) -> int:
+    while pos < len(text) and (text[pos] in _OPENERS or text[pos].isspace()):
+        pos += 1
+    return pos
+
+
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) in ``text``, whitespace between sentences excluded."""
     spans: list[tuple[int, int]] = []
     start = 0
+    lowercase_starts = None  # decided for the block the first time it matters
     for m in _BOUNDARY.finditer(text):
         end = m.end("note") if m.group("note") else m.end("close") if m.group("close").strip() else m.end("punct")
         next_pos = m.end()
         if next_pos >= len(text):
             break
-        if not _sentence_starts_at(text, next_pos):
-            continue
-        if m.group("punct") in ("…", "...") and not _next_is_upper(text, next_pos):
+        punct = m.group("punct")
+        words_punct = re.sub(rf"[{_EMOJI}]|{_EMOTICON}", "", punct)
+        nxt = _after_openers(text, next_pos)
+        if not words_punct:
+            # an emoji or a smiley: a sentence ends there when a capital or a reply
+            # ("@name") follows; before lowercase or a number it is part of the sentence
+            if not (nxt < len(text) and (text[nxt].isupper() or text[nxt] == "@" or re.match(f"[{_EMOJI}]", text[nxt]))):
+                continue
+        elif not _sentence_starts_at(text, next_pos) and text[nxt:nxt + 1] != "@":
+            if words_punct.endswith(".") and _DASH_ITEM.match(text, next_pos):
+                pass  # ". - si vous…": a dash after a full stop opens a list item or a reply
+            elif re.match(rf"[{_EMOJI}]", text[nxt:nxt + 1] or " ") and text[nxt + 1:nxt + 2].isupper():
+                pass  # ". ✅Время": a pictograph as the next item's bullet
+            else:
+                if lowercase_starts is None:
+                    lowercase_starts = _writes_lowercase_starts(text, lang)
+                if not (lowercase_starts and words_punct[-1] in ".!?" and text[nxt:nxt + 1].islower()):
+                    continue
+        if words_punct in ("…", "...") and not _next_is_upper(text, next_pos):
             continue  # "… 2022", "(…) une crise": the sentence goes on
         if _is_abbreviation(text, m.start("punct"), lang, next_pos):
             continue

@@ -141,6 +141,12 @@ def _guess_script_lang(text: str) -> str:
     return "fr" if re.search(r"[éèêàùçœ]", text) else "en"
 
 
+# A line that ends one sentence after a word and goes on with another of three words or
+# more ("Thanks. This is the best solution we have. Vince") is a short paragraph, not a
+# heading; "Chapitre 1. La rencontre" or "II. Methods" stay headings.
+_HOLDS_A_SENTENCE = re.compile(r"[^\W\d_]{2}[.!?…]+\s+\S+(?:\s+\S+){2}")
+
+
 @dataclass
 class _Draft:
     lines: list[_Line]
@@ -177,6 +183,7 @@ def _classify(draft: _Draft, in_notes: bool) -> None:
         and len(text) <= 90
         and text[-1:] not in ".!?…:;,"
         and (text[:1].isupper() or text[:1].isdigit() or text.startswith(("*", "«", "\"")))
+        and not _HOLDS_A_SENTENCE.search(text)
     ):
         draft.kind = "heading"
 
