@@ -1,0 +1,45 @@
+"""Which model each sentence goes to: function words first, lingua for the doubtful ones
+(accuracy over FLORES dev: bench/routing_bench.py)."""
+
+import subprocess
+import sys
+
+from conftest import ROOT, seed_path
+
+from pipeline.frontend import prepare_text
+from pipeline.langid import function_word_votes
+
+
+def _langs(text: str) -> list[tuple[str, str]]:
+    return [(s.lang, s.text) for s in prepare_text(text).content_segments()]
+
+
+def test_an_english_sentence_inside_french_goes_nowhere_and_a_french_one_inside_english_goes_to_french():
+    fr = "Le chat dort sur le canapé depuis ce matin, et personne ne le dérange. This is an English sentence. Il se réveille enfin vers midi."
+    assert [lang for lang, _ in _langs(fr)] == ["fr", "en", "fr"]
+    en = "The cat has slept on the sofa since this morning, and nobody disturbs it. C'est la vie. It wakes up at noon."
+    assert [lang for lang, _ in _langs(en)] == ["en", "fr", "en"]
+
+
+def test_a_quoted_title_is_not_the_language_of_its_sentence():
+    text = ("The movement split in two. Originally published as “Sur le contenu du socialisme” in a small review, 1955. "
+            "It was read widely.")
+    assert [lang for lang, _ in _langs(text)] == ["en", "en", "en"]
+    # what is left around a quotation says nothing: the sentence keeps its paragraph's language
+    text = "Le débat était vif à la fin de la guerre. Carr constate : « le paradoxe est là ». La suite le montra."
+    assert [lang for lang, _ in _langs(text)] == ["fr", "fr", "fr"]
+
+
+def test_names_and_acronyms_are_no_evidence():
+    assert function_word_votes("BLT1606EN vF.pdf (529.02 KB)") == (0, 0)
+    assert function_word_votes("IN THE END") == (2, 0)  # all in capitals: words again
+    assert function_word_votes("Millière was here") == (2, 0)  # an accented name is not French
+    text = "Le livre est paru chez un petit éditeur à Paris. Jean-Philippe Divès. Il a été réédité deux fois."
+    assert [lang for lang, _ in _langs(text)] == ["fr", "fr", "fr"]
+
+
+def test_a_plain_french_text_never_loads_lingua():
+    code = ("import pipeline.langid as L; from pipeline.frontend import prepare; "
+            f"prepare({str(seed_path('003'))!r}); print(L._detector.cache_info().currsize)")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout.strip()
+    assert loaded == "0"  # every sentence was decided by its function words (or inherited)
