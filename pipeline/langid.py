@@ -16,7 +16,7 @@ from functools import lru_cache
 from .doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
 from .scripts import LETTER, script_counts
 
-VERSION = "langid/2"
+VERSION = "langid/3"  # 3: function words first, every sentence of English documents too
 LANGUAGES = ("fr", "ru", "en")
 
 
@@ -272,6 +272,8 @@ def identify(doc: Document, force: str | None = None) -> Document:
     doc.provenance["langid"] = {
         "version": VERSION,
         "library": "lingua",
+        "first_pass": "function words",
+        "short_piece_confidence": SHORT_PIECE_CONFIDENCE,
         "languages": list(LANGUAGES),
         "unit": "block and sentence" if per_sentence else "block",
     }

@@ -14,7 +14,7 @@ import re
 from .doc import Block, Document, Segment
 from .scripts import BULLETS, LETTER, mostly_cyrillic
 
-VERSION = "segment/1"
+VERSION = "segment/2"  # 2: acronyms, emoji, dash items, lowercase starts
 
 # A sentence longer than this is cut at the best break available, so that nothing the
 # translator receives is absurdly long. The cut is flagged, never silent.
