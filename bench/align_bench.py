@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Sentence alignment against gold: FLORES dev fr-en and ru-en (no MT), the Text+Berg
+"""Sentence alignment against gold: FLORES dev fr-en and ru-en (no MT), the five LIMSI
+literary fr-en dev books (no MT), the Text+Berg
 dev document without and with each given machine translation of its source (and, where
 the target's translation into the source language exists too, with both directions, as
 ``diptych align --target-mt``), and the time to align two synthetic 10,000-sentence documents.
@@ -72,6 +73,7 @@ def main() -> None:
         ("FLORES dev fr-en", sorted((align / "flores_dev_fr-en").glob("doc_*")), None),
         ("FLORES dev ru-en", sorted((align / "flores_dev_ru-en").glob("doc_*")), None),
         ("Text+Berg dev, no MT", [align / "textberg" / "dev" / "doc_000"], None),
+        ("LIMSI literary fr-en dev (5 books), no MT", sorted((align / "limsi_literary_fr-en" / "dev").glob("doc_*")), None),
     ]
     tb = align / "textberg" / "dev" / "doc_000"
     for mt in sorted(tb.glob("src.mt_*.fr")):
@@ -82,6 +84,7 @@ def main() -> None:
     both = [(f"{name}, both ways", docs, mt, None, f"tgt.{mt.split('.')[1]}.de") for name, docs, mt in sets if mt and (tb / f"tgt.{mt.split('.')[1]}.de").exists()]
     sets = [(name, docs, mt, None, None) for name, docs, mt in sets] + [row + (None,) for row in capped] + both
     rows = []
+    print("(parameters chosen by cross-validation across these documents: bench/align_cv.py)")
     print(f"{'set':46} {'strict P':>8} {'R':>6} {'F1':>6} {'lax F1':>7} {'sec':>6}  {'conf AUC':>8} {'flagged':>7} {'wrong':>5} {'all wrong':>9}")
     for name, docs, mt, params, back in sets:
         r = run_set(docs, mt, params, back)

@@ -133,6 +133,18 @@ def test_a_run_of_captions_in_the_translation_is_skipped_not_absorbed():
     assert all(((i,), (i,)) in beads for i in range(8)) and all(((i,), (i + 12,)) in beads for i in range(8, 16))
 
 
+def test_a_passage_the_translator_left_out_is_a_run_of_omissions_on_the_source_side():
+    # the mirror of the captions: six source sentences with no counterpart (a passage
+    # the translation leaves out) come out as one run of 1-0 beads, the rest 1-1; before
+    # aligner/9 only the target side had runs, and 1-0 beads were each a full skip
+    src = [f"Le sommet numéro {i} mesure {8000 + 37 * i} mètres selon la mesure de {1900 + i}." for i in range(16)]
+    tgt = [f"Summit number {i} is {8000 + 37 * i} metres high according to the {1900 + i} survey." for i in range(16)]
+    passage = [f"Note {n} de l'éditeur sur les archives du Club alpin et leur classement." for n in range(6)]
+    beads = [(b.src, b.tgt) for b in align_sentences(src[:8] + passage + src[8:], tgt)]
+    assert [b for b in beads if not b[1]] == [((i,), ()) for i in range(8, 14)]
+    assert all(((i,), (i,)) in beads for i in range(8)) and all(((i + 6,), (i,)) in beads for i in range(8, 16))
+
+
 def test_two_three_beads_are_found():
     src = ["Alpha 11 Bravo.", "Les membres étaient Charlie 22, Delta 33 et Echo 44, avec Foxtrot 55.",
            "Golf 66 Hotel 77.", "India 88 Juliett 99 Kilo 12 Lima 13.", "Mike 14 November 15."]

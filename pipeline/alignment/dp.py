@@ -285,10 +285,25 @@ def best_path(
         spans = span_prefixes(pref, wlo, width, max(k for k, _ in beads))
         prepared.append(BandEvidence(ev.weight, pref, spans, ev.src_side, ev.tgt_side, ev.baseline))
     quality = {kl: bead_scores(kl, band, lengths, prepared, params) for kl in beads if kl[0] and kl[1]}
+    # what a bead adds to a path, weighted by its size and less its shape's penalty, for
+    # all rows at once: the row loop below then only adds and compares
+    gain_of = {kl: (kl[0] + kl[1]) / 2.0 * q - np.float32(params.penalties[kl]) for kl, q in quality.items()}
 
-    score = [np.full(hi[i] - lo[i] + 1, -np.inf) for i in range(n + 1)]
-    back = [np.full(hi[i] - lo[i] + 1, -1, dtype=np.int8) for i in range(n + 1)]
-    run_start = [np.zeros(hi[i] - lo[i] + 1, dtype=np.int32) for i in range(n + 1)]
+    # every row's cells in one array each (row i: cells 0 .. hi[i] - lo[i]), handed out as
+    # views: four allocations instead of four per row
+    sizes = (hi - lo + 1).tolist()
+    score_all = np.full((n + 1, cells), -np.inf)
+    back_all = np.full((n + 1, cells), -1, dtype=np.int8)
+    run_all = np.zeros((n + 1, cells), dtype=np.int32)
+    src_from_all = np.full((n + 1, cells), -1, dtype=np.int64)
+    score = [score_all[i, : sizes[i]] for i in range(n + 1)]
+    back = [back_all[i, : sizes[i]] for i in range(n + 1)]
+    run_start = [run_all[i, : sizes[i]] for i in range(n + 1)]
+    # runs of skipped source sentences, treated as target ones are: per target prefix j,
+    # the best score[i'][j] + skip_run * i' over the rows seen so far, and its row i'
+    src_run_gain = np.full(m + 1, -np.inf)
+    src_run_row = np.zeros(m + 1, dtype=np.int64)
+    src_run_from = [src_from_all[i, : sizes[i]] for i in range(n + 1)]
     if lo[0] == 0:
         score[0][0] = 0.0
     for i in range(n + 1):
@@ -296,6 +311,15 @@ def best_path(
         js = J[i, :size]
         for t, (k, l) in enumerate(beads):
             if k > i:
+                continue
+            if l == 0:
+                # a run of source sentences left out ending at row i: skip for the first,
+                # skip_run for each further one, from the best row i' < i of this column
+                cand = src_run_gain[lo[i]:hi[i] + 1] - (params.skip_run * i + params.skip - params.skip_run)
+                better = cand > score[i]
+                np.copyto(score[i], cand, where=better)
+                np.copyto(back[i], t, where=better)
+                np.copyto(src_run_from[i], src_run_row[lo[i]:hi[i] + 1], where=better)
                 continue
             if k == 0:
                 # a run of target sentences skipped at one source prefix costs skip for its
@@ -307,10 +331,10 @@ def best_path(
                 best_start = np.maximum.accumulate(np.where(gain >= run, np.arange(size), 0))
                 cand = np.full(size, -np.inf)
                 cand[1:] = run[:-1] - steps[1:] - (params.skip - params.skip_run)
-                run_start[i][1:] = np.where(cand[1:] > score[i][1:], best_start[:-1], run_start[i][1:])
                 better = cand > score[i]
-                score[i][better] = cand[better]
-                back[i][better] = t
+                np.copyto(run_start[i][1:], best_start[:-1], where=better[1:])
+                np.copyto(score[i], cand, where=better)
+                np.copyto(back[i], t, where=better)
             else:
                 # the cells of row i this shape reaches from row i - k: one contiguous slice
                 pi = i - k
@@ -319,14 +343,18 @@ def best_path(
                     continue
                 o0, o1 = first + l - lo[i], last + l - lo[i] + 1
                 cand = score[pi][first - lo[pi] : last - lo[pi] + 1]
-                if l == 0:
-                    cand = cand - params.skip
-                else:
-                    cand = cand + (k + l) / 2.0 * quality[(k, l)][i, o0:o1] - params.penalties[(k, l)]
-                row, row_back = score[i][o0:o1], back[i][o0:o1]
+                cand = cand + gain_of[(k, l)][i, o0:o1]
+                row = score[i][o0:o1]
                 better = cand > row
-                row[better] = cand[better]
-                row_back[better] = t
+                np.copyto(row, cand, where=better)
+                np.copyto(back[i][o0:o1], t, where=better)
+        # this row's cells may start a run of source sentences left out below it (row i
+        # covers the columns lo[i] .. hi[i], one contiguous slice)
+        gain = score[i] + params.skip_run * i
+        column_gain = src_run_gain[lo[i]:hi[i] + 1]
+        newer = gain > column_gain
+        np.copyto(column_gain, gain, where=newer)
+        np.copyto(src_run_row[lo[i]:hi[i] + 1], i, where=newer)
     if not np.isfinite(score[n][m - lo[n]]):
         raise RuntimeError("no alignment path inside the band")
     path: list[tuple[int, int, int, int]] = []
@@ -335,6 +363,12 @@ def best_path(
     while i > 0 or j > 0:
         t = int(back[i][j - lo[i]])
         k, l = beads[t]
+        if l == 0:
+            start = int(src_run_from[i][j - lo[i]])
+            path += [(ii - 1, ii, j, j) for ii in range(i, start, -1)]
+            quals += [0.0] * (i - start)
+            i = start
+            continue
         if k == 0:
             start = lo[i] + int(run_start[i][j - lo[i]])
             path += [(i, i, jj - 1, jj) for jj in range(j, start, -1)]

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""The aligner's parameters chosen by cross-validation, not on one document.
+
+Folds (../shared/data/align): the Text+Berg dev document with its Google MT, each of the
+five LIMSI literary fr-en dev books, FLORES dev fr-en and FLORES dev ru-en (each pair's
+documents together, micro-averaged). For every candidate setting in a small grid the
+strict F1 of every fold is computed once; then, leaving each fold out in turn, the setting
+with the best mean over the other folds is chosen and scored on the fold left out. The
+mean and the worst of those held-out scores are what a change must improve (the mean)
+without hurting (the worst, and no fold by more than 0.01).
+
+It also prints recall by bead type (1-1, merges, 1-0, 0-1) over all folds, with the
+defaults, so that omissions are watched apart.
+
+    python bench/align_cv.py [--data ../shared/data] [--grid small|none]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.alignment.aligner import align_sentences  # noqa: E402
+from pipeline.alignment.beads import parse_beads, score_alignments  # noqa: E402
+from pipeline.alignment.params import AlignParams  # noqa: E402
+
+# the settings tried: the costs of leaving sentences out (the omission model) and of a
+# weak member of a merged bead, each over a few values around the defaults; the rest
+# stays as it is
+GRID = {
+    "skip": (0.4, 0.5, 0.6),
+    "skip_run": (0.1, 0.2, 0.3),
+    "support": (0.5, 0.75, 1.0),
+}
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def folds(data: Path) -> list[tuple[str, list[Path], str | None]]:
+    align = data / "align"
+    out: list[tuple[str, list[Path], str | None]] = [("textberg+google", [align / "textberg" / "dev" / "doc_000"], "src.mt_google.fr")]
+    for book in sorted((align / "limsi_literary_fr-en" / "dev").glob("doc_*")):
+        out.append((f"limsi {book.name}", [book], None))
+    for pair in ("fr-en", "ru-en"):
+        out.append((f"flores {pair}", sorted((align / f"flores_dev_{pair}").glob("doc_*")), None))
+    return out
+
+
+def run_fold(docs: list[Path], mt: str | None, params: AlignParams, by_type: Counter | None = None) -> float:
+    golds, preds = [], []
+    for d in docs:
+        beads = align_sentences(lines(d / "src.txt"), lines(d / "tgt.txt"), lines(d / mt) if mt else None, params)
+        gold = parse_beads((d / "gold.txt").read_text(encoding="utf-8"))
+        pred = [(b.src, b.tgt) for b in beads]
+        golds.append(gold)
+        preds.append(pred)
+        if by_type is not None:
+            found = set(pred)
+            for s, t in gold:
+                kind = "1-1" if (len(s), len(t)) == (1, 1) else "1-0" if not t else "0-1" if not s else "merged"
+                by_type[(kind, "gold")] += 1
+                by_type[(kind, "found")] += (tuple(s), tuple(t)) in found
+    return score_alignments(golds, preds)["f1_strict"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--grid", choices=("small", "none"), default="small", help="none: only the defaults (fast)")
+    args = ap.parse_args()
+    if not (args.data / "align").is_dir():
+        raise SystemExit(f"{args.data / 'align'}: not found (the shared data set sits beside the checkout)")
+    fs = folds(args.data)
+    default = AlignParams()
+    names = list(GRID)
+    grid = [dict(zip(names, values)) for values in itertools.product(*GRID.values())] if args.grid == "small" else []
+    started = time.perf_counter()
+    by_type: Counter = Counter()
+    base = [run_fold(docs, mt, default, by_type) for _, docs, mt in fs]
+    table = [[run_fold(docs, mt, replace(default, **g)) for _, docs, mt in fs] for g in grid]
+
+    print(f"{'fold':20} {'defaults':>8}" + (f"  {'chosen on the others':>22} {'held-out':>8}" if grid else ""))
+    held_out, chosen = [], []
+    for f, (name, _, _) in enumerate(fs):
+        if grid:
+            means = [sum(row[:f] + row[f + 1:]) / (len(fs) - 1) for row in table]
+            best = max(range(len(grid)), key=lambda g: means[g])
+            held_out.append(table[best][f])
+            chosen.append(grid[best])
+            print(f"{name:20} {base[f]:8.3f}  {json.dumps(grid[best]):>22} {table[best][f]:8.3f}")
+        else:
+            print(f"{name:20} {base[f]:8.3f}")
+    mean_base, worst_base = sum(base) / len(base), min(base)
+    print(f"{'mean / worst':20} {mean_base:8.3f} / {worst_base:.3f}", end="")
+    if grid:
+        print(f"   held-out mean {sum(held_out) / len(held_out):.3f} / worst {min(held_out):.3f}")
+    else:
+        print()
+    print("recall by bead type (defaults, all folds): " + ", ".join(
+        f"{kind} {by_type[(kind, 'found')]}/{by_type[(kind, 'gold')]}" for kind in ("1-1", "merged", "1-0", "0-1")))
+    print(json.dumps({"folds": [name for name, _, _ in fs], "defaults": base, "defaults_mean": mean_base, "defaults_worst": worst_base,
+                      "held_out": held_out, "chosen": chosen, "held_out_mean": (sum(held_out) / len(held_out)) if grid else None,
+                      "recall_by_type": {kind: [by_type[(kind, "found")], by_type[(kind, "gold")]] for kind in ("1-1", "merged", "1-0", "0-1")},
+                      "seconds": round(time.perf_counter() - started, 1)}))
+
+
+if __name__ == "__main__":
+    main()
