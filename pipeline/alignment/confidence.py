@@ -51,22 +51,24 @@ def boundary_margins(path, table: Table | None, src_len: np.ndarray, tgt_len: np
         _, _, back = best_path(LengthModel.of(src_len[::-1], tgt_len[::-1]), reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes)
     except RuntimeError:
         return [0.0] * len(path)
-    rows, cols, through = [], [], []
-    for i in range(n + 1):
-        js = table.lo[i] + np.arange(len(table.score[i]))
-        ri = n - i
-        k = (m - js) - back.lo[ri]
-        ok = (k >= 0) & (k < len(back.score[ri]))
-        value = np.full(len(js), -np.inf)
-        value[ok] = table.score[i][ok] + back.score[ri][k[ok]]
-        rows.append(np.full(len(js), i))
-        cols.append(js)
-        through.append(value)
-    rows, cols, through = np.concatenate(rows), np.concatenate(cols), np.concatenate(through)
+    # every cell of the forward band, all rows at once: its row, its target prefix, and the
+    # score of the best path through it (forward to it plus backward from it)
+    sizes = np.array([len(r) for r in table.score])
+    back_sizes = np.array([len(r) for r in back.score])
+    forward = np.concatenate(table.score)
+    backward = np.concatenate(back.score)
+    back_offsets = np.concatenate([[0], np.cumsum(back_sizes)[:-1]])
+    rows = np.repeat(np.arange(n + 1), sizes)
+    cols = table.lo[rows] + (np.arange(len(forward)) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    ri = n - rows
+    k = (m - cols) - back.lo[ri]
+    ok = (k >= 0) & (k < back_sizes[ri])
+    through = np.full(len(forward), -np.inf)
+    through[ok] = forward[ok] + backward[back_offsets[ri[ok]] + k[ok]]
     best = float(table.score[n][m - table.lo[n]])
-    on_path = {(i0, j0) for i0, _, j0, _ in path} | {(n, m)}
+    on_path = np.array([i0 * (m + 1) + j0 for i0, _, j0, _ in path] + [n * (m + 1) + m], dtype=np.int64)
     others = through.copy()
-    others[[p in on_path for p in zip(rows.tolist(), cols.tolist())]] = -np.inf
+    others[np.isin(rows.astype(np.int64) * (m + 1) + cols, on_path)] = -np.inf
     row_best = np.full(n + 1, -np.inf)
     col_best = np.full(m + 1, -np.inf)
     np.maximum.at(row_best, rows, others)

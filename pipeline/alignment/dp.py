@@ -292,11 +292,14 @@ def best_path(
     # every row's cells in one array each (row i: cells 0 .. hi[i] - lo[i]), handed out as
     # views: four allocations instead of four per row
     sizes = (hi - lo + 1).tolist()
-    score_all = np.full((n + 1, cells), -np.inf)
+    # padded by MAX_SIDE on both sides, so that every merged shape's reach into an earlier
+    # row is a window of one strided view (the padding stays -inf)
+    pad = MAX_SIDE
+    score_all = np.full((n + 1, cells + 2 * pad), -np.inf)
     back_all = np.full((n + 1, cells), -1, dtype=np.int8)
     run_all = np.zeros((n + 1, cells), dtype=np.int32)
     src_from_all = np.full((n + 1, cells), -1, dtype=np.int64)
-    score = [score_all[i, : sizes[i]] for i in range(n + 1)]
+    score = [score_all[i, pad : pad + sizes[i]] for i in range(n + 1)]
     back = [back_all[i, : sizes[i]] for i in range(n + 1)]
     run_start = [run_all[i, : sizes[i]] for i in range(n + 1)]
     # runs of skipped source sentences, treated as target ones are: per target prefix j,
@@ -306,48 +309,64 @@ def best_path(
     src_run_from = [src_from_all[i, : sizes[i]] for i in range(n + 1)]
     if lo[0] == 0:
         score[0][0] = 0.0
+    # the merged shapes grouped by their source side k, whose target sides are 1 .. L:
+    # for row i, shape (k, l) reads cell o + lo[i] - lo[i - k] - l of row i - k, so all of
+    # a group's candidates are one window of a strided view (row, cell, l) of the scores,
+    # added to the group's gains, maxed and argmaxed at once: a few array operations per
+    # group and row instead of several per shape (the row loop is where the time goes)
+    groups = []
+    for k in sorted({k for k, l in beads if k and l}):
+        ts = [t for t, (kk, l) in enumerate(beads) if kk == k and l]
+        ls = [beads[t][1] for t in ts]
+        order = np.argsort(ls)
+        ts, ls = [ts[o] for o in order], sorted(ls)
+        if ls != list(range(1, len(ls) + 1)):
+            raise ValueError(f"the shapes with {k} source sentences must have 1 .. L target sentences, not {ls}")
+        width_l = len(ls)
+        windows = np.lib.stride_tricks.sliding_window_view(score_all, width_l, axis=1)[:, :, ::-1]
+        gains = np.stack([gain_of[beads[t]] for t in ts], axis=-1)
+        groups.append((k, width_l, np.array(ts, dtype=np.int8), windows, gains))
+    t_src = next((t for t, (k, l) in enumerate(beads) if k and not l), None)
+    t_tgt = next((t for t, (k, l) in enumerate(beads) if l and not k), None)
     for i in range(n + 1):
-        size = hi[i] - lo[i] + 1
-        js = J[i, :size]
-        for t, (k, l) in enumerate(beads):
+        size = int(sizes[i])
+        row, row_back = score[i], back[i]
+        for k, width_l, ts, windows, gains in groups:
             if k > i:
+                break
+            pi = i - k
+            start = pad + lo[i] - lo[pi] - width_l
+            if start >= windows.shape[1]:
                 continue
-            if l == 0:
-                # a run of source sentences left out ending at row i: skip for the first,
-                # skip_run for each further one, from the best row i' < i of this column
-                cand = src_run_gain[lo[i]:hi[i] + 1] - (params.skip_run * i + params.skip - params.skip_run)
-                better = cand > score[i]
-                np.copyto(score[i], cand, where=better)
-                np.copyto(back[i], t, where=better)
-                np.copyto(src_run_from[i], src_run_row[lo[i]:hi[i] + 1], where=better)
-                continue
-            if k == 0:
-                # a run of target sentences skipped at one source prefix costs skip for its
-                # first line and skip_run for each further one: the best start j' < j of the
-                # run ending at j, for every j in one pass, kept for the traceback
-                steps = params.skip_run * js
-                gain = score[i] + steps
-                run = np.maximum.accumulate(gain)
-                best_start = np.maximum.accumulate(np.where(gain >= run, np.arange(size), 0))
-                cand = np.full(size, -np.inf)
-                cand[1:] = run[:-1] - steps[1:] - (params.skip - params.skip_run)
-                better = cand > score[i]
-                np.copyto(run_start[i][1:], best_start[:-1], where=better[1:])
-                np.copyto(score[i], cand, where=better)
-                np.copyto(back[i], t, where=better)
-            else:
-                # the cells of row i this shape reaches from row i - k: one contiguous slice
-                pi = i - k
-                first, last = max(lo[i] - l, lo[pi]), min(hi[i] - l, hi[pi])
-                if first > last:
-                    continue
-                o0, o1 = first + l - lo[i], last + l - lo[i] + 1
-                cand = score[pi][first - lo[pi] : last - lo[pi] + 1]
-                cand = cand + gain_of[(k, l)][i, o0:o1]
-                row = score[i][o0:o1]
-                better = cand > row
-                np.copyto(row, cand, where=better)
-                np.copyto(back[i][o0:o1], t, where=better)
+            reach = min(size, windows.shape[1] - start)
+            cand = windows[pi, start : start + reach] + gains[i, :reach]
+            pick = cand.argmax(axis=1)
+            best = np.maximum.reduce(cand, axis=1)
+            better = best > row[:reach]
+            np.copyto(row[:reach], best, where=better)
+            np.copyto(row_back[:reach], ts.take(pick), where=better)
+        if t_src is not None and i >= 1:
+            # a run of source sentences left out ending at row i: skip for the first,
+            # skip_run for each further one, from the best row i' < i of this column
+            cand = src_run_gain[lo[i]:hi[i] + 1] - (params.skip_run * i + params.skip - params.skip_run)
+            better = cand > row
+            np.copyto(row, cand, where=better)
+            np.copyto(row_back, t_src, where=better)
+            np.copyto(src_run_from[i], src_run_row[lo[i]:hi[i] + 1], where=better)
+        if t_tgt is not None:
+            # a run of target sentences skipped at one source prefix costs skip for its
+            # first line and skip_run for each further one: the best start j' < j of the
+            # run ending at j, for every j in one pass, kept for the traceback
+            steps = params.skip_run * J[i, :size]
+            gain = row + steps
+            run = np.maximum.accumulate(gain)
+            best_start = np.maximum.accumulate(np.where(gain >= run, np.arange(size), 0))
+            cand = np.full(size, -np.inf)
+            cand[1:] = run[:-1] - steps[1:] - (params.skip - params.skip_run)
+            better = cand > row
+            np.copyto(run_start[i][1:], best_start[:-1], where=better[1:])
+            np.copyto(row, cand, where=better)
+            np.copyto(row_back, t_tgt, where=better)
         # this row's cells may start a run of source sentences left out below it (row i
         # covers the columns lo[i] .. hi[i], one contiguous slice)
         gain = score[i] + params.skip_run * i

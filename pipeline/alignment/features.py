@@ -162,10 +162,13 @@ def vectors(sentences: Sequence[str], params: AlignParams) -> np.ndarray:
 def idf_weighted(matrices: list[np.ndarray | None], exponent: float) -> list[np.ndarray | None]:
     """Each matrix times the inverse document frequency of its features over all of them:
     features every other sentence has ("de ", " la") say little; rare ones (names, numbers,
-    content words) say a lot. ``exponent`` 0 leaves the matrices as they are."""
+    content words) say a lot. ``exponent`` 0 leaves the matrices as they are. The matrices
+    are scaled in place (they are large: 80 MB a side for 10,000 sentences) and returned."""
     if not exponent:
         return matrices
     present = [x for x in matrices if x is not None]
     df = sum((x > 0).sum(axis=0) for x in present)
     idf = (np.log((sum(len(x) for x in present) + 1) / (df + 1)) ** exponent).astype(np.float32)
-    return [None if x is None else x * idf for x in matrices]
+    for x in present:
+        x *= idf
+    return matrices
