@@ -60,3 +60,16 @@ def test_a_one_line_paragraph_with_sentences_is_not_a_heading():
     kinds = [(b.kind, [s.text for s in b.segments]) for b in doc.blocks]
     assert kinds[0] == ("paragraph", ["Thanks.", "This is the best solution given all the uncertainties we face.", "Vince"])
     assert kinds[1] == ("heading", ["Chapitre 1. La rencontre"])
+
+
+def test_short_lines_without_end_punctuation_stay_apart_but_wrapped_prose_is_joined():
+    mail = "Hi Debra,\n\nThe contract is attached.\nPlease sign it by Friday\nThanks\nSean\n"
+    assert [s.text for s in prepare_text(mail).content_segments()] == [
+        "Hi Debra,", "The contract is attached.", "Please sign it by Friday", "Thanks", "Sean"]
+    # a text wrapped at a fixed width (here 60 characters): its lines are joined again
+    import textwrap
+
+    sentence = ("Le sommet fut atteint au petit matin par une cordée de trois alpinistes venus de Chamonix, "
+                "qui redescendirent avant midi sans avoir vu le moindre nuage sur les crêtes voisines.")
+    prose = textwrap.fill(" ".join([sentence] * 4), 60) + "\n"
+    assert [s.text for s in prepare_text(prose).content_segments()] == [sentence] * 4
