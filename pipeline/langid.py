@@ -63,6 +63,9 @@ def _script_counts(text: str) -> tuple[int, int]:
 # Function words found in one of the two languages only (a French "a", "on", "as", "or",
 # "but", "son", "en" is no evidence of English, nor an English "plus" of French). Counted
 # as whole words, case ignored; with French elisions (l', d', qu'…) and French accents.
+# titles before a name: "Mr Reid" is English, "M. Reid" and "Mme Reid" French
+_EN_TITLE = re.compile(r"(?<![^\W_])(?:Mr|Mrs|Ms)\.?\s+[A-Z]")
+_FR_TITLE = re.compile(r"(?<![^\W_])(?:M\.|MM\.|Mme|Mmes|Mlle)\s+[A-Z]")
 _EN_WORDS = frozenset("""the of and to in at is was are were that with for this these those from by it its he she
 they we you his her their them have has had been not will would can could should which who whom whose what
 when where there said says say told after before about also into than more most many much all my your our
@@ -109,6 +112,9 @@ def function_word_votes(text: str) -> tuple[int, int]:
             fr += 1
         elif word[0].islower() and _FR_ACCENT.search(low):
             fr += 1
+    if "M" in text:
+        en += len(_EN_TITLE.findall(text))
+        fr += len(_FR_TITLE.findall(text))
     return en, fr
 
 
@@ -158,7 +164,7 @@ def classify_latin(texts: list[str]) -> list[tuple[str, float]]:
 # without function words goes to lingua only when it shows some of the other language
 # than its block's ("Lead researchers." in French text: "ea"; "Monday": "y"), so that
 # lingua (a third of a second to load) is not loaded for a French heading in French.
-_LOOKS_ENGLISH = re.compile(r"w|k|th|sh|gh|ck|ee|oo|ea|ng\b|[a-z]y\b|ly\b|'s\b|\bwh", re.I)
+_LOOKS_ENGLISH = re.compile(r"w|k|th|sh|gh|ck|ee|oo|ea|ng\b|[a-z]y\b|ly\b|[a-z]ed\b|'s\b|\bwh", re.I)
 _LOOKS_FRENCH = re.compile(r"[éèêëàâîïôûùüçœ]|eau|aux\b|eux\b|oi|qu|ez\b|ain|ais\b|ait\b|ille|gn|ées?\b", re.I)
 
 

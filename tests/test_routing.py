@@ -34,6 +34,7 @@ def test_names_and_acronyms_are_no_evidence():
     assert function_word_votes("BLT1606EN vF.pdf (529.02 KB)") == (0, 0)
     assert function_word_votes("IN THE END") == (2, 0)  # all in capitals: words again
     assert function_word_votes("Millière was here") == (2, 0)  # an accented name is not French
+    assert function_word_votes("M. Reid") == (0, 1) and function_word_votes("Mr Reid") == (1, 0)  # the titles are
     text = "Le livre est paru chez un petit éditeur à Paris. Jean-Philippe Divès. Il a été réédité deux fois."
     assert [lang for lang, _ in _langs(text)] == ["fr", "fr", "fr"]
 
