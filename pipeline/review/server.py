@@ -145,7 +145,6 @@ def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: se
         return body
 
     def _apply(doc_id: str, operation: Callable) -> Response:
-        """Run in a worker thread: the store's lock serialises changes to one record."""
         try:
             return JSONResponse(store.change(doc_id, operation))
         except StaleVersion as exc:
@@ -155,35 +154,31 @@ def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: se
         except KeyError as exc:
             return _error(404, f"no segment {exc.args[0]!r} in {doc_id}")
 
-    async def patch_segment(request: Request):
-        try:
-            doc_id = _doc_or_404(request)
-            body = await _body(request)
-        except KeyError:
-            return _error(404, f"no document {request.path_params['doc']!r} is under review")
-        except ReviewError as exc:
-            return _error(400, str(exc))
-        seg_id = request.path_params["seg"]
+    async def _change(request: Request, make: Callable[[dict[str, Any]], Callable]) -> Response:
+        """Read the document id and the JSON body, then apply ``make(body)`` to the record
+        in a worker thread (the store's lock serialises changes to one record)."""
         from starlette.concurrency import run_in_threadpool
 
-        return await run_in_threadpool(_apply, doc_id, lambda doc: update_segment(doc, seg_id, body))
-
-    async def bead_action(request: Request):
         try:
             doc_id = _doc_or_404(request)
-            body = await _body(request)
+            operation = make(await _body(request))
         except KeyError:
             return _error(404, f"no document {request.path_params['doc']!r} is under review")
         except ReviewError as exc:
             return _error(400, str(exc))
+        return await run_in_threadpool(_apply, doc_id, operation)
+
+    async def patch_segment(request: Request):
+        seg_id = request.path_params["seg"]
+        return await _change(request, lambda body: lambda doc: update_segment(doc, seg_id, body))
+
+    async def bead_action(request: Request):
         action = request.path_params["action"]
         try:
             index = int(request.path_params["index"])
         except ValueError:
             return _error(400, f"bead index must be an integer, not {request.path_params['index']!r}")
-        from starlette.concurrency import run_in_threadpool
-
-        return await run_in_threadpool(_apply, doc_id, lambda doc: change_beads(doc, action, index, body))
+        return await _change(request, lambda body: lambda doc: change_beads(doc, action, index, body))
 
     async def export_document(request: Request):
         try:
