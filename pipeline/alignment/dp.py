@@ -328,52 +328,63 @@ def best_path(
         groups.append((k, width_l, np.array(ts, dtype=np.int8), windows, gains))
     t_src = next((t for t, (k, l) in enumerate(beads) if k and not l), None)
     t_tgt = next((t for t, (k, l) in enumerate(beads) if l and not k), None)
+    # the loop below runs once per source sentence: what it needs is prepared here, as
+    # Python numbers and ready arrays (numpy scalars and small allocations cost more than
+    # the arithmetic)
+    lo_l, hi_l = lo.tolist(), hi.tolist()
+    offsets = np.arange(cells)
+    run_steps = params.skip_run * offsets  # a target run's cost grows by skip_run a line
+    premium = params.skip - params.skip_run  # what a run's first line costs beyond the others
+    groups = [(k, width_l, ts, windows, gains, windows.shape[1]) for k, width_l, ts, windows, gains in groups]
     for i in range(n + 1):
         size = int(sizes[i])
         row, row_back = score[i], back[i]
-        for k, width_l, ts, windows, gains in groups:
+        lo_i = lo_l[i]
+        for k, width_l, ts, windows, gains, reach_max in groups:
             if k > i:
                 break
             pi = i - k
-            start = pad + lo[i] - lo[pi] - width_l
-            if start >= windows.shape[1]:
+            start = pad + lo_i - lo_l[pi] - width_l
+            if start >= reach_max:
                 continue
-            reach = min(size, windows.shape[1] - start)
+            reach = min(size, reach_max - start)
             cand = windows[pi, start : start + reach] + gains[i, :reach]
             pick = cand.argmax(axis=1)
             best = np.maximum.reduce(cand, axis=1)
-            better = best > row[:reach]
-            np.copyto(row[:reach], best, where=better)
+            head = row[:reach]
+            better = best > head
+            np.copyto(head, best, where=better)
             np.copyto(row_back[:reach], ts.take(pick), where=better)
+        columns = slice(lo_i, hi_l[i] + 1)
         if t_src is not None and i >= 1:
             # a run of source sentences left out ending at row i: skip for the first,
             # skip_run for each further one, from the best row i' < i of this column
-            cand = src_run_gain[lo[i]:hi[i] + 1] - (params.skip_run * i + params.skip - params.skip_run)
+            cand = src_run_gain[columns] - (params.skip_run * i + premium)
             better = cand > row
             np.copyto(row, cand, where=better)
             np.copyto(row_back, t_src, where=better)
-            np.copyto(src_run_from[i], src_run_row[lo[i]:hi[i] + 1], where=better)
-        if t_tgt is not None:
+            np.copyto(src_run_from[i], src_run_row[columns], where=better)
+        if t_tgt is not None and size > 1:
             # a run of target sentences skipped at one source prefix costs skip for its
-            # first line and skip_run for each further one: the best start j' < j of the
-            # run ending at j, for every j in one pass, kept for the traceback
-            steps = params.skip_run * J[i, :size]
-            gain = row + steps
+            # first line and skip_run for each further one: the best start o' < o of the
+            # run ending at o, for every o in one pass, kept for the traceback (the costs
+            # are counted from the row's first cell: the row's offset cancels out)
+            gain = row + run_steps[:size]
             run = np.maximum.accumulate(gain)
-            best_start = np.maximum.accumulate(np.where(gain >= run, np.arange(size), 0))
-            cand = np.full(size, -np.inf)
-            cand[1:] = run[:-1] - steps[1:] - (params.skip - params.skip_run)
-            better = cand > row
-            np.copyto(run_start[i][1:], best_start[:-1], where=better[1:])
-            np.copyto(row, cand, where=better)
-            np.copyto(row_back, t_tgt, where=better)
+            best_start = np.maximum.accumulate(np.where(gain >= run, offsets[:size], 0))
+            cand = run[:-1] - run_steps[1:size] - premium
+            tail = row[1:]
+            better = cand > tail
+            np.copyto(run_start[i][1:], best_start[:-1], where=better)
+            np.copyto(tail, cand, where=better)
+            np.copyto(row_back[1:], t_tgt, where=better)
         # this row's cells may start a run of source sentences left out below it (row i
         # covers the columns lo[i] .. hi[i], one contiguous slice)
-        gain = score[i] + params.skip_run * i
-        column_gain = src_run_gain[lo[i]:hi[i] + 1]
+        gain = row + params.skip_run * i
+        column_gain = src_run_gain[columns]
         newer = gain > column_gain
         np.copyto(column_gain, gain, where=newer)
-        np.copyto(src_run_row[lo[i]:hi[i] + 1], i, where=newer)
+        np.copyto(src_run_row[columns], i, where=newer)
     if not np.isfinite(score[n][m - lo[n]]):
         raise RuntimeError("no alignment path inside the band")
     path: list[tuple[int, int, int, int]] = []
