@@ -190,10 +190,10 @@ class TranslationEngine:
         for p in pieces:
             by_owner[p.owner].append(p)
         counts = Counter(texts)
-        state = {"finished": finished}
 
         def finish(batch: list[_Piece]) -> None:
             """Guard, cache and report one generated batch."""
+            nonlocal finished
             if self.guard:
                 suspect = [p for p in batch if p.flags]
                 if suspect:
@@ -212,8 +212,8 @@ class TranslationEngine:
             if on_results and results:
                 on_results(results)
             if progress and completed:
-                state["finished"] += sum(counts[t] for t in completed)
-                progress(state["finished"])
+                finished += sum(counts[t] for t in completed)
+                progress(finished)
 
         batches = self._batches(sorted(pieces, key=lambda p: p.tokens))
         overlapped = self.overlap and hasattr(self.backend, "encode")
@@ -297,7 +297,10 @@ class TranslationEngine:
                 finish(pending[0])
 
     def _take(self, batch: list[_Piece], future: Any) -> None:
-        for p, out in zip(batch, future.result(), strict=True):
+        self._set_outputs(batch, future.result())
+
+    def _set_outputs(self, batch: list[_Piece], outputs: list[str]) -> None:
+        for p, out in zip(batch, outputs, strict=True):
             p.output = out
             p.flags = guard_flags(p.text, out) if self.guard else []
 
@@ -354,10 +357,7 @@ class TranslationEngine:
             release()
 
     def _run(self, batch: list[_Piece], settings: DecodingSettings, encoded: Any = None) -> None:
-        outputs = self._generate(batch, settings, encoded)
-        for p, out in zip(batch, outputs, strict=True):
-            p.output = out
-            p.flags = guard_flags(p.text, out) if self.guard else []
+        self._set_outputs(batch, self._generate(batch, settings, encoded))
 
     def _retry(self, suspect: list[_Piece]) -> None:
         outputs = self._generate(suspect, self.settings.safer())
