@@ -59,6 +59,8 @@ _FINAL_ABBREV["latin"] = _FINAL_ABBREV["fr"] | _FINAL_ABBREV["en"]
 _EMOJI = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u203C\u2049\uFE0F\u200D\u20E3"
 # Text smileys closing a sentence: Russian's "))" / ")))" and the Western ":)", ":D", "=)"
 _EMOTICON = r"(?<=[^\W\d_\s])\){2,}|(?<=\s)\){2,}|(?<![^\s])[:;=]-?[()DPdp](?![^\W_])"
+_PICTOGRAPH = re.compile(f"[{_EMOJI}]")
+_PICTOGRAPH_OR_SMILEY = re.compile(f"[{_EMOJI}]|{_EMOTICON}")
 _OPENERS = "«“„\"'‘([{—–-¿¡*"
 _CLOSERS = "\"'»”’)]}"
 _BOUNDARY = re.compile(
@@ -93,10 +95,14 @@ def _sentence_starts_at(text: str, pos: int) -> bool:
     return ch.isupper() or ch.isdigit()
 
 
+def _after_openers(text: str, pos: int) -> int:
+    while pos < len(text) and (text[pos] in _OPENERS or text[pos].isspace()):
+        pos += 1
+    return pos
+
+
 def _next_is_upper(text: str, pos: int) -> bool:
-    i = pos
-    while i < len(text) and (text[i] in _OPENERS or text[i].isspace()):
-        i += 1
+    i = _after_openers(text, pos)
     return i < len(text) and text[i].isupper()
 
 
@@ -136,7 +142,6 @@ def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> b
 
 
 _DASH_ITEM = re.compile(r"[-–—][ \u00a0]")
-_LOWER_START = re.compile(r"[^\W\d_]")
 
 
 def _writes_lowercase_starts(text: str, lang: str) -> bool:
@@ -162,12 +167,6 @@ def _writes_lowercase_starts(text: str, lang: str) -> bool:
 _LOWERCASE_I = re.compile(r"(?<![\w.'’])i(?=[ '’])")
 
 
-def _after_openers(text: str, pos: int) -> int:
-    while pos < len(text) and (text[pos] in _OPENERS or text[pos].isspace()):
-        pos += 1
-    return pos
-
-
 def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) in ``text``, whitespace between sentences excluded."""
     spans: list[tuple[int, int]] = []
@@ -179,17 +178,17 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
         if next_pos >= len(text):
             break
         punct = m.group("punct")
-        words_punct = re.sub(rf"[{_EMOJI}]|{_EMOTICON}", "", punct)
+        words_punct = _PICTOGRAPH_OR_SMILEY.sub("", punct)
         nxt = _after_openers(text, next_pos)
         if not words_punct:
             # an emoji or a smiley: a sentence ends there when a capital or a reply
             # ("@name") follows; before lowercase or a number it is part of the sentence
-            if not (nxt < len(text) and (text[nxt].isupper() or text[nxt] == "@" or re.match(f"[{_EMOJI}]", text[nxt]))):
+            if not (nxt < len(text) and (text[nxt].isupper() or text[nxt] == "@" or _PICTOGRAPH.match(text, nxt))):
                 continue
         elif not _sentence_starts_at(text, next_pos) and text[nxt:nxt + 1] != "@":
             if words_punct.endswith(".") and _DASH_ITEM.match(text, next_pos):
                 pass  # ". - si vous…": a dash after a full stop opens a list item or a reply
-            elif re.match(rf"[{_EMOJI}]", text[nxt:nxt + 1] or " ") and text[nxt + 1:nxt + 2].isupper():
+            elif _PICTOGRAPH.match(text, nxt) and text[nxt + 1:nxt + 2].isupper():
                 pass  # ". ✅Время": a pictograph as the next item's bullet
             else:
                 if lowercase_starts is None:
