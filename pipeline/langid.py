@@ -60,12 +60,12 @@ def _script_counts(text: str) -> tuple[int, int]:
     return script_counts(text)
 
 
-# Function words found in one of the two languages only (a French "a", "on", "as", "or",
-# "but", "son", "en" is no evidence of English, nor an English "plus" of French). Counted
-# as whole words, case ignored; with French elisions (l', d', qu'…) and French accents.
 # titles before a name: "Mr Reid" is English, "M. Reid" and "Mme Reid" French
 _EN_TITLE = re.compile(r"(?<![^\W_])(?:Mr|Mrs|Ms)\.?\s+[A-Z]")
 _FR_TITLE = re.compile(r"(?<![^\W_])(?:M\.|MM\.|Mme|Mmes|Mlle)\s+[A-Z]")
+# Function words found in one of the two languages only (a French "a", "on", "as", "or",
+# "but", "son", "en" is no evidence of English, nor an English "plus" of French). Counted
+# as whole words, case ignored; with French elisions (l', d', qu'…) and French accents.
 _EN_WORDS = frozenset("""the of and to in at is was are were that with for this these those from by it its he she
 they we you his her their them have has had been not will would can could should which who whom whose what
 when where there said says say told after before about also into than more most many much all my your our
@@ -78,7 +78,6 @@ tout tous toute toutes selon entre après lors depuis sans chez sous dont lui eu
 ans deux trois quatre cinq dix ensuite puis encore déjà toujours jamais rien chaque autre autres même cela
 ceci celle celui ceux votre notre nos vos mon mes ton tes oui non faire dit avoir doit""".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_FR_ELISION = re.compile(r"^(?:[dlqnsjcm]|qu|jusqu|lorsqu|puisqu)['’]", re.I)
 _FR_ACCENT = re.compile(r"[éèêëàâîïôûùüçœ]", re.I)
 # a decision on function words alone needs this many on one side and none on the other
 # (two are enough where the other language has none: "This is an English sentence."
@@ -168,19 +167,22 @@ _LOOKS_ENGLISH = re.compile(r"w|k|th|sh|gh|ck|ee|oo|ea|ng\b|[a-z]y\b|ly\b|[a-z]e
 _LOOKS_FRENCH = re.compile(r"[éèêëàâîïôûùüçœ]|eau|aux\b|eux\b|oi|qu|ez\b|ain|ais\b|ait\b|ille|gn|ées?\b", re.I)
 
 
-def _decide(pieces: list[str], counts: list[tuple[int, int]] | None = None,
-            containers: list[str] | None = None) -> tuple[list[tuple[str | None, float]], list[int]]:
-    """Language of each piece (None where too short to tell fr from en), and its letter count.
-    ``counts``: the pieces' (Cyrillic, other) letter counts, where already known;
+def _decide(pieces: list[str], counts: list[tuple[int, int]], junk: list[bool],
+            containers: list[str] | None = None) -> list[tuple[str | None, float]]:
+    """Language of each piece (None where too short to tell fr from en).
+    ``counts``: the pieces' (Cyrillic, other) letter counts; ``junk``: pieces never
+    translated nor shown (navigation, share buttons), for which the script is enough;
     ``containers``: the language of each piece's block, for sentences (a short sentence
     may differ from its block; a short block just takes the document's language)."""
     decided: list[tuple[str | None, float]] = []
     letters: list[int] = []
     latin_idx, latin_texts = [], []
     for i, text in enumerate(pieces):
-        cyr, other = counts[i] if counts is not None else _script_counts(text)
+        cyr, other = counts[i]
         letters.append(cyr + other)
-        if cyr + other == 0:
+        if junk[i]:
+            decided.append(_by_script(cyr, other))
+        elif cyr + other == 0:
             decided.append((NO_LINGUISTIC_CONTENT, 1.0))
         elif cyr >= other:
             decided.append(("ru", cyr / (cyr + other)))
@@ -211,7 +213,7 @@ def _decide(pieces: list[str], counts: list[tuple[int, int]] | None = None,
         # inherits its block's language
         if letters[i] >= MIN_LETTERS or conf >= SHORT_PIECE_CONFIDENCE:
             decided[i] = (lang, conf)
-    return decided, letters
+    return decided
 
 
 def _majority(weighted: Counter) -> str | None:
@@ -244,11 +246,8 @@ def identify(doc: Document, force: str | None = None) -> Document:
         total[0] += cyr
         total[1] += other
     counts = [tuple(block_counts[id(b)]) if id(b) in block_counts else _script_counts(b.text) for b in doc.blocks]
-    decided = [_by_script(cyr, other) for cyr, other in counts]
+    decided = _decide([b.text for b in doc.blocks], counts, [b.kind == "junk" for b in doc.blocks])
     letters = [cyr + other for cyr, other in counts]
-    live = [n for n, b in enumerate(doc.blocks) if b.kind != "junk"]
-    for n, result in zip(live, _decide([doc.blocks[n].text for n in live], [counts[n] for n in live])[0]):
-        decided[n] = result
     weights: Counter = Counter()
     for block, (lang, _), n in zip(doc.blocks, decided, letters):
         if block.kind != "junk" and lang not in (None, NO_LINGUISTIC_CONTENT):
@@ -262,12 +261,7 @@ def identify(doc: Document, force: str | None = None) -> Document:
     # English text is found (and translated) as an English one in a French text is
     per_sentence = doc.lang in ("fr", "ru", "en")
     if per_sentence:
-        # junk (navigation, share buttons) is never translated nor shown: its script is enough
-        seg_decided = [_by_script(cyr, other) for cyr, other in seg_counts]
-        live = [n for n, (b, _) in enumerate(segments) if b.kind != "junk"]
-        results, _ = _decide([segments[n][1].text for n in live], [seg_counts[n] for n in live], [segments[n][0].lang for n in live])
-        for n, result in zip(live, results):
-            seg_decided[n] = result
+        seg_decided = _decide([s.text for _, s in segments], seg_counts, [b.kind == "junk" for b, _ in segments], [b.lang for b, _ in segments])
     else:
         seg_decided = [_by_script(cyr, other) for cyr, other in seg_counts]
     for (block, seg), (lang, conf) in zip(segments, seg_decided):
