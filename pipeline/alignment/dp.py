@@ -325,7 +325,7 @@ def best_path(
         width_l = len(ls)
         windows = np.lib.stride_tricks.sliding_window_view(score_all, width_l, axis=1)[:, :, ::-1]
         gains = np.stack([gain_of[beads[t]] for t in ts], axis=-1)
-        groups.append((k, width_l, np.array(ts, dtype=np.int8), windows, gains))
+        groups.append((k, width_l, np.array(ts, dtype=np.int8), windows, gains, windows.shape[1]))
     t_src = next((t for t, (k, l) in enumerate(beads) if k and not l), None)
     t_tgt = next((t for t, (k, l) in enumerate(beads) if l and not k), None)
     # the loop below runs once per source sentence: what it needs is prepared here, as
@@ -335,9 +335,8 @@ def best_path(
     offsets = np.arange(cells)
     run_steps = params.skip_run * offsets  # a target run's cost grows by skip_run a line
     premium = params.skip - params.skip_run  # what a run's first line costs beyond the others
-    groups = [(k, width_l, ts, windows, gains, windows.shape[1]) for k, width_l, ts, windows, gains in groups]
     for i in range(n + 1):
-        size = int(sizes[i])
+        size = sizes[i]
         row, row_back = score[i], back[i]
         lo_i = lo_l[i]
         for k, width_l, ts, windows, gains, reach_max in groups:
@@ -406,6 +405,6 @@ def best_path(
             j = start
             continue
         path.append((i - k, i, j - l, j))
-        quals.append(float(quality[(k, l)][i, j - lo[i]]) if k and l else 0.0)
+        quals.append(float(quality[(k, l)][i, j - lo[i]]))  # a merged bead: both runs are handled above
         i, j = i - k, j - l
     return path[::-1], quals[::-1], Table(lo, score)

@@ -69,20 +69,7 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.]+")
 
 def anchors(text: str, folded: str | None = None) -> list[str]:
     """The tokens of ``text`` that survive translation; ``folded``: ``fold(text)``, where the caller has it already."""
-    out = []
-    for m in _URL.finditer(text):
-        out.append("~" + m.group(0).lower().rstrip(".,;:)]"))
-    # a month next to a day or a year is a date, whatever the language
-    folded = fold(text) if folded is None else folded
-    months = {m.start(1): _MONTH_FORMS.get(m.group(1)) for pattern in (_AFTER_DAY, _BEFORE_NUMBER) for m in pattern.finditer(folded)}
-    out += [f"%m{month}" for _, month in sorted(months.items()) if month]
-    for m in _NUMBER.finditer(text):
-        num = re.sub(r"[ \u00a0\u202f]", "", m.group(0))
-        num = re.sub(r"[.,](?=\d{3}\b)", "", num).replace(",", ".")
-        out.append("#" + num)
-    out += ["!" + ("\"" if ch in "«»“”\"" else ch) for ch in _MARKS.findall(text)]
-    out += ["@" + fold(name)[:5] for name in _NAME.findall(text)]
-    return out
+    return _anchor_hits([text], [fold(text) if folded is None else folded])[1]
 
 
 _SEP = "\n\x00\n"  # between sentences joined for one pass of each pattern: no pattern crosses it
@@ -91,9 +78,14 @@ _SEP = "\n\x00\n"  # between sentences joined for one pass of each pattern: no p
 def _anchor_hits(sentences: Sequence[str], plain: list[str]) -> tuple[np.ndarray, list[str]]:
     """Every sentence's anchors (as :func:`anchors` finds them), each pattern run once over
     all sentences joined rather than once per sentence. Returns the rows and the tokens."""
-    if any("\x00" in s for s in sentences):  # cannot be joined safely: one by one
-        hits = [(r, a) for r, s in enumerate(sentences) for a in anchors(s, plain[r])]
-        return np.array([r for r, _ in hits], dtype=np.int64), [a for _, a in hits]
+    if len(sentences) > 1 and any("\x00" in s for s in sentences):  # cannot be joined safely: one by one
+        rows: list[int] = []
+        tokens: list[str] = []
+        for r, (sentence, folded_sentence) in enumerate(zip(sentences, plain)):
+            found = _anchor_hits([sentence], [folded_sentence])[1]
+            rows += [r] * len(found)
+            tokens += found
+        return np.array(rows, dtype=np.int64), tokens
     text, folded = _SEP.join(sentences), _SEP.join(plain)
 
     def starts(parts: list[str] | Sequence[str]) -> np.ndarray:
@@ -107,6 +99,7 @@ def _anchor_hits(sentences: Sequence[str], plain: list[str]) -> tuple[np.ndarray
     for m in _URL.finditer(text):
         positions.append(m.start())
         tokens.append("~" + m.group(0).lower().rstrip(".,;:)]"))
+    # a month next to a day or a year is a date, whatever the language
     months = {m.start(1): _MONTH_FORMS.get(m.group(1)) for pattern in (_AFTER_DAY, _BEFORE_NUMBER) for m in pattern.finditer(folded)}
     for at, month in months.items():
         if month:
