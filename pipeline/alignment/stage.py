@@ -55,7 +55,6 @@ def align_documents(
     apply_beads(source, target_sentences, [{"src": list(b.src), "tgt": list(b.tgt), "confidence": b.confidence, "method": "aligner"} for b in beads],
                 params.low_confidence)
     source.meta["translation"] = {"needed": True, "target_lang": target_lang, "source": "existing translation"}
-    source.meta["alignment"].update(beads=len(beads), target_sentences=len(target_sentences))
     if texts_look_unrelated(beads, [s.text for s in segs], target_sentences, source_mt, target_mt):
         source.meta["alignment"]["warning"] = (
             "the two texts do not look like translations of each other (their best sentence pairs match no better "
@@ -80,8 +79,12 @@ def apply_beads(source: Document, target_sentences: list[str], pairs: list[dict]
     others of the bead get an empty one), so editions render the pair as for a machine
     translation. Nothing is dropped: a target sentence with no source counterpart (0-1) is
     appended to the previous bead and flagged ``target_only``; a source sentence with no
-    counterpart (1-0) gets an empty translation and the flag ``unaligned``."""
+    counterpart (1-0) gets an empty translation and the flag ``unaligned``. Every source
+    segment lies in one bead, so every translation and alignment flag is rewritten."""
     segs = source.content_segments()
+    for seg in segs:
+        seg.translation = None
+        seg.flags = [f for f in seg.flags if f not in ALIGNMENT_FLAGS]
     pending_target: list[str] = []
     last = None
     for index, bead in enumerate(pairs):
@@ -97,7 +100,6 @@ def apply_beads(source: Document, target_sentences: list[str], pairs: list[dict]
         for n, i in enumerate(bead["src"]):
             seg = segs[i]
             seg.translation = target if n == 0 else ""
-            seg.flags = [f for f in seg.flags if f not in ALIGNMENT_FLAGS]
             seg.meta["bead"] = {"index": index, "src": list(bead["src"]), "tgt": list(bead["tgt"]), "confidence": bead["confidence"],
                                 "method": bead.get("method", "aligner")}
             if not bead["tgt"]:
@@ -112,3 +114,14 @@ def apply_beads(source: Document, target_sentences: list[str], pairs: list[dict]
     alignment = source.meta.setdefault("alignment", {})
     alignment.update(beads=len(pairs), target_sentences=len(target_sentences), target=list(target_sentences), pairs=pairs)
     return source
+
+
+def recorded_beads(doc: Document) -> list | None:
+    """The beads an aligned pair's record keeps (as a reviewer left them), or None for a
+    record that is not an aligned pair."""
+    from .beads import Bead
+
+    pairs = doc.meta.get("alignment", {}).get("pairs")
+    if pairs is None:
+        return None
+    return [Bead(tuple(p["src"]), tuple(p["tgt"]), p["confidence"]) for p in pairs]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..alignment.beads import Bead, parse_beads, score_alignments
 from ..alignment.params import MAX_SIDE, AlignParams
-from ..alignment.stage import align_documents
+from ..alignment.stage import align_documents, recorded_beads
 from ..bilingual import TRANSLATED_LANGUAGES, translation_input
 from ..doc import Document
 from ..errors import DiptychError, UsageError
@@ -94,10 +94,10 @@ def _read_beads(path, what: str) -> list:
             doc = Document.load(path)
         except (OSError, RecordError) as exc:
             raise DiptychError(f"{what}{exc}") from None
-        pairs = doc.meta.get("alignment", {}).get("pairs")
-        if pairs is None:
+        beads = recorded_beads(doc)
+        if beads is None:
             raise DiptychError(f"{what}{path} holds no beads (it is not the record of an aligned pair, or was aligned by an earlier Diptych: align it again)")
-        return [(tuple(p["src"]), tuple(p["tgt"])) for p in pairs]
+        return [(b.src, b.tgt) for b in beads]
     try:
         return parse_beads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -115,6 +115,11 @@ def find_segment(doc: Document, seg_id: str) -> Segment:
     raise KeyError(seg_id)
 
 
+def _whole(value: Any) -> bool:
+    """An integer as JSON sends one (``true`` is a bool, not a count)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _text(value: Any, field: str) -> str:
     if not isinstance(value, str):
         raise ReviewError(f"{field} must be a string")
@@ -135,7 +140,7 @@ def update_segment(doc: Document, seg_id: str, change: dict[str, Any]) -> dict[s
     if not {"translation", "status", "comment"} & set(change):
         raise ReviewError("nothing to change: send translation, status or comment")
     version = change.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not _whole(version):
         raise ReviewError("version (the segment's version as read) is required, an integer")
     review = review_of(seg)
     if version != review["version"]:
@@ -182,7 +187,7 @@ def _recheck(seg: Segment) -> None:
 def _pairs_for_change(doc: Document, version: Any) -> list[dict[str, Any]]:
     if not is_aligned(doc):
         raise ReviewError("this document is not an aligned pair: it has no beads to change (only `diptych align` makes them)")
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not _whole(version):
         raise ReviewError("version (the document's beads_version as read) is required, an integer")
     alignment = doc.meta["alignment"]
     if version != alignment.get("beads_version", 0):
@@ -192,7 +197,7 @@ def _pairs_for_change(doc: Document, version: Any) -> list[dict[str, Any]]:
 
 
 def _bead(pairs: list[dict[str, Any]], index: Any) -> int:
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(pairs):
+    if not _whole(index) or not 0 <= index < len(pairs):
         raise ReviewError(f"no bead {index!r}: the document has beads 0 to {len(pairs) - 1}")
     return index
 
@@ -212,6 +217,7 @@ def change_beads(doc: Document, action: str, index: Any, change: dict[str, Any])
     sentence at the edge towards ``to`` (``previous`` or ``next``) into that neighbour.
     A bead left with no sentence on either side disappears. The changed beads get the
     confidence 1.0 and the method ``reviewer``. Returns the document's new view."""
+    from ..alignment.params import AlignParams
     from ..alignment.stage import apply_beads
 
     pairs = _pairs_for_change(doc, change.get("version"))
@@ -219,7 +225,8 @@ def change_beads(doc: Document, action: str, index: Any, change: dict[str, Any])
     if action == "merge":
         if n + 1 >= len(pairs):
             raise ReviewError(f"bead {n} is the last: there is no next bead to merge it with")
-        _check_not_edited(doc, pairs, [n, n + 1])
+        affected = [n, n + 1]
+        _check_not_edited(doc, pairs, affected)
         merged = {"src": pairs[n]["src"] + pairs[n + 1]["src"], "tgt": pairs[n]["tgt"] + pairs[n + 1]["tgt"]}
         pairs[n:n + 2] = [merged]
         touched = [n]
@@ -227,11 +234,12 @@ def change_beads(doc: Document, action: str, index: Any, change: dict[str, Any])
         at_src, at_tgt = change.get("source_at"), change.get("target_at")
         bead = pairs[n]
         for name, at, side in (("source_at", at_src, bead["src"]), ("target_at", at_tgt, bead["tgt"])):
-            if not isinstance(at, int) or isinstance(at, bool) or not 0 <= at <= len(side):
+            if not _whole(at) or not 0 <= at <= len(side):
                 raise ReviewError(f"{name} must be an integer from 0 to {len(side)} (sentences of that side in the first part)")
         if (at_src, at_tgt) in ((0, 0), (len(bead["src"]), len(bead["tgt"]))):
             raise ReviewError("a split must leave a sentence in each part")
-        _check_not_edited(doc, pairs, [n])
+        affected = [n]
+        _check_not_edited(doc, pairs, affected)
         pairs[n:n + 1] = [{"src": bead["src"][:at_src], "tgt": bead["tgt"][:at_tgt]}, {"src": bead["src"][at_src:], "tgt": bead["tgt"][at_tgt:]}]
         touched = [n, n + 1]
     elif action == "move":
@@ -245,27 +253,24 @@ def change_beads(doc: Document, action: str, index: Any, change: dict[str, Any])
         if not pairs[n][key]:
             raise ReviewError(f"bead {n} has no {side} sentence to move")
         _check_not_edited(doc, pairs, [n, other])
+        affected = sorted({n, other})
         if to == "previous":
             pairs[other][key].append(pairs[n][key].pop(0))
         else:
             pairs[other][key].insert(0, pairs[n][key].pop())
-        touched = sorted({n, other})
+        touched = affected
     else:
         raise ReviewError(f"unknown bead action {action!r}: merge, split or move")
     for t in touched:
         pairs[t] = {"src": pairs[t]["src"], "tgt": pairs[t]["tgt"], "confidence": 1.0, "method": "reviewer"}
     kept = [p for p in pairs if p["src"] or p["tgt"]]
     alignment = doc.meta["alignment"]
-    affected = {"merge": [n, n + 1], "split": [n]}.get(action) or sorted({n, other})
-    before = {i: [alignment["pairs"][i]["src"], alignment["pairs"][i]["tgt"]] for i in affected}
-    low = float(doc.provenance.get("align", {}).get("params", {}).get("low_confidence", 0.75))
+    before = [[alignment["pairs"][i]["src"], alignment["pairs"][i]["tgt"]] for i in affected]  # for the history
+    low = float(doc.provenance.get("align", {}).get("params", {}).get("low_confidence", AlignParams().low_confidence))
     segs = doc.content_segments()
     # a bead's translation is rebuilt from its target sentences, but for those a reviewer
     # edited (never in the beads changed: see _check_not_edited), which stay as written
     edited = {s.id: s.translation for s in segs if s.meta.get("edited")}
-    for seg in segs:
-        seg.translation = None
-        seg.flags = [f for f in seg.flags if f not in ("unaligned", "low_confidence", "target_only")]
     apply_beads(doc, alignment["target"], kept, low)
     for seg in segs:
         if seg.id in edited:
@@ -273,5 +278,5 @@ def change_beads(doc: Document, action: str, index: Any, change: dict[str, Any])
     alignment["beads_version"] = alignment.get("beads_version", 0) + 1
     details = {k: v for k, v in change.items() if k != "version"}
     alignment.setdefault("history", []).append({"time": _now(), "field": "beads", "action": action, "bead": n, "details": details,
-                                                "before": [before[i] for i in affected]})
+                                                "before": before})
     return document_view(doc)

@@ -48,10 +48,13 @@ def export(doc: Document, fmt: str) -> str:
 
         return render_tsv(doc)
     if fmt == "beads":
-        pairs = doc.meta.get("alignment", {}).get("pairs")
-        if pairs is None:
+        from ..alignment.beads import format_beads
+        from ..alignment.stage import recorded_beads
+
+        beads = recorded_beads(doc)
+        if beads is None:
             raise UsageError(f"{doc.id} is not an aligned pair: it has no beads to export")
-        return "".join(f"[{', '.join(map(str, p['src']))}]:[{', '.join(map(str, p['tgt']))}]\n" for p in pairs)
+        return format_beads(beads)
     raise UsageError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
 
 
