@@ -29,13 +29,9 @@ PARALLEL = ROOT.parent / "shared" / "data" / "parallel"
 
 
 def front_end(text: str):
-    from pipeline.footnotes import mark_footnotes
-    from pipeline.ingest import ingest_bytes
-    from pipeline.langid import identify
-    from pipeline.segment import segment
-    from pipeline.structure import structure
+    from pipeline.frontend import prepare_text
 
-    return identify(segment(mark_footnotes(structure(ingest_bytes(text.encode("utf-8"), "bench")))))
+    return prepare_text(text, "bench")
 
 
 def sentences(lang: str, limit: int | None) -> list[str]:

@@ -23,17 +23,18 @@ def prepare(path: str | Path, doc_id: str | None = None, lang: str | None = None
 
     Segmentation needs only the script of a block, so languages are identified once,
     sentence by sentence; ``lang`` skips detection."""
-    doc = mark_footnotes(structure(ingest(path, doc_id)))
-    if lang:
-        identify(doc, force=lang)
-    return identify(segment(doc), force=lang)
+    return _after_ingest(ingest(path, doc_id), lang)
 
 
 def prepare_text(text: str, doc_id: str = "text", lang: str | None = None) -> Document:
     """The front end for a string (a notebook, a test, a benchmark): as :func:`prepare`."""
     from .ingest import ingest_bytes
 
-    doc = mark_footnotes(structure(ingest_bytes(text.encode("utf-8"), doc_id)))
+    return _after_ingest(ingest_bytes(text.encode("utf-8"), doc_id), lang)
+
+
+def _after_ingest(doc: Document, lang: str | None) -> Document:
+    doc = mark_footnotes(structure(doc))
     if lang:
         identify(doc, force=lang)
     return identify(segment(doc), force=lang)

@@ -46,6 +46,11 @@ def parse_formats(spec: str) -> list[str]:
     return chosen
 
 
+def editions_of(doc: Document, out: Path, formats: list[str]) -> list[tuple[Path, str]]:
+    """Each chosen edition's path in ``out`` (kept inside it) and its text, rendered in memory."""
+    return [(child(out, f"{doc.id}{suffix_for(doc, suffix)}"), fn(doc)) for name in formats for suffix, fn in FORMATS[name]]
+
+
 def render(doc: Document, out_dir: str | Path, formats: list[str] | None = None) -> list[Path]:
     """Write the record and the chosen editions into ``out_dir``; return the paths.
 
@@ -62,7 +67,7 @@ def render(doc: Document, out_dir: str | Path, formats: list[str] | None = None)
         stale = child(out, f"{doc.id}.tmx")
         if stale.is_file():
             stale.unlink()
-    rendered = [(child(out, f"{doc.id}{suffix_for(doc, suffix)}"), fn(doc)) for name in chosen for suffix, fn in FORMATS[name]]
+    rendered = editions_of(doc, out, chosen)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -73,4 +78,4 @@ def render(doc: Document, out_dir: str | Path, formats: list[str] | None = None)
     return written
 
 
-__all__ = ["FORMATS", "VERSION", "parse_formats", "render", "render_index"]
+__all__ = ["FORMATS", "VERSION", "editions_of", "parse_formats", "render", "render_index"]

@@ -28,7 +28,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from ..errors import UsageError
-from .edits import ReviewError, StaleVersion, change_beads, document_view, progress, update_segment
+from .edits import ReviewError, StaleVersion, change_beads, document_view, is_aligned, progress, update_segment
 from .store import EXPORT_FORMATS, ReviewStore, export
 
 COOKIE = "diptych_review_token"
@@ -93,15 +93,20 @@ def _html(text: str, nonce: str) -> HTMLResponse:
 
 
 def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: set[str] | None):
+    from ..editions.common import target_lang
+
     def summaries() -> list[dict[str, Any]]:
         out = []
         for doc_id in store.documents:
             doc = store.read(doc_id)
-            from ..editions.common import target_lang
-
             out.append({"id": doc_id, "lang": doc.lang, "target_lang": target_lang(doc), "progress": progress(doc),
-                        "aligned": "pairs" in doc.meta.get("alignment", {})})
+                        "aligned": is_aligned(doc)})
         return out
+
+    def unknown_document(request: Request) -> Response | None:
+        """A 404 for a document id that is not served (ids are looked up, never made into paths)."""
+        doc_id = request.path_params["doc"]
+        return None if doc_id in store.documents else _error(404, f"no document {doc_id!r} is under review")
 
     async def index(request: Request):
         if len(store.documents) == 1:
@@ -110,27 +115,18 @@ def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: se
         return _html(_page(nonce, None, summaries()), nonce)
 
     async def review_page(request: Request):
-        doc_id = request.path_params["doc"]
-        if doc_id not in store.documents:
-            return _error(404, f"no document {doc_id!r} is under review")
+        if (missing := unknown_document(request)) is not None:
+            return missing
         nonce = secrets.token_urlsafe(16)
-        return _html(_page(nonce, doc_id, []), nonce)
+        return _html(_page(nonce, request.path_params["doc"], []), nonce)
 
     async def list_documents(request: Request):
         return JSONResponse(summaries())
 
-    def _doc_or_404(request: Request):
-        doc_id = request.path_params["doc"]
-        if doc_id not in store.documents:
-            raise KeyError(doc_id)
-        return doc_id
-
     async def get_document(request: Request):
-        try:
-            doc_id = _doc_or_404(request)
-        except KeyError:
-            return _error(404, f"no document {request.path_params['doc']!r} is under review")
-        return JSONResponse(document_view(store.read(doc_id)))
+        if (missing := unknown_document(request)) is not None:
+            return missing
+        return JSONResponse(document_view(store.read(request.path_params["doc"])))
 
     async def _body(request: Request) -> dict[str, Any]:
         raw = await request.body()
@@ -159,14 +155,13 @@ def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: se
         in a worker thread (the store's lock serialises changes to one record)."""
         from starlette.concurrency import run_in_threadpool
 
+        if (missing := unknown_document(request)) is not None:
+            return missing
         try:
-            doc_id = _doc_or_404(request)
             operation = make(await _body(request))
-        except KeyError:
-            return _error(404, f"no document {request.path_params['doc']!r} is under review")
         except ReviewError as exc:
             return _error(400, str(exc))
-        return await run_in_threadpool(_apply, doc_id, operation)
+        return await run_in_threadpool(_apply, request.path_params["doc"], operation)
 
     async def patch_segment(request: Request):
         seg_id = request.path_params["seg"]
@@ -181,14 +176,11 @@ def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: se
         return await _change(request, lambda body: lambda doc: change_beads(doc, action, index, body))
 
     async def export_document(request: Request):
-        try:
-            doc_id = _doc_or_404(request)
-        except KeyError:
-            return _error(404, f"no document {request.path_params['doc']!r} is under review")
+        if (missing := unknown_document(request)) is not None:
+            return missing
+        doc_id = request.path_params["doc"]
         fmt = request.query_params.get("format", "xliff2")
-        if fmt not in EXPORT_FORMATS:
-            return _error(400, f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
-        try:
+        try:  # an unknown format is export's UsageError too
             text = export(store.read(doc_id), fmt)
         except UsageError as exc:
             return _error(400, str(exc))

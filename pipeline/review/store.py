@@ -17,7 +17,6 @@ from typing import Any, Callable
 
 from ..doc import Document, RecordError
 from ..errors import InputError, UsageError
-from ..paths import child
 
 EXPORT_FORMATS = {
     # format: (media type, file suffix)
@@ -148,10 +147,8 @@ class ReviewStore:
 
     @staticmethod
     def _render(served: Served) -> None:
-        from ..editions import FORMATS
-        from ..editions.common import suffix_for, write_atomic
+        from ..editions import editions_of
+        from ..editions.common import write_atomic
 
-        doc = served.doc
-        for name in served.formats:
-            for suffix, fn in FORMATS[name]:
-                write_atomic(child(served.path.parent, f"{doc.id}{suffix_for(doc, suffix)}"), fn(doc))
+        for path, text in editions_of(served.doc, served.path.parent, served.formats):
+            write_atomic(path, text)
