@@ -309,23 +309,27 @@ def best_path(
     src_run_from = [src_from_all[i, : sizes[i]] for i in range(n + 1)]
     if lo[0] == 0:
         score[0][0] = 0.0
-    # the merged shapes grouped by their source side k, whose target sides are 1 .. L:
-    # for row i, shape (k, l) reads cell o + lo[i] - lo[i - k] - l of row i - k, so all of
-    # a group's candidates are one window of a strided view (row, cell, l) of the scores,
-    # added to the group's gains, maxed and argmaxed at once: a few array operations per
-    # group and row instead of several per shape (the row loop is where the time goes)
-    groups = []
-    for k in sorted({k for k, l in beads if k and l}):
-        ts = [t for t, (kk, l) in enumerate(beads) if kk == k and l]
-        ls = [beads[t][1] for t in ts]
-        order = np.argsort(ls)
-        ts, ls = [ts[o] for o in order], sorted(ls)
-        if ls != list(range(1, len(ls) + 1)):
-            raise ValueError(f"the shapes with {k} source sentences must have 1 .. L target sentences, not {ls}")
-        width_l = len(ls)
-        windows = np.lib.stride_tricks.sliding_window_view(score_all, width_l, axis=1)[:, :, ::-1]
-        gains = np.stack([gain_of[beads[t]] for t in ts], axis=-1)
-        groups.append((k, width_l, np.array(ts, dtype=np.int8), windows, gains, windows.shape[1]))
+    # every merged shape's candidates for row i in one gather: shape (k, l) reads cell
+    # o + lo[i] - lo[i - k] - l of row i - k, so for each row the flat index of every
+    # shape's first candidate is one number, and the row's candidates are that number plus
+    # the cell offsets (clipped to the last, padding, column of the row read); added to the
+    # shapes' gains, maxed and argmaxed at once: a dozen array operations per row instead
+    # of several per shape (the row loop is where the time goes). Shapes are ordered by
+    # (k, l) and the first best wins, as when they were tried one by one.
+    merged_ts = sorted((t for t, (k, l) in enumerate(beads) if k and l), key=lambda t: beads[t])
+    merged_k = np.array([beads[t][0] for t in merged_ts], dtype=np.int64)
+    merged_l = np.array([beads[t][1] for t in merged_ts], dtype=np.int64)
+    merged_bead = np.array(merged_ts, dtype=np.int8)
+    stride = score_all.shape[1]
+    flat_scores = score_all.reshape(-1)
+    read_row = rows[:, None] - merged_k[None, :]
+    first_read = read_row * stride + pad + lo[:, None] - lo[np.maximum(read_row, 0)] - merged_l[None, :]
+    last_read = read_row * stride + stride - 1
+    # a shape longer than the rows before it reads one padding cell (its gain is -inf too)
+    first_read = np.where(read_row >= 0, first_read, stride - 1).tolist()
+    last_read = np.where(read_row >= 0, last_read, stride - 1).tolist()
+    gains = np.stack([gain_of[beads[t]] for t in merged_ts], axis=-1) if merged_ts else None
+    cell_offsets = np.arange(cells, dtype=np.int64)[:, None]
     t_src = next((t for t, (k, l) in enumerate(beads) if k and not l), None)
     t_tgt = next((t for t, (k, l) in enumerate(beads) if l and not k), None)
     # the loop below runs once per source sentence: what it needs is prepared here, as
@@ -333,27 +337,22 @@ def best_path(
     # the arithmetic)
     lo_l, hi_l = lo.tolist(), hi.tolist()
     offsets = np.arange(cells)
+    row_index = offsets
     run_steps = params.skip_run * offsets  # a target run's cost grows by skip_run a line
     premium = params.skip - params.skip_run  # what a run's first line costs beyond the others
     for i in range(n + 1):
         size = sizes[i]
         row, row_back = score[i], back[i]
         lo_i = lo_l[i]
-        for k, width_l, ts, windows, gains, reach_max in groups:
-            if k > i:
-                break
-            pi = i - k
-            start = pad + lo_i - lo_l[pi] - width_l
-            if start >= reach_max:
-                continue
-            reach = min(size, reach_max - start)
-            cand = windows[pi, start : start + reach] + gains[i, :reach]
+        if gains is not None and i:
+            where = np.minimum(cell_offsets[:size] + first_read[i], last_read[i])
+            cand = flat_scores.take(where)
+            cand += gains[i, :size]
             pick = cand.argmax(axis=1)
-            best = np.maximum.reduce(cand, axis=1)
-            head = row[:reach]
-            better = best > head
-            np.copyto(head, best, where=better)
-            np.copyto(row_back[:reach], ts.take(pick), where=better)
+            best = cand[row_index[:size], pick]
+            better = best > row
+            np.copyto(row, best, where=better)
+            np.copyto(row_back, merged_bead.take(pick), where=better)
         columns = slice(lo_i, hi_l[i] + 1)
         if t_src is not None and i >= 1:
             # a run of source sentences left out ending at row i: skip for the first,

@@ -96,9 +96,13 @@ def _anchor_hits(sentences: Sequence[str], plain: list[str]) -> tuple[np.ndarray
     folded_positions: list[int] = []
     tokens: list[str] = []
     folded_tokens: list[str] = []
-    for m in _URL.finditer(text):
-        positions.append(m.start())
-        tokens.append("~" + m.group(0).lower().rstrip(".,;:)]"))
+    # the address pattern costs a fifth of a second per 10,000 sentences when run over them
+    # all; only the sentences holding "@", "://" or "www." can match (no pattern crosses _SEP)
+    for r, sentence in enumerate(sentences):
+        if "@" in sentence or "://" in sentence or "www." in sentence:
+            for m in _URL.finditer(sentence):
+                positions.append(int(text_starts[r]) + m.start())
+                tokens.append("~" + m.group(0).lower().rstrip(".,;:)]"))
     # a month next to a day or a year is a date, whatever the language
     months = {m.start(1): _MONTH_FORMS.get(m.group(1)) for pattern in (_AFTER_DAY, _BEFORE_NUMBER) for m in pattern.finditer(folded)}
     for at, month in months.items():
