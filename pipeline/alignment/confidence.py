@@ -46,7 +46,10 @@ def boundary_margins(path, table: Table | None, src_len: np.ndarray, tgt_len: np
         return [0.0] * len(path)
     n, m = len(src_len), len(tgt_len)
     reversed_path = [(n - i1, n - i0, m - j1, m - j0) for i0, i1, j0, j1 in path[::-1]]
-    reversed_evidence = [Evidence(ev.weight, ev.src[::-1], Side(ev.src[::-1]), Side(ev.tgt[::-1]), ev.tgt[::-1], ev.baseline) for ev in evidence]
+    reversed_evidence = []
+    for ev in evidence:
+        src, tgt = ev.src.reversed(), ev.tgt.reversed()
+        reversed_evidence.append(Evidence(ev.weight, src, Side(src), Side(tgt), tgt, ev.baseline))
     try:
         _, _, back = best_path(LengthModel.of(src_len[::-1], tgt_len[::-1]), reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes)
     except RuntimeError:
@@ -100,7 +103,8 @@ def least_share(bead: Bead, evidence: list[Evidence]) -> float:
     src, tgt = list(bead.src), list(bead.tgt)
     best = np.zeros(len(src) + len(tgt))
     for ev in evidence:
-        a_rows, b_rows = ev.src[src], ev.tgt[tgt]
+        # a bead's sentences are consecutive: one block of rows a side
+        a_rows, b_rows = ev.src.dense(src[0], src[-1] + 1), ev.tgt.dense(tgt[0], tgt[-1] + 1)
         a_sum, b_sum = a_rows.sum(axis=0), b_rows.sum(axis=0)
         dot = float(a_sum @ b_sum)
         if dot <= 0:

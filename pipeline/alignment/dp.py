@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .params import BEADS, GALE_CHURCH_VARIANCE, LONG_BEADS, MAX_SIDE, AlignParams
+from .rows import BLOCK_ROWS, SentenceRows
 
 # Unrelated spans sampled per bead shape to learn what "no evidence" scores (their median
 # cosine); the sampling uses a fixed seed, so a pair always aligns the same way.
@@ -32,12 +33,20 @@ COARSE_FOLD = 4
 class Side:
     """Vectors of one side with their neighbour dot products (for norms of spans)."""
 
-    def __init__(self, mat: np.ndarray):
+    def __init__(self, mat: SentenceRows):
         self.mat = mat
         n = len(mat)
-        self.self_dot = np.einsum("ij,ij->i", mat, mat)
-        # near[d][r] = row r . row r+d: the cross terms of the norm of a span
-        near = [self.self_dot] + [np.concatenate([np.einsum("ij,ij->i", mat[:-d], mat[d:]), np.zeros(d, np.float32)]) if n > d else np.zeros(n, np.float32) for d in range(1, MAX_SIDE)]
+        # near[d][r] = row r . row r+d: the cross terms of the norm of a span, a block of
+        # rows at a time (with the MAX_SIDE - 1 rows after it) from the sparse rows
+        near = [np.zeros(n, np.float32) for _ in range(MAX_SIDE)]
+        for r0 in range(0, n, BLOCK_ROWS):
+            r1 = min(n, r0 + BLOCK_ROWS)
+            block = mat.dense(r0, r1 + MAX_SIDE - 1)
+            for d in range(MAX_SIDE):
+                upto = min(r1, n - d)
+                if upto > r0:
+                    near[d][r0:upto] = np.einsum("ij,ij->i", block[: upto - r0], block[d : upto - r0 + d])
+        self.self_dot = near[0]
         pad = np.zeros(MAX_SIDE, dtype=np.float32)
         near = [np.concatenate([x, pad]) for x in near]
         # |sum of rows start..start+k-1|^2 for every start (padded at the end)
@@ -53,7 +62,7 @@ class Side:
 
 
 
-def band_dots(a: np.ndarray, b: np.ndarray, wlo: np.ndarray, width: int, chunk: int = BAND_CHUNK) -> np.ndarray:
+def band_dots(a: SentenceRows, b: SentenceRows, wlo: np.ndarray, width: int, chunk: int = BAND_CHUNK) -> np.ndarray:
     """P[r, o] = sum of a_r . b_c for c in [wlo[r], wlo[r] + o): prefix sums along the band.
 
     The band is cut into runs of ``chunk`` source rows; each run's dots with the target
@@ -68,7 +77,7 @@ def band_dots(a: np.ndarray, b: np.ndarray, wlo: np.ndarray, width: int, chunk: 
         c0, c1 = int(wlo[r0]), min(m, int(wlo[r1 - 1]) + width)  # wlo does not decrease
         if c1 <= c0:
             continue
-        block = a[r0:r1] @ b[c0:c1].T
+        block = a.dense(r0, r1) @ b.dense(c0, c1).T
         cols = wlo[r0:r1, None] + offsets[None, :]
         ok = cols < c1
         rr = np.broadcast_to(np.arange(r1 - r0)[:, None], cols.shape)
@@ -103,10 +112,10 @@ class Evidence(NamedTuple):
     unrelated spans of each bead shape score with it (the baseline)."""
 
     weight: float
-    src: np.ndarray
+    src: SentenceRows
     src_side: "Side"
     tgt_side: "Side"
-    tgt: np.ndarray
+    tgt: SentenceRows
     baseline: dict
 
 
@@ -200,7 +209,7 @@ def span_prefixes(pref: np.ndarray, wlo: np.ndarray, width: int, longest: int) -
     return spans
 
 
-def chance_baseline(a: np.ndarray, b: np.ndarray, sa: Side, sb: Side, rng: np.random.Generator) -> dict[tuple[int, int], float]:
+def chance_baseline(a: SentenceRows, b: SentenceRows, sa: Side, sb: Side, rng: np.random.Generator) -> dict[tuple[int, int], float]:
     """Median cosine of unrelated spans, per bead shape: what 'no evidence' looks like here.
 
     Sums of more sentences share more trigrams by chance, so each shape gets its own
@@ -211,16 +220,15 @@ def chance_baseline(a: np.ndarray, b: np.ndarray, sa: Side, sb: Side, rng: np.ra
             continue
         i = rng.integers(0, len(a) - k + 1, CHANCE_SAMPLES)
         j = rng.integers(0, len(b) - l + 1, CHANCE_SAMPLES)
-        va = sum(a[i + d] for d in range(k))
-        vb = sum(b[j + d] for d in range(l))
+        va = sum(a.take(i + d) for d in range(k))
+        vb = sum(b.take(j + d) for d in range(l))
         cos = np.einsum("ij,ij->i", va, vb) / np.sqrt(np.maximum(sa.span_norm2(i, k) * sb.span_norm2(j, l), 1e-9))
         out[(k, l)] = float(np.clip(np.median(cos), 0.0, CHANCE_CEILING))
     return out
 
 
-def fold_dims(mat: np.ndarray, factor: int = COARSE_FOLD) -> np.ndarray:
-    n, d = mat.shape
-    return mat.reshape(n, d // factor, factor).sum(axis=2) if d % factor == 0 else mat
+def fold_dims(mat: SentenceRows, factor: int = COARSE_FOLD) -> SentenceRows:
+    return mat.folded(factor)
 
 
 def centers_from_lengths(lengths: LengthModel) -> np.ndarray:
@@ -297,16 +305,15 @@ def best_path(
     pad = MAX_SIDE
     score_all = np.full((n + 1, cells + 2 * pad), -np.inf)
     back_all = np.full((n + 1, cells), -1, dtype=np.int8)
-    run_all = np.zeros((n + 1, cells), dtype=np.int32)
-    src_from_all = np.full((n + 1, cells), -1, dtype=np.int64)
+    # each row as it stood before its runs of skipped target lines: the traceback finds a
+    # run's start from it (cheaper than recording every cell's start in the loop)
+    before_runs = np.full((n + 1, cells), -np.inf)
     score = [score_all[i, pad : pad + sizes[i]] for i in range(n + 1)]
     back = [back_all[i, : sizes[i]] for i in range(n + 1)]
-    run_start = [run_all[i, : sizes[i]] for i in range(n + 1)]
     # runs of skipped source sentences, treated as target ones are: per target prefix j,
-    # the best score[i'][j] + skip_run * i' over the rows seen so far, and its row i'
+    # the best score[i'][j] + skip_run * i' over the rows seen so far (the traceback finds
+    # that row i' again)
     src_run_gain = np.full(m + 1, -np.inf)
-    src_run_row = np.zeros(m + 1, dtype=np.int64)
-    src_run_from = [src_from_all[i, : sizes[i]] for i in range(n + 1)]
     if lo[0] == 0:
         score[0][0] = 0.0
     # every merged shape's candidates for row i in one gather: shape (k, l) reads cell
@@ -361,28 +368,22 @@ def best_path(
             better = cand > row
             np.copyto(row, cand, where=better)
             np.copyto(row_back, t_src, where=better)
-            np.copyto(src_run_from[i], src_run_row[columns], where=better)
         if t_tgt is not None and size > 1:
             # a run of target sentences skipped at one source prefix costs skip for its
             # first line and skip_run for each further one: the best start o' < o of the
-            # run ending at o, for every o in one pass, kept for the traceback (the costs
-            # are counted from the row's first cell: the row's offset cancels out)
-            gain = row + run_steps[:size]
-            run = np.maximum.accumulate(gain)
-            best_start = np.maximum.accumulate(np.where(gain >= run, offsets[:size], 0))
+            # run ending at o, for every o in one pass (the costs are counted from the
+            # row's first cell: the row's offset cancels out)
+            before_runs[i, :size] = row
+            run = np.maximum.accumulate(row + run_steps[:size])
             cand = run[:-1] - run_steps[1:size] - premium
             tail = row[1:]
             better = cand > tail
-            np.copyto(run_start[i][1:], best_start[:-1], where=better)
             np.copyto(tail, cand, where=better)
             np.copyto(row_back[1:], t_tgt, where=better)
         # this row's cells may start a run of source sentences left out below it (row i
         # covers the columns lo[i] .. hi[i], one contiguous slice)
-        gain = row + params.skip_run * i
         column_gain = src_run_gain[columns]
-        newer = gain > column_gain
-        np.copyto(column_gain, gain, where=newer)
-        np.copyto(src_run_row[columns], i, where=newer)
+        np.maximum(column_gain, row + params.skip_run * i, out=column_gain)
     if not np.isfinite(score[n][m - lo[n]]):
         raise RuntimeError("no alignment path inside the band")
     path: list[tuple[int, int, int, int]] = []
@@ -392,13 +393,21 @@ def best_path(
         t = int(back[i][j - lo[i]])
         k, l = beads[t]
         if l == 0:
-            start = int(src_run_from[i][j - lo[i]])
+            # the run's first row: the earliest row i' < i holding column j with the best
+            # score[i'][j] + skip_run * i', as the loop's column gains saw it
+            first_row = int(np.searchsorted(hi, j, side="left"))
+            gains_here = [score[r][j - lo_l[r]] + params.skip_run * r for r in range(first_row, i)]
+            start = first_row + int(np.argmax(gains_here))
             path += [(ii - 1, ii, j, j) for ii in range(i, start, -1)]
             quals += [0.0] * (i - start)
             i = start
             continue
         if k == 0:
-            start = lo[i] + int(run_start[i][j - lo[i]])
+            # the run's first cell: the last o' < o with the best cell before the runs
+            # plus its steps, as the loop's running maximum saw it
+            o = j - lo[i]
+            gains_here = before_runs[i, :o] + run_steps[:o]
+            start = lo[i] + o - 1 - int(np.argmax(gains_here[::-1]))
             path += [(i, i, jj - 1, jj) for jj in range(j, start, -1)]
             quals += [0.0] * (j - start)
             j = start

@@ -17,6 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from .params import AlignParams
+from .rows import SentenceRows, add_up, merge_cells
 
 # hash multipliers for a trigram of code points: primes, so that permutations differ
 _TRIGRAM_PRIMES = (1_000_003, 10_007)
@@ -63,7 +64,11 @@ def _month_forms() -> dict[str, int]:
 
 _MONTH_FORMS = _month_forms()
 _AFTER_DAY = re.compile(r"\b\d{1,2}\.?\s+([a-z]+)\b")
-_BEFORE_NUMBER = re.compile(r"\b([a-z]+)\.?\s+(?=\d{1,4}\b)")
+# a word before a number, "\b([a-z]+)\.?\s+(?=\d{1,4}\b)", looked for in the reversed text,
+# where it opens with the digits: the regex engine then rejects most positions at their
+# first character instead of reading every word (half the time; the same matches on all of
+# ../shared/data)
+_BEFORE_NUMBER_REVERSED = re.compile(r"(?<!\w)\d{1,4}\s+\.?([a-z]+)\b")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.]+")
 
 
@@ -104,7 +109,10 @@ def _anchor_hits(sentences: Sequence[str], plain: list[str]) -> tuple[np.ndarray
                 positions.append(int(text_starts[r]) + m.start())
                 tokens.append("~" + m.group(0).lower().rstrip(".,;:)]"))
     # a month next to a day or a year is a date, whatever the language
-    months = {m.start(1): _MONTH_FORMS.get(m.group(1)) for pattern in (_AFTER_DAY, _BEFORE_NUMBER) for m in pattern.finditer(folded)}
+    months = {m.start(1): _MONTH_FORMS.get(m.group(1)) for m in _AFTER_DAY.finditer(folded)}
+    backwards = folded[::-1]
+    before = sorted((len(folded) - m.end(1), m.group(1)[::-1]) for m in _BEFORE_NUMBER_REVERSED.finditer(backwards))
+    months.update((at, _MONTH_FORMS.get(word)) for at, word in before)
     for at, month in months.items():
         if month:
             folded_positions.append(at)
@@ -118,10 +126,15 @@ def _anchor_hits(sentences: Sequence[str], plain: list[str]) -> tuple[np.ndarray
         positions.append(m.start())
         tokens.append("!" + ("\"" if m.group(0) in "«»“”\"" else m.group(0)))
     sentence_start = set(text_starts.tolist())
+    name_forms: dict[str, str] = {}  # names recur: each folded once
     for m in _NAME.finditer(text):
         if m.start(1) not in sentence_start:  # a capital that opens the sentence is no name
             positions.append(m.start(1))
-            tokens.append("@" + fold(m.group(1))[:5])
+            name = m.group(1)
+            form = name_forms.get(name)
+            if form is None:
+                form = name_forms[name] = "@" + fold(name)[:5]
+            tokens.append(form)
     rows = np.concatenate([
         np.searchsorted(text_starts, np.array(positions, dtype=np.int64), side="right") - 1,
         np.searchsorted(folded_starts, np.array(folded_positions, dtype=np.int64), side="right") - 1,
@@ -129,8 +142,8 @@ def _anchor_hits(sentences: Sequence[str], plain: list[str]) -> tuple[np.ndarray
     return rows, tokens + folded_tokens
 
 
-def vectors(sentences: Sequence[str], params: AlignParams) -> np.ndarray:
-    """One hashed trigram+anchor count vector per sentence (rows of a dense matrix)."""
+def vectors(sentences: Sequence[str], params: AlignParams) -> SentenceRows:
+    """One hashed trigram+anchor count vector per sentence (sparse rows: :mod:`.rows`)."""
     dims, n = params.dims, len(sentences)
     plain = [fold(s) for s in sentences]
     # punctuation and its spacing differ between a tokenised text and a translation
@@ -139,33 +152,32 @@ def vectors(sentences: Sequence[str], params: AlignParams) -> np.ndarray:
     codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     lengths = np.array([len(f) for f in folded], dtype=np.int64)
     rows = np.repeat(np.arange(n), lengths + 1)[: len(codes)]
-    counts = np.zeros(n * dims, dtype=np.float32)
+    cells = np.zeros(0, dtype=np.int64)
+    values = np.zeros(0, dtype=np.float32)
     if len(codes) >= 3:
         h = (codes[:-2] * _TRIGRAM_PRIMES[0] + codes[1:-1] * _TRIGRAM_PRIMES[1] + codes[2:]) % dims
         inside = (codes[:-2] != 0) & (codes[1:-1] != 0) & (codes[2:] != 0)
-        # counted by sorting the few cells that occur, not by a count of every cell of the
-        # matrix (twenty million for 10,000 sentences)
         cells, occurrences = np.unique(rows[:-2][inside] * dims + h[inside], return_counts=True)
-        counts[cells] = occurrences
-    mat = counts.reshape(n, dims)
+        values = occurrences.astype(np.float32)
     hit_rows, tokens = _anchor_hits(sentences, plain)
     if tokens:
         cols = np.array([zlib.crc32(a.encode("utf-8")) % dims for a in tokens], dtype=np.int64)
         weights = np.array([params.anchor_weight * (params.date_weight if a.startswith("%m") else 1.0) for a in tokens], dtype=np.float32)
-        np.add.at(mat, (hit_rows, cols), weights)
-    return mat
+        # an anchor adds to the trigram count of the cell it hashes to
+        cells, values = merge_cells(cells, values, *add_up(hit_rows * dims + cols, weights))
+    return SentenceRows.from_cells(n, dims, cells, values)
 
 
-def idf_weighted(matrices: list[np.ndarray | None], exponent: float) -> list[np.ndarray | None]:
+def idf_weighted(matrices: list[SentenceRows | None], exponent: float) -> list[SentenceRows | None]:
     """Each matrix times the inverse document frequency of its features over all of them:
     features every other sentence has ("de ", " la") say little; rare ones (names, numbers,
     content words) say a lot. ``exponent`` 0 leaves the matrices as they are. The matrices
-    are scaled in place (they are large: 80 MB a side for 10,000 sentences) and returned."""
+    are scaled in place and returned."""
     if not exponent:
         return matrices
     present = [x for x in matrices if x is not None]
-    df = sum((x > 0).sum(axis=0) for x in present)
+    df = sum(x.column_counts() for x in present)
     idf = (np.log((sum(len(x) for x in present) + 1) / (df + 1)) ** exponent).astype(np.float32)
     for x in present:
-        x *= idf
+        x.scale_columns(idf)
     return matrices
