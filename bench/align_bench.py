@@ -65,6 +65,7 @@ def run_set(docs: list[Path], mt: str | None = None, params: AlignParams | None 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--long", action="store_true", help="also align two 40,000-sentence documents (about 20 s): is the cost linear?")
     args = ap.parse_args()
     align = args.data / "align"
     if not align.is_dir():
@@ -94,18 +95,24 @@ def main() -> None:
 
     par = args.data / "parallel"
     timings = {}
+    sizes = (10_000, 40_000) if args.long else (10_000,)
     for pair, src_file, tgt_file in (("fr-en", "flores_dev.fr-en.fr", "flores_dev.fr-en.en"), ("ru-en", "flores_dev.ru-en.ru", "flores_dev.ru-en.en")):
         src, tgt = lines(par / src_file), lines(par / tgt_file)
-        # 10,000 sentences a side: FLORES repeated, with every 50th target sentence dropped
-        # and every 70th pair of source sentences merged, so that beads other than 1-1 occur
-        src10 = (src * 11)[:10_000]
-        tgt10 = [t for i, t in enumerate((tgt * 11)[:10_200]) if i % 50 != 49][:10_000]
-        src10 = [s if i % 70 else s + " " + src10[i - 1] for i, s in enumerate(src10)]
-        t0 = time.perf_counter()
-        align_sentences(src10, tgt10)
-        timings[pair] = time.perf_counter() - t0
-        print(f"synthetic 10,000 x 10,000 {pair}: {timings[pair]:.2f} s")
-    print(json.dumps({"sets": rows, "synthetic_10k_seconds": timings}))
+        for size in sizes if pair == "fr-en" else sizes[:1]:
+            # FLORES repeated, with every 50th target sentence dropped and every 70th pair of
+            # source sentences merged, so that beads other than 1-1 occur
+            copies = size // len(src) + 2
+            src_n = (src * copies)[:size]
+            tgt_n = [t for i, t in enumerate((tgt * copies)[: size + size // 49 + 1]) if i % 50 != 49][:size]
+            src_n = [s if i % 70 else s + " " + src_n[i - 1] for i, s in enumerate(src_n)]
+            t0 = time.perf_counter()
+            align_sentences(src_n, tgt_n)
+            timings[f"{pair} {size}"] = time.perf_counter() - t0
+            print(f"synthetic {size:,} x {size:,} {pair}: {timings[f'{pair} {size}']:.2f} s")
+    if args.long:
+        ratio = timings["fr-en 40000"] / timings["fr-en 10000"]
+        print(f"40,000 / 10,000 time ratio (fr-en): {ratio:.2f} (4.00 is linear)")
+    print(json.dumps({"sets": rows, "synthetic_seconds": timings}))
 
 
 if __name__ == "__main__":
