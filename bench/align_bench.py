@@ -26,6 +26,7 @@ import numpy as np  # noqa: E402
 from pipeline.alignment.aligner import align_sentences  # noqa: E402
 from pipeline.alignment.beads import parse_beads, score_alignments  # noqa: E402
 from pipeline.alignment.params import AlignParams  # noqa: E402
+from align_cv import paragraphs  # noqa: E402  (the folds' reading of the LIMSI paragraphs)
 
 
 def lines(path: Path) -> list[str]:
@@ -41,11 +42,13 @@ def roc_auc(scores: list[float], right: list[bool]) -> float:
     return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg)))
 
 
-def run_set(docs: list[Path], mt: str | None = None, params: AlignParams | None = None, back: str | None = None) -> dict:
+def run_set(docs: list[Path], mt: str | None = None, params: AlignParams | None = None, back: str | None = None, use_paragraphs: bool = True) -> dict:
     golds, preds, confidence, right = [], [], [], []
     t0 = time.perf_counter()
     for d in docs:
-        beads = align_sentences(lines(d / "src.txt"), lines(d / "tgt.txt"), lines(d / mt) if mt else None, params, lines(d / back) if back else None)
+        src_par, tgt_par = paragraphs(d) if use_paragraphs else (None, None)
+        beads = align_sentences(lines(d / "src.txt"), lines(d / "tgt.txt"), lines(d / mt) if mt else None, params, lines(d / back) if back else None,
+                                src_paragraphs=src_par, tgt_paragraphs=tgt_par)
         gold = parse_beads((d / "gold.txt").read_text(encoding="utf-8"))
         golds.append(gold)
         preds.append([(b.src, b.tgt) for b in beads])
@@ -76,6 +79,8 @@ def main() -> None:
         ("Text+Berg dev, no MT", [align / "textberg" / "dev" / "doc_000"], None),
         ("LIMSI literary fr-en dev (5 books), no MT", sorted((align / "limsi_literary_fr-en" / "dev").glob("doc_*")), None),
     ]
+    # the two LIMSI books that record their paragraphs, with and without them
+    with_paragraphs = [align / "limsi_literary_fr-en" / "dev" / d for d in ("doc_000", "doc_010")]
     tb = align / "textberg" / "dev" / "doc_000"
     for mt in sorted(tb.glob("src.mt_*.fr")):
         sets.append((f"Text+Berg dev, MT {mt.name.split('.')[1][3:]}", [tb], mt.name))
@@ -84,11 +89,13 @@ def main() -> None:
     # Bleualign's two directions: the target's own translation into the source language too
     both = [(f"{name}, both ways", docs, mt, None, f"tgt.{mt.split('.')[1]}.de") for name, docs, mt in sets if mt and (tb / f"tgt.{mt.split('.')[1]}.de").exists()]
     sets = [(name, docs, mt, None, None) for name, docs, mt in sets] + [row + (None,) for row in capped] + both
+    sets += [("LIMSI books 000+010, paragraphs", with_paragraphs, None, None, None),
+             ("LIMSI books 000+010, no paragraphs", with_paragraphs, None, None, "-")]
     rows = []
     print("(parameters chosen by cross-validation across these documents: bench/align_cv.py)")
     print(f"{'set':46} {'strict P':>8} {'R':>6} {'F1':>6} {'lax F1':>7} {'sec':>6}  {'conf AUC':>8} {'flagged':>7} {'wrong':>5} {'all wrong':>9}")
     for name, docs, mt, params, back in sets:
-        r = run_set(docs, mt, params, back)
+        r = run_set(docs, mt, params, back if back != "-" else None, use_paragraphs=back != "-")
         rows.append({"set": name, **r})
         print(f"{name:46} {r['precision_strict']:8.3f} {r['recall_strict']:6.3f} {r['f1_strict']:6.3f} {r['f1_lax']:7.3f} {r['seconds']:6.2f}"
               f"  {r['confidence_auc']:8.3f} {r['flagged']:7d} {r['flagged_wrong']:5d} {r['wrong']:9d}")

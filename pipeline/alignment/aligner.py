@@ -27,7 +27,7 @@ import numpy as np
 
 from .beads import Bead
 from .confidence import UNRELATED_CONFIDENCE, bead_confidence, boundary_margins, texts_look_unrelated
-from .dp import Evidence, LengthModel, Side, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
+from .dp import Evidence, LengthModel, ParagraphBreaks, Side, best_path, breaks_of, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
 from .features import idf_weighted, vectors
 from .params import BEADS, COARSE_BEADS, LONG_BEADS, AlignParams
 
@@ -62,15 +62,23 @@ def align_sentences(
     src_mt: Sequence[str] | None = None,
     params: AlignParams | None = None,
     tgt_mt: Sequence[str] | None = None,
+    src_paragraphs: Sequence | None = None,
+    tgt_paragraphs: Sequence | None = None,
 ) -> list[Bead]:
     """Align two lists of sentences; ``src_mt[i]`` translates ``src[i]`` into the target
-    language, ``tgt_mt[j]`` translates ``tgt[j]`` into the source language."""
+    language, ``tgt_mt[j]`` translates ``tgt[j]`` into the source language;
+    ``src_paragraphs[i]`` names the paragraph of ``src[i]`` (any id: consecutive sentences
+    with the same id share a paragraph), and so ``tgt_paragraphs`` (both are needed for
+    either to count)."""
     params = params or AlignParams()
     n, m = len(src), len(tgt)
     if src_mt is not None and len(src_mt) != n:
         raise ValueError(f"the machine translation has {len(src_mt)} lines for {n} source sentences")
     if tgt_mt is not None and len(tgt_mt) != m:
         raise ValueError(f"the machine translation of the target has {len(tgt_mt)} lines for {m} target sentences")
+    for name, ids, count in (("source", src_paragraphs, n), ("target", tgt_paragraphs, m)):
+        if ids is not None and len(ids) != count:
+            raise ValueError(f"{len(ids)} {name} paragraph ids for {count} {name} sentences")
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
     src_len = np.array([max(len(s), 1) for s in src], dtype=np.float64)
@@ -89,14 +97,16 @@ def align_sentences(
     half = min(max(params.band_min, int(params.band_frac * max(n, m))), params.band_max)
     centers = centers_from_lengths(lengths)
     coarse = _coarse(evidence) if max(n, m) > params.coarse_from else None
+    src_breaks, tgt_breaks = breaks_of(src_paragraphs), breaks_of(tgt_paragraphs)
+    breaks = ParagraphBreaks(src_breaks, tgt_breaks) if src_breaks is not None and tgt_breaks is not None else None
     while True:
         try:
             if half > params.refine_band and coarse is not None:
                 # long documents: a coarse first pass (folded vectors, the common bead shapes)
-                path, quals, table = best_path(lengths, centers, half, coarse, params, COARSE_BEADS)
+                path, quals, table = best_path(lengths, centers, half, coarse, params, COARSE_BEADS, breaks)
                 table = None  # coarse scores say nothing about the final beads
             else:
-                path, quals, table = best_path(lengths, centers, half, evidence, params, shapes)
+                path, quals, table = best_path(lengths, centers, half, evidence, params, shapes, breaks)
             break
         except RuntimeError:  # the band missed the corner: widen it
             if half >= max(n, m):
@@ -104,10 +114,10 @@ def align_sentences(
             half *= 2
     if half > params.refine_band:
         try:
-            path, quals, table = best_path(lengths, reach_of_path(path, n), params.refine_band, evidence, params, shapes)
+            path, quals, table = best_path(lengths, reach_of_path(path, n), params.refine_band, evidence, params, shapes, breaks)
         except RuntimeError:
             pass  # keep the first pass's path
-    margins = boundary_margins(path, table, src_len, tgt_len, evidence, params, shapes)
+    margins = boundary_margins(path, table, src_len, tgt_len, evidence, params, shapes, breaks)
     beads = []
     for (i0, i1, j0, j1), margin, q in zip(path, margins, quals):
         bead = Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0, round(q, 3))

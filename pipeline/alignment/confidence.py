@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .beads import Bead
-from .dp import Evidence, LengthModel, Side, Table, best_path, reach_of_path
+from .dp import Evidence, LengthModel, ParagraphBreaks, Side, Table, best_path, reach_of_path
 from .params import AlignParams
 from ..scripts import mostly_cyrillic
 
@@ -33,7 +33,8 @@ def texts_look_unrelated(beads: list[Bead], src, tgt, src_mt=None, tgt_mt=None, 
 CONFIDENCE_SLOPE, CONFIDENCE_BIAS = 0.85, 0.89
 
 
-def boundary_margins(path, table: Table | None, src_len: np.ndarray, tgt_len: np.ndarray, evidence: list[Evidence], params: AlignParams, shapes) -> list[float]:
+def boundary_margins(path, table: Table | None, src_len: np.ndarray, tgt_len: np.ndarray, evidence: list[Evidence], params: AlignParams, shapes,
+                     breaks: ParagraphBreaks | None = None) -> list[float]:
     """For each bead, how much worse the best alignment gets if either of its boundaries moves.
 
     The best score of the paths through a cell is the best score from the start to it
@@ -51,7 +52,9 @@ def boundary_margins(path, table: Table | None, src_len: np.ndarray, tgt_len: np
         src, tgt = ev.src.reversed(), ev.tgt.reversed()
         reversed_evidence.append(Evidence(ev.weight, src, Side(src), Side(tgt), tgt, ev.baseline))
     try:
-        _, _, back = best_path(LengthModel.of(src_len[::-1], tgt_len[::-1]), reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes)
+        reversed_breaks = breaks.backwards() if breaks is not None else None
+        _, _, back = best_path(LengthModel.of(src_len[::-1], tgt_len[::-1]), reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes,
+                               reversed_breaks)
     except RuntimeError:
         return [0.0] * len(path)
     # every cell of the forward band, all rows at once: its row, its target prefix, and the

@@ -227,6 +227,52 @@ def chance_baseline(a: SentenceRows, b: SentenceRows, sa: Side, sb: Side, rng: n
     return out
 
 
+class ParagraphBreaks(NamedTuple):
+    """Per source and per target prefix, whether a paragraph starts there; ``reversed``:
+    the prefixes are those of both texts read backwards (the confidence's pass)."""
+
+    src: np.ndarray
+    tgt: np.ndarray
+    reversed: bool = False
+
+    def backwards(self) -> "ParagraphBreaks":
+        return ParagraphBreaks(self.src[::-1].copy(), self.tgt[::-1].copy(), not self.reversed)
+
+
+def paragraph_bonus(kl: tuple[int, int], breaks: ParagraphBreaks | None, band: Band, params: AlignParams) -> np.ndarray | float:
+    """What bead shape ``kl`` gains, at every cell of the band, by ending where both
+    texts start a paragraph. A translation keeps its original's paragraphs far more often
+    than not, so a path that meets both texts' breaks together is likelier than one that
+    crosses them. Only beads with both sides earn it (a run of omissions would otherwise
+    collect every break it passes), and a break on one side only costs nothing: a
+    translator may join or split a paragraph (a penalty for it was measured and did not
+    help). Read backwards, the bead's end in the original order is the cell it starts
+    from, so both passes reward the same beads and their scores add up."""
+    if breaks is None or not params.paragraph_bonus:
+        return 0.0
+    k, l = kl
+    rows, J = band.rows, band.Jc
+    if breaks.reversed:
+        rows, J = np.maximum(rows - k, 0), np.maximum(J - l, 0)
+    both = breaks.src[rows][:, None] & breaks.tgt[J]
+    return both.astype(np.float32) * np.float32(params.paragraph_bonus)
+
+
+def breaks_of(paragraphs) -> np.ndarray | None:
+    """Per prefix 0..n, whether a paragraph starts there, from each sentence's paragraph
+    id; None where the text is one paragraph (its structure is not known: nothing to
+    learn from it). The two ends are left out: every path meets them, and a bonus there
+    would only shift every score (and count twice in the confidence's through-scores)."""
+    if paragraphs is None:
+        return None
+    ids = np.asarray(list(paragraphs))
+    if len(ids) < 2 or (ids == ids[0]).all():
+        return None
+    out = np.zeros(len(ids) + 1, dtype=bool)
+    out[1:-1] = ids[1:] != ids[:-1]
+    return out
+
+
 def fold_dims(mat: SentenceRows, factor: int = COARSE_FOLD) -> SentenceRows:
     return mat.folded(factor)
 
@@ -260,11 +306,13 @@ def best_path(
     evidence: list[Evidence],
     params: AlignParams,
     beads: tuple[tuple[int, int], ...] = BEADS,
+    breaks: ParagraphBreaks | None = None,
 ) -> tuple[list[tuple[int, int, int, int]], list[float], "Table"]:
     """Best monotone path through the band, the quality of each of its beads, and the best
     score of every cell. ``centers``: per source prefix, the target prefix the band is
-    centred on, or the first and last ones it must cover. Raises RuntimeError when no path
-    fits in the band."""
+    centred on, or the first and last ones it must cover. ``breaks``: where paragraphs
+    start (see :func:`paragraph_bonus`). Raises
+    RuntimeError when no path fits in the band."""
     n, m = len(lengths.cs) - 1, len(lengths.ct) - 1
     first, last = centers if isinstance(centers, tuple) else (centers, centers)
     lo = np.clip(first - half, 0, m)
@@ -295,7 +343,7 @@ def best_path(
     quality = {kl: bead_scores(kl, band, lengths, prepared, params) for kl in beads if kl[0] and kl[1]}
     # what a bead adds to a path, weighted by its size and less its shape's penalty, for
     # all rows at once: the row loop below then only adds and compares
-    gain_of = {kl: (kl[0] + kl[1]) / 2.0 * q - np.float32(params.penalties[kl]) for kl, q in quality.items()}
+    gain_of = {kl: (kl[0] + kl[1]) / 2.0 * q - np.float32(params.penalties[kl]) + paragraph_bonus(kl, breaks, band, params) for kl, q in quality.items()}
 
     # every row's cells in one array each (row i: cells 0 .. hi[i] - lo[i]), handed out as
     # views: four allocations instead of four per row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-VERSION = "aligner/9"  # 9: runs of omissions on both sides
+VERSION = "aligner/10"  # 9: runs of omissions on both sides; 10: paragraph breaks met together
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
 LONG_BEADS = ((1, 4), (4, 1), (1, 5), (5, 1))  # one sentence rendered as four or five
 MAX_SIDE = 5
@@ -56,6 +56,10 @@ class AlignParams:
     support_floor: float = 0.3
     idf: float = 1.5
     max_side: int = 5
+    # a bead ending where both texts start a paragraph gains this much (used only where
+    # both sides' paragraphs are known): chosen by the folds that have paragraphs (LIMSI
+    # dev books 000 and 010; bench/align_cv.py --grid paragraphs)
+    paragraph_bonus: float = 1.0
 
     def __post_init__(self) -> None:
         # spans longer than MAX_SIDE have no norms or prefixes: refuse rather than cap silently
@@ -65,4 +69,5 @@ class AlignParams:
     def settings(self) -> dict:
         """The parameters a record's provenance names (the rest are fixed by the version)."""
         return {"w_lex": self.w_lex, "w_mt": self.w_mt, "w_mt_back": self.w_mt_back, "w_len": self.w_len, "skip": self.skip,
-                "skip_run": self.skip_run, "max_side": self.max_side, "low_confidence": self.low_confidence}
+                "skip_run": self.skip_run, "max_side": self.max_side, "low_confidence": self.low_confidence,
+                "paragraph_bonus": self.paragraph_bonus}

@@ -40,9 +40,12 @@ def align_documents(
     source_mt: list[str] | None = None,
     params=None,
     target_mt: list[str] | None = None,
+    target_paragraphs: list[int] | None = None,
 ) -> tuple[Document, list]:
     """Align ``source`` with the sentences of its translation; record each bead on the
-    source (see :func:`apply_beads`)."""
+    source (see :func:`apply_beads`). ``target_paragraphs``: the paragraph of each target
+    sentence, where the translation is a document; with the source's own paragraphs, the
+    aligner then prefers beads that end where both texts start a paragraph."""
     from .aligner import align_sentences
     from .confidence import UNRELATED_CONFIDENCE, texts_look_unrelated
     from .params import VERSION as ALIGNER_VERSION
@@ -50,7 +53,8 @@ def align_documents(
 
     params = params or AlignParams()
     segs = source.content_segments()
-    beads = align_sentences([s.text for s in segs], target_sentences, source_mt, params, target_mt)
+    source_paragraphs = paragraph_ids(source) if target_paragraphs is not None else None
+    beads = align_sentences([s.text for s in segs], target_sentences, source_mt, params, target_mt, source_paragraphs, target_paragraphs)
     source.meta["alignment"] = {}
     apply_beads(source, target_sentences, [{"src": list(b.src), "tgt": list(b.tgt), "confidence": b.confidence, "method": "aligner"} for b in beads],
                 params.low_confidence)
@@ -65,8 +69,15 @@ def align_documents(
         "aligner": ALIGNER_VERSION,
         "method": "length + anchors" + "".join(f" + {name}" for name, mt in (("MT bridge", source_mt), ("target MT bridge", target_mt)) if mt is not None),
         "params": params.settings(),
+        "paragraphs": target_paragraphs is not None,
     }
     return source, beads
+
+
+def paragraph_ids(doc: Document) -> list[int]:
+    """The block of each content segment (in :meth:`Document.content_segments` order):
+    the paragraphs the front end found."""
+    return [n for n, block in enumerate(doc.blocks) if block.translatable for _ in block.segments]
 
 
 def apply_beads(source: Document, target_sentences: list[str], pairs: list[dict], low_confidence: float) -> Document:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..alignment.beads import Bead, parse_beads, score_alignments
 from ..alignment.params import MAX_SIDE, AlignParams
-from ..alignment.stage import align_documents, recorded_beads
+from ..alignment.stage import align_documents, paragraph_ids, recorded_beads
 from ..bilingual import TRANSLATED_LANGUAGES, translation_input
 from ..doc import Document
 from ..errors import DiptychError, UsageError
@@ -47,6 +47,7 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
     """Files in, aligned document out."""
     if max_side is not None and not 3 <= max_side <= MAX_SIDE:
         raise UsageError(f"--max-side must be between 3 and {MAX_SIDE}, not {max_side}")
+    target_paragraphs = None  # one sentence per line says nothing of paragraphs
     if pre_split:
         doc = prepare_lines(source_path, lang=src_lang)
         target = read_lines(target_path)
@@ -54,6 +55,7 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
         doc = prepare(source_path, lang=src_lang)
         target_doc = prepare(target_path, lang=tgt_lang)
         target = [s.text for s in target_doc.content_segments()]
+        target_paragraphs = paragraph_ids(target_doc)
         tgt_lang = tgt_lang or target_doc.lang
     tgt_lang = tgt_lang or "und"
     mt = None
@@ -76,7 +78,7 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
             raise UsageError(f"--target-mt {target_mt} has {len(back)} lines but the translation has {len(target)} sentences; line j must translate sentence j of the translation")
     params = AlignParams(max_side=max_side) if max_side is not None else None
     try:
-        doc, beads = align_documents(doc, target, tgt_lang, mt, params, back)
+        doc, beads = align_documents(doc, target, tgt_lang, mt, params, back, target_paragraphs)
         if bridge:
             doc.provenance["align"]["mt_bridge"] = bridge
     except ValueError as exc:
