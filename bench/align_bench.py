@@ -42,7 +42,7 @@ def roc_auc(scores: list[float], right: list[bool]) -> float:
     return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg)))
 
 
-def run_set(docs: list[Path], mt: str | None = None, params: AlignParams | None = None, back: str | None = None, use_paragraphs: bool = True) -> dict:
+def run_set(docs: list[Path], mt: str | None = None, params: AlignParams | None = None, back: str | None = None, use_paragraphs: bool = False) -> dict:
     golds, preds, confidence, right = [], [], [], []
     t0 = time.perf_counter()
     for d in docs:
@@ -88,14 +88,20 @@ def main() -> None:
     capped = [(f"{name}, max side 3", docs, mt, AlignParams(max_side=3)) for name, docs, mt in sets if mt and "google" in mt]
     # Bleualign's two directions: the target's own translation into the source language too
     both = [(f"{name}, both ways", docs, mt, None, f"tgt.{mt.split('.')[1]}.de") for name, docs, mt in sets if mt and (tb / f"tgt.{mt.split('.')[1]}.de").exists()]
-    sets = [(name, docs, mt, None, None) for name, docs, mt in sets] + [row + (None,) for row in capped] + both
-    sets += [("LIMSI books 000+010, paragraphs", with_paragraphs, None, None, None),
-             ("LIMSI books 000+010, no paragraphs", with_paragraphs, None, None, "-")]
+    sets = [(name, docs, mt, None, None, False) for name, docs, mt in sets] + [row + (None, False) for row in capped] + [row + (False,) for row in both]
+    # the sets as one sentence per line (as `diptych align --pre-split` reads them) above;
+    # below, with the structure the set records (+): the LIMSI books' paragraphs, FLORES's
+    # articles (align_cv.paragraphs), as `diptych align` finds paragraphs in documents
+    sets += [("LIMSI books 000+010, without paragraphs", with_paragraphs, None, None, None, False),
+             ("LIMSI books 000+010 (+ paragraphs)", with_paragraphs, None, None, None, True),
+             ("LIMSI dev, 5 books (+ paragraphs of 000, 010)", sets[3][1], None, None, None, True),
+             ("FLORES dev fr-en (+ articles as paragraphs)", sets[0][1], None, None, None, True),
+             ("FLORES dev ru-en (+ articles as paragraphs)", sets[1][1], None, None, None, True)]
     rows = []
     print("(parameters chosen by cross-validation across these documents: bench/align_cv.py)")
     print(f"{'set':46} {'strict P':>8} {'R':>6} {'F1':>6} {'lax F1':>7} {'sec':>6}  {'conf AUC':>8} {'flagged':>7} {'wrong':>5} {'all wrong':>9}")
-    for name, docs, mt, params, back in sets:
-        r = run_set(docs, mt, params, back if back != "-" else None, use_paragraphs=back != "-")
+    for name, docs, mt, params, back, structure in sets:
+        r = run_set(docs, mt, params, back, use_paragraphs=structure)
         rows.append({"set": name, **r})
         print(f"{name:46} {r['precision_strict']:8.3f} {r['recall_strict']:6.3f} {r['f1_strict']:6.3f} {r['f1_lax']:7.3f} {r['seconds']:6.2f}"
               f"  {r['confidence_auc']:8.3f} {r['flagged']:7d} {r['flagged_wrong']:5d} {r['wrong']:9d}")

@@ -373,8 +373,8 @@ def _paragraphed_pair(seed: int):
 
 
 def test_paragraph_breaks_met_together_recover_beads_lengths_alone_miss():
-    # measured over these twenty pairs: strict F1 0.81 from lengths alone, 0.92 with the
-    # paragraphs (the LIMSI books that record theirs: 0.867 -> 0.915)
+    # measured over these twenty pairs: strict F1 0.81 from lengths alone, 0.88 with the
+    # paragraphs (the LIMSI books that record theirs: 0.867 -> 0.909)
     golds, plain, with_paragraphs = [], [], []
     for seed in range(20):
         src, tgt, src_par, tgt_par, gold = _paragraphed_pair(seed)
@@ -383,7 +383,7 @@ def test_paragraph_breaks_met_together_recover_beads_lengths_alone_miss():
         with_paragraphs.append([(b.src, b.tgt) for b in align_sentences(src, tgt, src_paragraphs=src_par, tgt_paragraphs=tgt_par)])
     before = score_alignments(golds, plain)["f1_strict"]
     after = score_alignments(golds, with_paragraphs)["f1_strict"]
-    assert after >= 0.9 and after - before >= 0.08, (before, after)
+    assert after >= 0.86 and after - before >= 0.05, (before, after)
 
 
 def test_paragraphs_must_match_the_sentences_and_one_paragraph_says_nothing():
@@ -399,13 +399,13 @@ def test_paragraphs_must_match_the_sentences_and_one_paragraph_says_nothing():
 @needs_data
 def test_a_literary_book_s_paragraphs_lift_its_alignment():
     # LIMSI dev book 010 (Verne), whose sentence ids record paragraphs: 0.892 strict F1
-    # without them, 0.935 with (bench/align_bench.py)
+    # without them, 0.923 with (bench/align_cv.py)
     d = ALIGN / "limsi_literary_fr-en" / "dev" / "doc_010"
     meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
     src, tgt = (d / "src.txt").read_text(encoding="utf-8").splitlines(), (d / "tgt.txt").read_text(encoding="utf-8").splitlines()
     gold = [parse_beads((d / "gold.txt").read_text(encoding="utf-8"))]
     beads = align_sentences(src, tgt, src_paragraphs=[i.split(".")[0] for i in meta["src_ids"]], tgt_paragraphs=[i.split(".")[0] for i in meta["tgt_ids"]])
-    assert score_alignments(gold, [[(b.src, b.tgt) for b in beads]])["f1_strict"] >= 0.92
+    assert score_alignments(gold, [[(b.src, b.tgt) for b in beads]])["f1_strict"] >= 0.91
 
 
 def test_cli_align_of_two_documents_uses_their_paragraphs(tmp_path):
@@ -425,3 +425,40 @@ def test_cli_align_of_two_documents_uses_their_paragraphs(tmp_path):
     assert [s.text for s in doc.content_segments()] == src  # the front end found the same sentences
     assert doc.provenance["align"]["paragraphs"] is True
     assert [(b.src, b.tgt) for b in recorded_beads(doc)] == gold
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_paragraph_bonuses_are_the_same_read_forwards_and_backwards(seed):
+    # the confidence adds the best score up to a cell (forwards) to the best score from it
+    # (the texts reversed): both passes must value every path alike, or the margins go
+    # wrong (a bonus on the cells a path visits, or on bead ends in both directions, gave
+    # totals that differed by up to 3 and margins below zero)
+    import numpy as np
+
+    from pipeline.alignment.aligner import _evidence
+    from pipeline.alignment.dp import BEADS, LengthModel, ParagraphBreaks, Side, best_path, breaks_of, centers_from_lengths
+    from pipeline.alignment.dp import Evidence
+    from pipeline.alignment.features import idf_weighted, vectors
+
+    src, tgt, src_par, tgt_par, _ = _paragraphed_pair(seed)
+    # a paragraph the source has and the translation leaves out, and one the other way round
+    src = src + ["Lorem ipsum solum."] * 2
+    src_par = src_par + [99, 99]
+    tgt = ["Wxyz bcdf ghkp."] + tgt
+    tgt_par = [-1] + tgt_par
+    params = AlignParams(paragraph_bonus=1.0)
+    a, b, _, _ = idf_weighted([vectors(src, params), vectors(tgt, params), None, None], params.idf)
+    evidence = _evidence(params, a, b, None, None)
+    src_len = np.array([len(s) for s in src], dtype=np.float64)
+    tgt_len = np.array([len(t) for t in tgt], dtype=np.float64)
+    breaks = ParagraphBreaks(breaks_of(src_par), breaks_of(tgt_par))
+    lengths = LengthModel.of(src_len, tgt_len)
+    _, _, forward = best_path(lengths, centers_from_lengths(lengths), 60, evidence, params, BEADS, breaks)
+    backward_evidence = []
+    for ev in evidence:
+        s, t = ev.src.reversed(), ev.tgt.reversed()
+        backward_evidence.append(Evidence(ev.weight, s, Side(s), Side(t), t, ev.baseline))
+    back_lengths = LengthModel.of(src_len[::-1], tgt_len[::-1])
+    _, _, backward = best_path(back_lengths, centers_from_lengths(back_lengths), 60, backward_evidence, params, BEADS, breaks.backwards())
+    n, m = len(src), len(tgt)
+    assert forward.score[n][m - forward.lo[n]] == pytest.approx(backward.score[n][m - backward.lo[n]], abs=1e-6)

@@ -243,11 +243,13 @@ def paragraph_bonus(kl: tuple[int, int], breaks: ParagraphBreaks | None, band: B
     """What bead shape ``kl`` gains, at every cell of the band, by ending where both
     texts start a paragraph. A translation keeps its original's paragraphs far more often
     than not, so a path that meets both texts' breaks together is likelier than one that
-    crosses them. Only beads with both sides earn it (a run of omissions would otherwise
-    collect every break it passes), and a break on one side only costs nothing: a
-    translator may join or split a paragraph (a penalty for it was measured and did not
-    help). Read backwards, the bead's end in the original order is the cell it starts
-    from, so both passes reward the same beads and their scores add up."""
+    crosses them. A break on one side only costs nothing: a translator may join or split
+    a paragraph (a penalty for it was measured and did not help). A run of omissions earns
+    it too, once, where the run ends (:func:`run_bonus`; rewarding every cell a path
+    visits let runs collect every break they pass), or a sentence left out at a
+    paragraph's end would rather be merged into its neighbour's bead. Read backwards,
+    the bead's end in the original order is the cell it starts from, so both passes
+    reward the same beads and their scores add up."""
     if breaks is None or not params.paragraph_bonus:
         return 0.0
     k, l = kl
@@ -256,6 +258,19 @@ def paragraph_bonus(kl: tuple[int, int], breaks: ParagraphBreaks | None, band: B
         rows, J = np.maximum(rows - k, 0), np.maximum(J - l, 0)
     both = breaks.src[rows][:, None] & breaks.tgt[J]
     return both.astype(np.float32) * np.float32(params.paragraph_bonus)
+
+
+def run_bonus(breaks: ParagraphBreaks | None, lo: list[int], sizes: list[int], params: AlignParams) -> dict[int, np.ndarray]:
+    """Per row with a source paragraph start, the bonus of each of its cells where the
+    target starts one too (the runs of omissions of :func:`best_path` earn it)."""
+    if breaks is None or not params.paragraph_bonus:
+        return {}
+    out = {}
+    for i in np.flatnonzero(breaks.src).tolist():
+        cells = breaks.tgt[lo[i] : lo[i] + sizes[i]]
+        if cells.any():
+            out[i] = cells * params.paragraph_bonus
+    return out
 
 
 def breaks_of(paragraphs) -> np.ndarray | None:
@@ -395,10 +410,27 @@ def best_path(
     row_index = offsets
     run_steps = params.skip_run * offsets  # a target run's cost grows by skip_run a line
     premium = params.skip - params.skip_run  # what a run's first line costs beyond the others
+    # Runs of omissions earn the paragraph bonus as beads do, at the run's end in the
+    # original order, but only when the run does not start at such a cell too: a path
+    # arriving where both texts start a paragraph has had its bonus, and skipping a whole
+    # paragraph from there must not earn another (with a bonus above the skip cost, runs
+    # over short paragraphs would pay). Read backwards, the original end is where a run
+    # starts. Without paragraphs none of this runs.
+    bonus_of_row = run_bonus(breaks, lo_l, sizes, params)
+    reversed_order = breaks is not None and breaks.reversed
+    if bonus_of_row:
+        # forwards: the column gains of cells that are no paragraph start on both sides;
+        # backwards: the column gains with each starting cell's bonus added
+        src_run_gain_bonus = np.full(m + 1, -np.inf)
+
+    def cell_bonus(r: int, j: int) -> float:
+        return float(bonus_of_row[r][j - lo_l[r]]) if r in bonus_of_row else 0.0
+
     for i in range(n + 1):
         size = sizes[i]
         row, row_back = score[i], back[i]
         lo_i = lo_l[i]
+        bonus = bonus_of_row.get(i)
         if gains is not None and i:
             where = np.minimum(cell_offsets[:size] + first_read[i], last_read[i])
             cand = flat_scores.take(where)
@@ -412,7 +444,14 @@ def best_path(
         if t_src is not None and i >= 1:
             # a run of source sentences left out ending at row i: skip for the first,
             # skip_run for each further one, from the best row i' < i of this column
-            cand = src_run_gain[columns] - (params.skip_run * i + premium)
+            cost = params.skip_run * i + premium
+            cand = src_run_gain[columns] - cost
+            if bonus_of_row:
+                with_bonus = src_run_gain_bonus[columns] - cost
+                if not reversed_order and bonus is not None:
+                    np.maximum(cand, with_bonus + bonus, out=cand)
+                elif reversed_order:
+                    cand = with_bonus if bonus is None else np.where(bonus > 0, cand, with_bonus)
             better = cand > row
             np.copyto(row, cand, where=better)
             np.copyto(row_back, t_src, where=better)
@@ -422,8 +461,16 @@ def best_path(
             # run ending at o, for every o in one pass (the costs are counted from the
             # row's first cell: the row's offset cancels out)
             before_runs[i, :size] = row
-            run = np.maximum.accumulate(row + run_steps[:size])
+            gain = row + run_steps[:size]
+            run = np.maximum.accumulate(gain)
             cand = run[:-1] - run_steps[1:size] - premium
+            if bonus is not None:
+                if reversed_order:
+                    run_bonus_cand = np.maximum.accumulate(gain + bonus)[:-1] - run_steps[1:size] - premium
+                    cand = np.where(bonus[1:] > 0, cand, run_bonus_cand)
+                else:
+                    plain_start = np.maximum.accumulate(np.where(bonus > 0, -np.inf, gain))
+                    np.maximum(cand, plain_start[:-1] - run_steps[1:size] - premium + bonus[1:], out=cand)
             tail = row[1:]
             better = cand > tail
             np.copyto(tail, cand, where=better)
@@ -431,7 +478,16 @@ def best_path(
         # this row's cells may start a run of source sentences left out below it (row i
         # covers the columns lo[i] .. hi[i], one contiguous slice)
         column_gain = src_run_gain[columns]
-        np.maximum(column_gain, row + params.skip_run * i, out=column_gain)
+        gain = row + params.skip_run * i
+        np.maximum(column_gain, gain, out=column_gain)
+        if bonus_of_row:
+            column_gain = src_run_gain_bonus[columns]
+            if bonus is None:
+                np.maximum(column_gain, gain, out=column_gain)
+            elif reversed_order:
+                np.maximum(column_gain, gain + bonus, out=column_gain)
+            else:
+                np.maximum(column_gain, np.where(bonus > 0, -np.inf, gain), out=column_gain)
     if not np.isfinite(score[n][m - lo[n]]):
         raise RuntimeError("no alignment path inside the band")
     path: list[tuple[int, int, int, int]] = []
@@ -442,19 +498,39 @@ def best_path(
         k, l = beads[t]
         if l == 0:
             # the run's first row: the earliest row i' < i holding column j with the best
-            # score[i'][j] + skip_run * i', as the loop's column gains saw it
+            # score[i'][j] + skip_run * i', as the loop's column gains saw it (with the
+            # paragraph bonus as the loop gave it)
             first_row = int(np.searchsorted(hi, j, side="left"))
-            gains_here = [score[r][j - lo_l[r]] + params.skip_run * r for r in range(first_row, i)]
-            start = first_row + int(np.argmax(gains_here))
+            rows_here = range(first_row, i)
+            plain = [score[r][j - lo_l[r]] + params.skip_run * r for r in rows_here]
+            chosen = plain
+            if bonus_of_row:
+                end_is_break = cell_bonus(i, j) > 0
+                if reversed_order and not end_is_break:
+                    chosen = [g + cell_bonus(r, j) for g, r in zip(plain, rows_here)]
+                elif not reversed_order and end_is_break:
+                    free = [g if cell_bonus(r, j) == 0 else -np.inf for g, r in zip(plain, rows_here)]
+                    if max(free) + cell_bonus(i, j) > max(plain):
+                        chosen = free
+            start = first_row + int(np.argmax(chosen))
             path += [(ii - 1, ii, j, j) for ii in range(i, start, -1)]
             quals += [0.0] * (i - start)
             i = start
             continue
         if k == 0:
             # the run's first cell: the last o' < o with the best cell before the runs
-            # plus its steps, as the loop's running maximum saw it
+            # plus its steps, as the loop's running maximum saw it (with the paragraph
+            # bonus as the loop gave it)
             o = j - lo[i]
             gains_here = before_runs[i, :o] + run_steps[:o]
+            bonus = bonus_of_row.get(i)
+            if bonus is not None:
+                if reversed_order and bonus[o] == 0:
+                    gains_here = gains_here + bonus[:o]
+                elif not reversed_order and bonus[o] > 0:
+                    free = np.where(bonus[:o] > 0, -np.inf, gains_here)
+                    if free.max() + bonus[o] > gains_here.max():
+                        gains_here = free
             start = lo[i] + o - 1 - int(np.argmax(gains_here[::-1]))
             path += [(i, i, jj - 1, jj) for jj in range(j, start, -1)]
             quals += [0.0] * (j - start)
