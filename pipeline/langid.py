@@ -16,7 +16,7 @@ from functools import lru_cache
 from .doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
 from .scripts import LETTER, script_counts
 
-VERSION = "langid/3"  # 3: function words first, every sentence of English documents too
+VERSION = "langid/4"  # 3: function words first, every sentence of English documents too; 4: more exclusive function words, day and month names
 LANGUAGES = ("fr", "ru", "en")
 
 
@@ -64,19 +64,36 @@ def _script_counts(text: str) -> tuple[int, int]:
 _EN_TITLE = re.compile(r"(?<![^\W_])(?:Mr|Mrs|Ms)\.?\s+[A-Z]")
 _FR_TITLE = re.compile(r"(?<![^\W_])(?:M\.|MM\.|Mme|Mmes|Mlle)\s+[A-Z]")
 # Function words found in one of the two languages only (a French "a", "on", "as", "or",
-# "but", "son", "en" is no evidence of English, nor an English "plus" of French). Counted
+# "but", "son", "en" is no evidence of English, nor an English "plus" of French; nor are
+# "pendant", "comment", "car", "me", "former", "may" and "no", words of both). The
+# adverbs, conjunctions and pronouns after the first lines, and the names of days and
+# months (closed classes that differ between the two: "On Monday.", "Mercredi."; "march"
+# and "mars" left out, "Mars" being a name in both), were added when one- and two-word
+# passages ("Cependant.", "Despite this.") were routed by their paragraph. Counted
 # as whole words, case ignored; with French elisions (l', d', qu'…) and French accents.
 _EN_WORDS = frozenset("""the of and to in at is was are were that with for this these those from by it its he she
 they we you his her their them have has had been not will would can could should which who whom whose what
 when where there said says say told after before about also into than more most many much all my your our
 does did how why very just so if up out over under between during since then now here i i'm don't it's
 that's there's be being any some such only other because while although though however including according
-one two three four five first new year years people time day way like well get got make made""".split())
+one two three four five first new year years people time day way like well get got make made
+even around despite besides maybe perhaps sometimes moreover furthermore each every yet already almost always
+never often usually therefore thus without within through throughout against among until unless whether
+us him himself herself itself themselves another both either neither few several must might nothing something
+someone anything everyone everything
+monday tuesday wednesday thursday friday saturday sunday january february april may june july august
+september october november december""".split())
 _FR_WORDS = frozenset("""le la les des du de en un et est une que qui dans pour pas au aux sur ce cette ces cet
 il elle ils elles nous vous sont été être avec par mais ou où leur leurs sa ses se ne à était fait aussi très
 tout tous toute toutes selon entre après lors depuis sans chez sous dont lui eux ont avait sera peut comme
 ans deux trois quatre cinq dix ensuite puis encore déjà toujours jamais rien chaque autre autres même cela
-ceci celle celui ceux votre notre nos vos mon mes ton tes oui non faire dit avoir doit""".split())
+ceci celle celui ceux votre notre nos vos mon mes ton tes oui non faire dit avoir doit
+si bien cependant certains certaines parmi quand alors environ aucun aucune avant seul seule seuls seules hier
+donc je tu moi toi personne peu beaucoup ainsi toutefois lorsque puisque parce afin vers contre pourquoi
+combien quelque quelques plusieurs chacun chacune souvent parfois moins trop assez ici quoi lequel laquelle
+lesquels enfin pourtant tandis durant sauf outre sinon soit
+lundi mardi mercredi jeudi vendredi samedi dimanche janvier février avril mai juin juillet août septembre
+octobre novembre décembre""".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _FR_ACCENT = re.compile(r"[éèêëàâîïôûùüçœ]", re.I)
 # a decision on function words alone needs this many on one side and none on the other

@@ -21,6 +21,18 @@ def test_an_english_sentence_inside_french_goes_nowhere_and_a_french_one_inside_
     assert [lang for lang, _ in _langs(en)] == ["en", "fr", "en"]
 
 
+def test_one_and_two_word_passages_go_by_their_function_words_and_day_names():
+    # before these words were listed, each of these passages took its paragraph's language
+    host_fr = "Le chat dort sur le canapé depuis ce matin. {} Il se réveille enfin vers midi."
+    for passage in ("Despite everything.", "Maybe.", "On Monday.", "Moreover, nothing."):
+        assert [lang for lang, _ in _langs(host_fr.format(passage))] == ["fr", "en", "fr"], passage
+    host_en = "The cat has slept on the sofa since this morning. {} It wakes up at noon."
+    for passage in ("Cependant.", "Parmi lesquels.", "Mercredi.", "Quand soudain."):
+        assert [lang for lang, _ in _langs(host_en.format(passage))] == ["en", "fr", "en"], passage
+    # words of both languages stay no evidence: "Pendant." is a jewel in English, "As." an ace in French
+    assert function_word_votes("Pendant") == (0, 0) and function_word_votes("As") == (0, 0)
+
+
 def test_a_quoted_title_is_not_the_language_of_its_sentence():
     text = ("The movement split in two. Originally published as “Sur le contenu du socialisme” in a small review, 1955. "
             "It was read widely.")
