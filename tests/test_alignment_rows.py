@@ -56,3 +56,12 @@ def test_sentence_vectors_are_the_trigram_and_anchor_counts():
     after = rows.dense()
     assert np.array_equal(after > 0, before > 0)  # weighting never adds or removes a feature
     assert not np.allclose(after, before)
+
+
+def test_cyrillic_is_folded_as_english_texts_spell_russian_names():
+    from pipeline.alignment.features import fold
+
+    # BGN/PCGN, the English convention: "Yuri", "Tchaikovsky"/"Chaykovsky", "Yalta"
+    assert fold("Юрий Гагарин") == "yuriy gagarin"
+    assert fold("Ялта, Чайковский") == "yalta, chaykovskiy"
+    assert fold("Élodie Ça") == "elodie ca"

@@ -22,9 +22,12 @@ from .rows import SentenceRows, add_up, merge_cells
 # hash multipliers for a trigram of code points: primes, so that permutations differ
 _TRIGRAM_PRIMES = (1_000_003, 10_007)
 
+# BGN/PCGN romanization, the English-language convention (й y, ю yu, я ya: "Достоевский",
+# "Dostoyevsky"), as English texts spell Russian names; the ICAO-style i / iu / ia used
+# before matched fewer (FLORES dev ru-en strict F1 0.978 -> 0.980)
 _CYR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", [
-    "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f",
-    "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia"]))
+    "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f",
+    "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?")
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-ZА-ЯЁ][\w\u0400-\u04ff]{2,})")
 _MARKS = re.compile(r"[?!«»“”\"]")
