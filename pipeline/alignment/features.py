@@ -40,7 +40,8 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 
 def fold(text: str) -> str:
     """Lowercase, strip accents, transliterate Cyrillic: "Макрон", "Macron" meet."""
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower())).translate(_TRANSLIT)
+    # "й" before the accents go: decomposed, it would lose its breve and read as "и"
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower().replace("й", "y"))).translate(_TRANSLIT)
 
 
 # Month names as they read after _fold (accents stripped, Cyrillic transliterated), in the
@@ -52,15 +53,15 @@ def _month_forms() -> dict[str, int]:
     "3. Mai" meet."""
     forms: dict[str, int] = {}
     for number, names in enumerate((
-        "janvier january jan januar ianvar", "fevrier february feb februar fevral", "mars march mar marz maerz mart",
-        "avril april apr aprel", "mai may", "juin june jun juni iiun", "juillet july jul juli iiul",
-        "aout august aug avgust", "septembre september sep sept sentiabr", "octobre october oct oktober oktiabr",
-        "novembre november nov noiabr", "decembre december dec dezember dekabr",
+        "janvier january jan januar yanvar", "fevrier february feb februar fevral", "mars march mar marz maerz mart",
+        "avril april apr aprel", "mai may mae", "juin june jun juni iyun", "juillet july jul juli iyul",
+        "aout august aug avgust", "septembre september sep sept sentyabr", "octobre october oct oktober oktyabr",
+        "novembre november nov noyabr", "decembre december dec dezember dekabr",
     ), 1):
         for form in names.split():
             forms[form] = number
-            if form.isalpha() and form[-1] not in "aeiouy" or form in ("mai",):
-                for ending in ("ia", "e", "a"):  # Russian cases: января, январе, марта, мая, мае
+            if form.isalpha() and form[-1] not in "aeiouy" or form == "may":
+                for ending in ("ya", "e", "a"):  # Russian cases: января, январе, марта, мая (мае: above)
                     forms.setdefault(form + ending, number)
     return forms
 
