@@ -161,9 +161,14 @@ def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidenc
     row = wlo[np.maximum(rows - 1, 0)][:, None]
     o_hi = np.clip(J - row, 0, width)
     o_lo = np.clip(J - l - row, 0, width)
+    # gathers along each row as flat takes (one index array each, not numpy's broadcast
+    # pair of take_along_axis or of [rows, cols] indexing)
+    row_start = rows[:, None] * (width + 1)
+    o_hi += row_start
+    o_lo += row_start
     for weight, pref, spans, a_side, b_side, base in prepared:
-        span = spans[k]
-        dot = np.take_along_axis(span, o_hi, 1) - np.take_along_axis(span, o_lo, 1)
+        span = spans[k].reshape(-1)
+        dot = span.take(o_hi) - span.take(o_lo)
         na = a_side.span_norm2(start, k)[:, None]
         nb = b_side.span_norm2(np.clip(J - l, 0, max(m - l, 0)), l)
         cos = dot / np.sqrt(np.maximum(na * nb, 1e-9))
@@ -175,14 +180,16 @@ def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidenc
             # own overlap with the other side is near zero
             scale = 1.0 / np.maximum(dot, 1e-6)
             shares = []
+            flat_pref = pref.reshape(-1)
             for d in range(k) if k > 1 else ():
                 a = np.clip(rows - k + d, 0, len(pref) - 1)[:, None]
-                d_a = pref[a, np.clip(J - wlo[a], 0, width)] - pref[a, np.clip(J - l - wlo[a], 0, width)]
+                a_start = a * (width + 1)
+                d_a = flat_pref.take(a_start + np.clip(J - wlo[a], 0, width)) - flat_pref.take(a_start + np.clip(J - l - wlo[a], 0, width))
                 shares.append(d_a * na / np.maximum(a_side.self_dot[a], 1e-9) * scale)
             for d in range(l) if l > 1 else ():
-                o = np.clip(J - l + d - row, 0, width - 1)
+                o = np.clip(J - l + d - row, 0, width - 1) + row_start
                 c = np.clip(J - l + d, 0, m - 1)
-                d_b = np.take_along_axis(span, o + 1, 1) - np.take_along_axis(span, o, 1)
+                d_b = span.take(o + 1) - span.take(o)
                 shares.append(d_b * nb / np.maximum(b_side.self_dot[c], 1e-9) * scale)
             q = q - weight * params.support * sum(np.maximum(params.support_floor - np.minimum(sh, 1.0), 0.0) for sh in shares)
     return np.where(valid, q, -np.inf).astype(np.float32)
