@@ -7,6 +7,8 @@ found by dynamic programming over three kinds of evidence:
 
 * length: the Gale-Church model, with the document's own length ratio;
 * anchors and shared surface (:mod:`.features`): names, numbers and cognates line up;
+* paragraphs, when both texts' are known: a bead that ends where both start one gains
+  a little (:func:`.dp.paragraph_bonus`);
 * a bridge, when a machine translation of each source sentence exists: the same
   similarity between that translation and the target, a cheap stand-in for chrF; and,
   when a translation of each target sentence into the source language exists too

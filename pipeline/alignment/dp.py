@@ -333,8 +333,8 @@ def best_path(
     """Best monotone path through the band, the quality of each of its beads, and the best
     score of every cell. ``centers``: per source prefix, the target prefix the band is
     centred on, or the first and last ones it must cover. ``breaks``: where paragraphs
-    start (see :func:`paragraph_bonus`). Raises
-    RuntimeError when no path fits in the band."""
+    start (see :func:`paragraph_bonus`). Raises RuntimeError when no path fits in the
+    band."""
     n, m = len(lengths.cs) - 1, len(lengths.ct) - 1
     first, last = centers if isinstance(centers, tuple) else (centers, centers)
     lo = np.clip(first - half, 0, m)
@@ -370,8 +370,9 @@ def best_path(
     # every row's cells in one array each (row i: cells 0 .. hi[i] - lo[i]), handed out as
     # views: four allocations instead of four per row
     sizes = (hi - lo + 1).tolist()
-    # padded by MAX_SIDE on both sides, so that every merged shape's reach into an earlier
-    # row is a window of one strided view (the padding stays -inf)
+    # padded by MAX_SIDE on both sides, so that a merged shape's first candidate in an
+    # earlier row is never left of that row (the padding stays -inf, and the gather below
+    # clips to the row's last, padding, column)
     pad = MAX_SIDE
     score_all = np.full((n + 1, cells + 2 * pad), -np.inf)
     back_all = np.full((n + 1, cells), -1, dtype=np.int8)
