@@ -3,7 +3,7 @@
 Monotone beads of every shape up to three sentences a side (1-1, 1-2, 2-1, 2-2, 1-3, 3-1,
 2-3, 3-2, 3-3, 1-0, 0-1) and one sentence against four or five (1-4, 4-1, 1-5, 5-1: a long
 sentence rendered as a list, as real translations do; ``max_side=3`` leaves them out),
-found by dynamic programming over three kinds of evidence:
+found by dynamic programming over these kinds of evidence:
 
 * length: the Gale-Church model, with the document's own length ratio;
 * anchors and shared surface (:mod:`.features`): names, numbers and cognates line up;
