@@ -95,7 +95,8 @@ lesquels enfin pourtant tandis durant sauf outre sinon soit
 lundi mardi mercredi jeudi vendredi samedi dimanche janvier février avril mai juin juillet août septembre
 octobre novembre décembre""".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_FR_ACCENT = re.compile(r"[éèêëàâîïôûùüçœ]", re.I)
+# looked for in lowercased words as a set (a regex search per word cost a fifth of the votes)
+_FR_ACCENTS = frozenset("éèêëàâîïôûùüçœ")
 # a decision on function words alone needs this many on one side and none on the other
 # (two are enough where the other language has none: "This is an English sentence."
 # has four); more mixed evidence goes to lingua
@@ -119,14 +120,16 @@ def function_word_votes(text: str) -> tuple[int, int]:
         word = raw.strip(_STRIP)
         if not word or (not shouting and len(word) > 1 and word.isupper()):
             continue
-        low = word.lower().replace("’", "'")
+        low = word.lower()
+        if "’" in low:
+            low = low.replace("’", "'")
         if low in _EN_WORDS:
             en += 1
         elif low in _FR_WORDS:
             fr += 1
         elif "'" in low and low.split("'", 1)[0] in _ELIDED:
             fr += 1
-        elif word[0].islower() and _FR_ACCENT.search(low):
+        elif word[0].islower() and not _FR_ACCENTS.isdisjoint(low):
             fr += 1
     if "M" in text:
         en += len(_EN_TITLE.findall(text))
