@@ -80,11 +80,15 @@ SENTENCE = st.text(alphabet="abc déf XYZ жзи 0123456789.,!?«»-\u00a0", min
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(SENTENCE, max_size=40), st.lists(SENTENCE, max_size=40), st.booleans(), st.booleans(), st.sampled_from([3, 5]))
-def test_any_input_gives_a_complete_monotone_alignment_with_confidences(src, tgt, with_mt, with_back, max_side):
-    # empty lines, punctuation only, one side empty, very unequal lengths: never a crash
+@given(st.lists(SENTENCE, max_size=40), st.lists(SENTENCE, max_size=40), st.booleans(), st.booleans(), st.sampled_from([3, 5]),
+       st.none() | st.integers(min_value=1, max_value=6))
+def test_any_input_gives_a_complete_monotone_alignment_with_confidences(src, tgt, with_mt, with_back, max_side, paragraph_every):
+    # empty lines, punctuation only, one side empty, very unequal lengths, paragraphs or
+    # none (a new one every few sentences, at different places on the two sides): never a crash
+    src_par = [i // paragraph_every for i in range(len(src))] if paragraph_every else None
+    tgt_par = [(i + 1) // paragraph_every for i in range(len(tgt))] if paragraph_every else None
     beads = align_sentences(src, tgt, list(reversed(src)) if with_mt else None, AlignParams(max_side=max_side),
-                            list(tgt) if with_back else None)
+                            list(tgt) if with_back else None, src_par, tgt_par)
     assert [i for b in beads for i in b.src] == list(range(len(src)))
     assert [j for b in beads for j in b.tgt] == list(range(len(tgt)))
     assert all(0.0 <= b.confidence <= 1.0 and max(len(b.src), len(b.tgt)) <= max_side for b in beads)
