@@ -138,14 +138,16 @@ def function_word_votes(text: str) -> tuple[int, int]:
 
 
 _QUOTED = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"|\*[^*]+\*|_[^_]+_")
+_QUOTE_MARKS = re.compile(r"[“«„\"*_]")  # what every alternative of _QUOTED opens with
 
 
 def without_quotations(text: str) -> str:
     """The sentence without its quoted or italicised titles ("Originally published as
     “Sur le contenu du socialisme”"): a title is in its own language, not the sentence's.
     The whole text where that leaves fewer than two words (the piece is a quotation)."""
-    rest = _QUOTED.sub(" ", text)
-    return rest if len(_WORD.findall(rest)) >= 2 else text
+    rest = _QUOTED.sub(" ", text) if _QUOTE_MARKS.search(text) else text
+    words = _WORD.finditer(rest)  # two are enough: the rest of a long sentence is not read
+    return rest if next(words, None) is not None and next(words, None) is not None else text
 
 
 def vote_latin(text: str, short: bool) -> tuple[str, float] | None:
