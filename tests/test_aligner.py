@@ -440,7 +440,7 @@ def test_paragraph_bonuses_are_the_same_read_forwards_and_backwards(seed):
     import numpy as np
 
     from pipeline.alignment.aligner import _evidence
-    from pipeline.alignment.dp import BEADS, LengthModel, ParagraphBreaks, Side, best_path, breaks_of, centers_from_lengths
+    from pipeline.alignment.dp import BEADS, LengthModel, ParagraphBreaks, Side, best_path, centers_from_lengths
     from pipeline.alignment.dp import Evidence
     from pipeline.alignment.features import idf_weighted, vectors
 
@@ -455,7 +455,7 @@ def test_paragraph_bonuses_are_the_same_read_forwards_and_backwards(seed):
     evidence = _evidence(params, a, b, None, None)
     src_len = np.array([len(s) for s in src], dtype=np.float64)
     tgt_len = np.array([len(t) for t in tgt], dtype=np.float64)
-    breaks = ParagraphBreaks(breaks_of(src_par), breaks_of(tgt_par))
+    breaks = ParagraphBreaks.of(src_par, tgt_par)
     lengths = LengthModel.of(src_len, tgt_len)
     _, _, forward = best_path(lengths, centers_from_lengths(lengths), 60, evidence, params, BEADS, breaks)
     backward_evidence = []

@@ -29,7 +29,7 @@ import numpy as np
 
 from .beads import Bead
 from .confidence import UNRELATED_CONFIDENCE, bead_confidence, boundary_margins, texts_look_unrelated
-from .dp import Evidence, LengthModel, ParagraphBreaks, Side, best_path, breaks_of, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
+from .dp import Evidence, LengthModel, ParagraphBreaks, Side, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
 from .features import idf_weighted, vectors
 from .params import BEADS, COARSE_BEADS, LONG_BEADS, AlignParams
 
@@ -99,8 +99,7 @@ def align_sentences(
     half = min(max(params.band_min, int(params.band_frac * max(n, m))), params.band_max)
     centers = centers_from_lengths(lengths)
     coarse = _coarse(evidence) if max(n, m) > params.coarse_from else None
-    src_breaks, tgt_breaks = breaks_of(src_paragraphs), breaks_of(tgt_paragraphs)
-    breaks = ParagraphBreaks(src_breaks, tgt_breaks) if src_breaks is not None and tgt_breaks is not None else None
+    breaks = ParagraphBreaks.of(src_paragraphs, tgt_paragraphs)
     while True:
         try:
             if half > params.refine_band and coarse is not None:

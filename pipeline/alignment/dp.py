@@ -242,45 +242,18 @@ class ParagraphBreaks(NamedTuple):
     tgt: np.ndarray
     reversed: bool = False
 
+    @classmethod
+    def of(cls, src_paragraphs, tgt_paragraphs) -> "ParagraphBreaks | None":
+        """From each sentence's paragraph id on both sides; None unless both sides'
+        paragraphs are known (a break is evidence only when met on both)."""
+        src, tgt = _breaks_of(src_paragraphs), _breaks_of(tgt_paragraphs)
+        return cls(src, tgt) if src is not None and tgt is not None else None
+
     def backwards(self) -> "ParagraphBreaks":
         return ParagraphBreaks(self.src[::-1].copy(), self.tgt[::-1].copy(), not self.reversed)
 
 
-def paragraph_bonus(kl: tuple[int, int], breaks: ParagraphBreaks | None, band: Band, params: AlignParams) -> np.ndarray | float:
-    """What bead shape ``kl`` gains, at every cell of the band, by ending where both
-    texts start a paragraph. A translation keeps its original's paragraphs far more often
-    than not, so a path that meets both texts' breaks together is likelier than one that
-    crosses them. A break on one side only costs nothing: a translator may join or split
-    a paragraph (a penalty for it was measured and did not help). A run of omissions earns
-    it too, once, where the run ends (:func:`run_bonus`; rewarding every cell a path
-    visits let runs collect every break they pass), or a sentence left out at a
-    paragraph's end would rather be merged into its neighbour's bead. Read backwards,
-    the bead's end in the original order is the cell it starts from, so both passes
-    reward the same beads and their scores add up."""
-    if breaks is None or not params.paragraph_bonus:
-        return 0.0
-    k, l = kl
-    rows, J = band.rows, band.Jc
-    if breaks.reversed:
-        rows, J = np.maximum(rows - k, 0), np.maximum(J - l, 0)
-    both = breaks.src[rows][:, None] & breaks.tgt[J]
-    return both.astype(np.float32) * np.float32(params.paragraph_bonus)
-
-
-def run_bonus(breaks: ParagraphBreaks | None, lo: list[int], sizes: list[int], params: AlignParams) -> dict[int, np.ndarray]:
-    """Per row with a source paragraph start, the bonus of each of its cells where the
-    target starts one too (the runs of omissions of :func:`best_path` earn it)."""
-    if breaks is None or not params.paragraph_bonus:
-        return {}
-    out = {}
-    for i in np.flatnonzero(breaks.src).tolist():
-        cells = breaks.tgt[lo[i] : lo[i] + sizes[i]]
-        if cells.any():
-            out[i] = cells * params.paragraph_bonus
-    return out
-
-
-def breaks_of(paragraphs) -> np.ndarray | None:
+def _breaks_of(paragraphs) -> np.ndarray | None:
     """Per prefix 0..n, whether a paragraph starts there, from each sentence's paragraph
     id; None where the text is one paragraph (its structure is not known: nothing to
     learn from it). The two ends are left out: every path meets them, and a bonus there
@@ -293,6 +266,38 @@ def breaks_of(paragraphs) -> np.ndarray | None:
     out = np.zeros(len(ids) + 1, dtype=bool)
     out[1:-1] = ids[1:] != ids[:-1]
     return out
+
+
+def paragraph_bonus(breaks: ParagraphBreaks | None, band: Band, params: AlignParams) -> np.ndarray | None:
+    """The bonus at every cell of the band where both texts start a paragraph (None
+    without paragraphs). A translation keeps its original's paragraphs far more often
+    than not, so a path that meets both texts' breaks together is likelier than one that
+    crosses them. A bead earns it where it ends in the original order
+    (:func:`bead_end_bonus`); a run of omissions earns it too, once, where the run ends
+    (the row loop of :func:`best_path`; rewarding every cell a path visits let runs
+    collect every break they pass), or a sentence left out at a paragraph's end would
+    rather be merged into its neighbour's bead. A break on one side only costs nothing: a
+    translator may join or split a paragraph (a penalty for it was measured and did not
+    help)."""
+    if breaks is None or not params.paragraph_bonus:
+        return None
+    both = breaks.src[band.rows][:, None] & breaks.tgt[band.Jc]
+    return both.astype(np.float32) * np.float32(params.paragraph_bonus)
+
+
+def bead_end_bonus(kl: tuple[int, int], breaks: ParagraphBreaks | None, band: Band, at_cells: np.ndarray | None,
+                   params: AlignParams) -> np.ndarray | float:
+    """What bead shape ``kl`` ending at each cell of the band gains from
+    :func:`paragraph_bonus` (``at_cells``). Read backwards, the bead's end in the original
+    order is the cell it starts from, so both passes reward the same beads and their
+    scores add up."""
+    if at_cells is None:
+        return 0.0
+    if not breaks.reversed:
+        return at_cells
+    k, l = kl
+    both = breaks.src[np.maximum(band.rows - k, 0)][:, None] & breaks.tgt[np.maximum(band.Jc - l, 0)]
+    return both.astype(np.float32) * np.float32(params.paragraph_bonus)
 
 
 def fold_dims(mat: SentenceRows, factor: int = COARSE_FOLD) -> SentenceRows:
@@ -365,7 +370,9 @@ def best_path(
     quality = {kl: bead_scores(kl, band, lengths, prepared, params) for kl in beads if kl[0] and kl[1]}
     # what a bead adds to a path, weighted by its size and less its shape's penalty, for
     # all rows at once: the row loop below then only adds and compares
-    gain_of = {kl: (kl[0] + kl[1]) / 2.0 * q - np.float32(params.penalties[kl]) + paragraph_bonus(kl, breaks, band, params) for kl, q in quality.items()}
+    at_cells = paragraph_bonus(breaks, band, params)
+    gain_of = {kl: (kl[0] + kl[1]) / 2.0 * q - np.float32(params.penalties[kl]) + bead_end_bonus(kl, breaks, band, at_cells, params)
+               for kl, q in quality.items()}
 
     # every row's cells in one array each (row i: cells 0 .. hi[i] - lo[i]), handed out as
     # views: four allocations instead of four per row
@@ -424,7 +431,9 @@ def best_path(
     # paragraph from there must not earn another (with a bonus above the skip cost, runs
     # over short paragraphs would pay). Read backwards, the original end is where a run
     # starts. Without paragraphs none of this runs.
-    bonus_of_row = run_bonus(breaks, lo_l, sizes, params)
+    # per row with such cells, the bonus of each of its cells
+    bonus_of_row = {} if at_cells is None else {
+        i: at_cells[i, : sizes[i]] for i in np.flatnonzero(breaks.src).tolist() if at_cells[i, : sizes[i]].any()}
     reversed_order = breaks is not None and breaks.reversed
     if bonus_of_row:
         # forwards: the column gains of cells that are no paragraph start on both sides;
