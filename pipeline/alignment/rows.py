@@ -48,20 +48,24 @@ class SentenceRows:
         block[(self.row_of[s:e] - start) * self.dims + self.indices[s:e]] = self.data[s:e]
         return block.reshape(stop - start, self.dims)
 
+    def _entries(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The given rows' lengths, and the positions of their entries, row after row."""
+        lengths = self.indptr[rows + 1] - self.indptr[rows]
+        entry = np.repeat(self.indptr[rows] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
+        return lengths, entry
+
     def take(self, rows) -> np.ndarray:
         """The given rows (any order, repeats allowed) as a dense block."""
         rows = np.asarray(rows, dtype=np.int64).reshape(-1)
-        lengths = self.indptr[rows + 1] - self.indptr[rows]
-        entry = np.repeat(self.indptr[rows] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
+        lengths, entry = self._entries(rows)
         block = np.zeros(len(rows) * self.dims, dtype=np.float32)
         block[np.repeat(np.arange(len(rows)), lengths) * self.dims + self.indices[entry]] = self.data[entry]
         return block.reshape(len(rows), self.dims)
 
     def reversed(self) -> "SentenceRows":
         """The same rows, last first (the confidence's backward pass)."""
-        lengths = np.diff(self.indptr)[::-1]
+        lengths, entry = self._entries(np.arange(len(self) - 1, -1, -1))
         indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        entry = np.repeat(self.indptr[:-1][::-1] - indptr[:-1], lengths) + np.arange(indptr[-1])
         return SentenceRows(indptr, self.indices[entry], self.data[entry], self.dims)
 
     def folded(self, factor: int) -> "SentenceRows":
