@@ -154,9 +154,7 @@ def vectors(sentences: Sequence[str], params: AlignParams) -> SentenceRows:
     dims, n = params.dims, len(sentences)
     # folded as one text (a tenth of a second less per 10,000 sentences): lowering,
     # decomposing and transliterating never cross a line break
-    plain = fold("\n".join(sentences)).split("\n") if not any("\n" in s for s in sentences) else [fold(s) for s in sentences]
-    if len(plain) != len(sentences):
-        plain = [fold(s) for s in sentences]
+    plain = fold("\n".join(sentences)).split("\n") if sentences and not any("\n" in s for s in sentences) else [fold(s) for s in sentences]
     # punctuation and its spacing differ between a tokenised text and a translation
     folded = [" " + " ".join(_PUNCT.sub(" ", f).split()) + " " for f in plain]
     joined = "\x00".join(folded)
