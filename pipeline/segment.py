@@ -59,6 +59,7 @@ _FINAL_ABBREV["latin"] = _FINAL_ABBREV["fr"] | _FINAL_ABBREV["en"]
 _EMOJI = "\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u203C\u2049\uFE0F\u200D\u20E3"
 # Text smileys closing a sentence: Russian's "))" / ")))" and the Western ":)", ":D", "=)"
 _EMOTICON = r"(?<=[^\W\d_\s])\){2,}|(?<=\s)\){2,}|(?<![^\s])[:;=]-?[()DPdp](?![^\W_])"
+_EMOTICON_STARTS = "):;="  # the first character of each smiley above (the boundary's lookahead lists them)
 _PICTOGRAPH = re.compile(f"[{_EMOJI}]")
 _PICTOGRAPH_OR_SMILEY = re.compile(f"[{_EMOJI}]|{_EMOTICON}")
 _OPENERS = "«“„\"'‘([{—–-¿¡*"
@@ -67,7 +68,7 @@ _CLOSERS = "\"'»”’)]}"
 # passes over most positions with one character test instead of trying each alternative
 # (the smileys' lookbehinds above all), a tenth of the time for the same matches.
 _BOUNDARY = re.compile(
-    rf"""(?=[.!?…):;={_EMOJI}])
+    rf"""(?=[.!?…{_EMOTICON_STARTS}{_EMOJI}])
         (?P<punct>(?:\.{{3}}|[.!?…]|[{_EMOJI}]|{_EMOTICON})+)       # terminal punctuation, emoji, smileys
         (?P<close>(?:[\s\u00a0\u202f\u2009]*[»”"’)\]])*)   # closing quotes / brackets, French spacing allowed
         (?P<note>(?<=[^\W\d_][.!?…])\d{1,3}|(?<=[^\W\d_][.!?…][»”"’)\]])\d{1,3})?  # glued footnote number

@@ -38,8 +38,9 @@ _JUNK_LINE = [
     re.compile(r"^\s*\S+\.(?:pdf|docx?|odt|rtf|zip|epub|xlsx?)\s*\(\s*[\d.,]+\s*[KMG]?i?B\s*\)\s*$", re.I),
     re.compile(r"^\s*(?:skip to (?:main )?content|aller au contenu|menu|search|rechercher|accueil|home|cookies?)\s*$", re.I),
 ]
+_SOCIAL_NAMES = ("rss", "twitter", "tweeter", "facebook", "youtube", "instagram", "linkedin", "telegram", "vk", "whatsapp", "mastodon")
 # the lookahead (the names' first letters) lets the engine pass most positions with one test
-_SOCIAL = re.compile(r"(?=[rtfyilvwm])\b(?:rss|twitter|tweeter|facebook|youtube|instagram|linkedin|telegram|vk|whatsapp|mastodon)\b", re.I)
+_SOCIAL = re.compile(rf"(?=[{''.join(sorted({name[0] for name in _SOCIAL_NAMES}))}])\b(?:{'|'.join(_SOCIAL_NAMES)})\b", re.I)
 _CAPTION = re.compile(r"^\s*(?:photo|image|illustration|figure|fig\.|tableau|table|source\s*:|фото|рис\.|рисунок|таблица|источник\s*:)", re.I)
 # a page number on its own line: "13", "— 13 —", "- 13 -", "[13]", "p. 13", "стр. 13"
 _PAGE_NUMBER = re.compile(r"^[ \t]*[-–—|(\[]?[ \t]*(?:(?:p\.|page|стр\.|с\.)[ \t]*)?\d{1,4}[ \t]*[-–—|)\]]?[ \t]*$", re.I)
