@@ -9,7 +9,11 @@ Cases built from FLORES dev (../shared/data/parallel), through Diptych's whole f
   FLORES sentence of that language, capitalised, with a full stop: a title, a quotation)
   inside a paragraph of three FLORES sentences of the other language (ones that end with
   a stop, so that the passage is a sentence of its own); right when the
-  passage gets its own language, and the host sentences keep theirs (reported apart).
+  passage gets its own language, and the host sentences keep theirs (reported apart);
+* **kept**, the guard against seeing a foreign passage everywhere: the same short passages
+  inside a paragraph of their own language (taken from the other half of the set, so never
+  from a host sentence); right when the passage keeps that language. A French heading
+  called English would not be translated.
 
 Prints a table and a final JSON line; ``--limit N`` uses the first N sentences.
 """
@@ -87,7 +91,7 @@ def main() -> None:
         sys.exit(f"{PARALLEL}: not found (the shared data sits beside the checkout)")
     fr, en = sentences("fr", args.limit), sentences("en", args.limit)
     started = time.perf_counter()
-    results: dict = {"alone": {}, "embedded": {}}
+    results: dict = {"alone": {}, "embedded": {}, "kept": {}}
     print("routing, FLORES dev                          right  total  accuracy")
     for lang, texts in (("fr", fr), ("en", en)):
         r, t = alone(lang, texts)
@@ -100,11 +104,22 @@ def main() -> None:
             total_right, total = total_right + r, total + t
             results["embedded"][f"{lang}_in_{host_lang}_{k}"] = {"accuracy": r / t, "hosts": hr / max(1, ht)}
             print(f"embedded   {k}-word {lang} in {host_lang}                {r:6d} {t:6d}  {r / t:8.3f}   (host sentences {hr / max(1, ht):.3f})")
+    kept_right = kept_total = 0
+    for lang, texts, hosts in (("fr", fr, hosts_of(fr)), ("en", en, hosts_of(en))):
+        half = len(texts) // 2
+        others = texts[half:] + texts[:half]
+        for k in range(1, 6):
+            r, t, _, _ = embedded(lang, lang, others, hosts, k)
+            kept_right, kept_total = kept_right + r, kept_total + t
+            results["kept"][f"{lang}_in_{lang}_{k}"] = r / t
+            print(f"kept       {k}-word {lang} in {lang}                {r:6d} {t:6d}  {r / t:8.3f}")
+    results["kept_accuracy"] = kept_right / kept_total
     alone_all = (results["alone"]["fr"] * len(fr) + results["alone"]["en"] * len(en)) / (len(fr) + len(en))
     results["alone_accuracy"] = alone_all
     results["embedded_accuracy"] = total_right / total
     results["seconds"] = round(time.perf_counter() - started, 1)
-    print(f"alone, both languages: {alone_all:.3f}   embedded, all lengths and directions: {total_right / total:.3f}   ({results['seconds']} s)")
+    print(f"alone, both languages: {alone_all:.3f}   embedded, all lengths and directions: {total_right / total:.3f}   "
+          f"kept: {kept_right / kept_total:.3f}   ({results['seconds']} s)")
     print(json.dumps(results))
 
 
