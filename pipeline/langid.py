@@ -1,7 +1,9 @@
 """Language of every segment, block and document (fr, ru, en; "zxx" for no words).
 
-The script decides Russian; lingua (restricted to English and French, batched and
-parallel) decides between the Latin-script languages. Classification runs once, per
+The script decides Russian. Between the Latin-script languages, function words found in
+one language only decide most pieces; where they leave doubt, lingua (restricted to
+English and French, batched and parallel) decides a long piece, and how often each
+language writes its words (wordfreq's lists) a short one. Classification runs once, per
 sentence when the document is segmented (so an English quotation inside a French
 paragraph is found), per block otherwise. Pieces too short to say much inherit the
 language of their block, and a block that has no long piece inherits the document's.
@@ -13,10 +15,11 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from . import wordfreqs
 from .doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
 from .scripts import LETTER, script_counts
 
-VERSION = "langid/4"  # 3: function words first, every sentence of English documents too; 4: more exclusive function words, day and month names
+VERSION = "langid/5"  # 3: function words first, every sentence of English documents too; 4: more exclusive function words, day and month names; 5: short pieces by word frequencies
 LANGUAGES = ("fr", "ru", "en")
 
 
@@ -29,10 +32,6 @@ def check_language(lang: str | None) -> str | None:
     return lang
 # Below this many letters a piece inherits its container's language unless the script says otherwise.
 MIN_LETTERS = 40
-# lingua's confidence from which a short piece without function words takes its verdict:
-# on 1- to 5-word FLORES dev passages with no function word, 0.8 kept 4% of French ones
-# from being called English (0.5: 11%) and still found 48-88% of English ones
-SHORT_PIECE_CONFIDENCE = 0.8
 # Longer pieces are classified on their first characters only: enough evidence, bounded cost.
 SAMPLE_CHARS = 400
 
@@ -181,14 +180,6 @@ def classify_latin(texts: list[str]) -> list[tuple[str, float]]:
     return out
 
 
-# Spellings that one of the two languages has and the other hardly has: a short piece
-# without function words goes to lingua only when it shows some of the other language
-# than its block's ("Lead researchers." in French text: "ea"; "Monday": "y"), so that
-# lingua (a third of a second to load) is not loaded for a French heading in French.
-_LOOKS_ENGLISH = re.compile(r"w|k|th|sh|gh|ck|ee|oo|ea|ng\b|[a-z]y\b|ly\b|[a-z]ed\b|'s\b|\bwh", re.I)
-_LOOKS_FRENCH = re.compile(r"[éèêëàâîïôûùüçœ]|eau|aux\b|eux\b|oi|qu|ez\b|ain|ais\b|ait\b|ille|gn|ées?\b", re.I)
-
-
 def _decide(pieces: list[str], counts: list[tuple[int, int]], junk: list[bool],
             containers: list[str] | None = None) -> list[tuple[str | None, float]]:
     """Language of each piece (None where too short to tell fr from en).
@@ -197,11 +188,10 @@ def _decide(pieces: list[str], counts: list[tuple[int, int]], junk: list[bool],
     ``containers``: the language of each piece's block, for sentences (a short sentence
     may differ from its block; a short block just takes the document's language)."""
     decided: list[tuple[str | None, float]] = []
-    letters: list[int] = []
     latin_idx, latin_texts = [], []
+    short_idx: list[int] = []
     for i, text in enumerate(pieces):
         cyr, other = counts[i]
-        letters.append(cyr + other)
         if junk[i]:
             decided.append(_by_script(cyr, other))
         elif cyr + other == 0:
@@ -219,23 +209,65 @@ def _decide(pieces: list[str], counts: list[tuple[int, int]], junk: list[bool],
             if len(_LETTERS.findall(own)) >= MIN_LETTERS:
                 latin_idx.append(i)
                 latin_texts.append(own)
-            elif containers is not None and own is text:
-                # short, no function word: lingua only where the spelling hints at the
-                # other language (what is left around a quotation says nothing: "Carr
-                # constate : « … »" inherits its block's language)
-                hint = _LOOKS_ENGLISH if containers[i] == "fr" else _LOOKS_FRENCH if containers[i] == "en" else None
-                words = _WORD.findall(own)
-                # every word capitalised: a name ("Jean-Philippe Divès"), which lingua would only guess
-                named = len(words) >= 2 and all(w[0].isupper() for w in words)
-                if hint is not None and not named and hint.search(own):
-                    latin_idx.append(i)
-                    latin_texts.append(own)
+            elif containers is not None and own is text and containers[i] in ("fr", "en"):
+                # short, no function word: how often each language writes its words
+                # (what is left around a quotation says nothing: "Carr constate : « … »"
+                # inherits its block's language)
+                short_idx.append(i)
+    if short_idx:
+        for i, vote in zip(short_idx, word_frequency_votes([pieces[i] for i in short_idx], [containers[i] for i in short_idx])):
+            decided[i] = vote or decided[i]
     for i, (lang, conf) in zip(latin_idx, classify_latin(latin_texts)):
-        # a short piece is taken from lingua only when it is sure; otherwise it
-        # inherits its block's language
-        if letters[i] >= MIN_LETTERS or conf >= SHORT_PIECE_CONFIDENCE:
-            decided[i] = (lang, conf)
+        decided[i] = (lang, conf)
     return decided
+
+
+# A short piece takes the other language than its block's where its words are, together,
+# ten times more frequent there (log10 ratio 1.0). On FLORES dev passages of 1-5 words
+# (bench/routing_bench.py) this found 0.955 of those inside a paragraph of the other
+# language (lingua at confidence 0.8, asked only where the spelling hinted at the other
+# language: 0.921) while same-language passages kept their paragraph's language as often
+# (0.981; 0.982 before: what changes are mostly English names in French text, "Northern
+# Rock.", "Victoria Falls."). A ratio of 30 (1.5) found 0.948; of 3 (0.5) 0.962, with
+# four times the changes to same-language passages.
+FREQUENCY_MARGIN = 1.0
+
+
+_PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?(?:-[^\W\d_]+(?:['’][^\W\d_]+)?)*")
+
+
+def _content_words(text: str) -> list[str]:
+    """The words of a piece that can say something of its language: tokens made of
+    letters only (a file name, "BLT1606EN vF.pdf", or a code is none), less acronyms ("KB")
+    unless the whole piece is in capitals, as for function words. Hyphenated words count
+    by their parts ("Jean-Pierre": "jean", "pierre", as the lists hold them)."""
+    shouting = text == text.upper()
+    words = []
+    for raw in text.split():
+        token = raw.strip(_STRIP)
+        if _PLAIN_WORD.fullmatch(token) and (shouting or len(token) == 1 or not token.isupper()):
+            words.extend(token.split("-"))
+    return words
+
+
+def word_frequency_votes(texts: list[str], hosts: list[str]) -> list[tuple[str, float] | None]:
+    """For each short text in a block of language ``hosts[i]`` (fr or en): the language in
+    which its words are, together, at least 10 ** FREQUENCY_MARGIN times more frequent than
+    in the other, with the confidence that ratio gives; None otherwise (names, words both
+    languages write, words neither list holds)."""
+    split = [[w.lower().replace("’", "'") for w in _content_words(t)] for t in texts]
+    vocabulary = {w for words in split for w in words}
+    zipf = {lang: wordfreqs.zipf_frequencies(lang, vocabulary) for lang in ("en", "fr")}
+    floor = {lang: wordfreqs.rarest_zipf(lang) for lang in ("en", "fr")}
+    out: list[tuple[str, float] | None] = []
+    for words, host in zip(split, hosts):
+        other = "en" if host == "fr" else "fr"
+        ratio = sum(zipf[other].get(w, floor[other]) - zipf[host].get(w, floor[host]) for w in words)
+        if not words or abs(ratio) < FREQUENCY_MARGIN:
+            out.append(None)
+        else:  # the host's own words say so too: its language, with that confidence
+            out.append((other if ratio > 0 else host, round(1 - 1 / (1 + 10 ** abs(ratio)), 3)))
+    return out
 
 
 def _majority(weighted: Counter) -> str | None:
@@ -295,7 +327,7 @@ def identify(doc: Document, force: str | None = None) -> Document:
         "version": VERSION,
         "library": "lingua",
         "first_pass": "function words",
-        "short_piece_confidence": SHORT_PIECE_CONFIDENCE,
+        "short_pieces": f"word frequencies (wordfreq {wordfreqs.WORDLIST}), ratio 10**{FREQUENCY_MARGIN}",
         "languages": list(LANGUAGES),
         "unit": "block and sentence" if per_sentence else "block",
     }

@@ -1,5 +1,6 @@
-"""Which model each sentence goes to: function words first, lingua for the doubtful ones
-(accuracy over FLORES dev: bench/routing_bench.py)."""
+"""Which model each sentence goes to: function words first; where they leave doubt, lingua
+for long pieces and word frequencies for short ones (accuracy over FLORES dev:
+bench/routing_bench.py)."""
 
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import sys
 from conftest import ROOT, seed_path
 
 from pipeline.frontend import prepare_text
+from pipeline import wordfreqs
 from pipeline.langid import function_word_votes
 
 
@@ -56,3 +58,33 @@ def test_a_plain_french_text_never_loads_lingua():
             f"prepare({str(seed_path('003'))!r}); print(L._detector.cache_info().currsize)")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout.strip()
     assert loaded == "0"  # every sentence was decided by its function words (or inherited)
+
+
+def test_short_passages_without_function_words_go_by_how_often_each_language_writes_their_words():
+    # with langid/4 each of these took its paragraph's language (no function word, and
+    # lingua was asked only where the spelling hinted at the other language)
+    host_fr = "Le chat dort sur le canapé depuis ce matin. {} Il se réveille enfin vers midi."
+    for passage in ("Scientists.", "Typical.", "Helicopters.", "Passengers.", "Tornadoes."):
+        assert [lang for lang, _ in _langs(host_fr.format(passage))] == ["fr", "en", "fr"], passage
+    host_en = "The cat has slept on the sofa since this morning. {} It wakes up at noon."
+    for passage in ("Santé.", "Nouvelles.", "Aujourd’hui."):
+        assert [lang for lang, _ in _langs(host_en.format(passage))] == ["en", "fr", "en"], passage
+    # names and words both languages write keep their paragraph's language, and so do
+    # file names and acronyms ("vF" and "EN" are frequent French words)
+    for passage in ("Police.", "Nadal.", "Architecture.", "Former.", "BLT1606EN vF.pdf (529 KB)."):
+        assert [lang for lang, _ in _langs(host_fr.format(passage))] == ["fr", "fr", "fr"], passage
+        assert [lang for lang, _ in _langs(host_en.format(passage))] == ["en", "en", "en"], passage
+
+
+def test_the_word_lists_read_directly_are_wordfreqs_own():
+    from wordfreq import get_frequency_list, zipf_frequency
+
+    for lang in ("en", "fr"):
+        ours, theirs = wordfreqs.frequency_bins(lang), get_frequency_list(lang, wordfreqs.WORDLIST)
+        assert len(ours) == len(theirs) and all(a == b for a, b in zip(ours, theirs))
+        words = {"the", "les", "scientists", "santé", "nadal", "qwxzv"}
+        expected = {w: zipf_frequency(w, lang, wordfreqs.WORDLIST) for w in words if zipf_frequency(w, lang, wordfreqs.WORDLIST) > 0}
+        wordfreqs._scanned.pop(lang, None)
+        # the first question scans the bins, the next ones read an index: the same answers
+        assert wordfreqs.zipf_frequencies(lang, words) == expected == wordfreqs.zipf_frequencies(lang, words)
+        assert "qwxzv" not in expected and wordfreqs.rarest_zipf(lang) <= min(expected.values())
