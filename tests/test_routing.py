@@ -88,3 +88,17 @@ def test_the_word_lists_read_directly_are_wordfreqs_own():
         # the first question scans the bins, the next ones read an index: the same answers
         assert wordfreqs.zipf_frequencies(lang, words) == expected == wordfreqs.zipf_frequencies(lang, words)
         assert "qwxzv" not in expected and wordfreqs.rarest_zipf(lang) <= min(expected.values())
+
+
+def test_remembered_token_votes_are_the_votes_even_when_the_memory_is_emptied(monkeypatch):
+    import pipeline.langid as langid
+
+    # the second text shares tokens with the first: remembered, then forgotten with the rest
+    texts = ["The cat has slept on the sofa since this morning.", "since this morning, the sofa", "Le chat dort sur le canapé depuis ce matin.",
+             "L’homme qu’il a vu", "IN THE END", "Millière was here", "M. Reid et Mr Reid", "the the le le"]
+    expected = [(5, 0), (3, 0), (0, 6), (0, 2), (2, 0), (2, 0), (1, 2), (2, 2)]
+    assert [function_word_votes(t) for t in texts] == expected
+    monkeypatch.setattr(langid, "MEMO_TOKENS", 3)  # emptied at almost every text
+    langid._VOTE_OF_TOKEN.clear()
+    assert [function_word_votes(t) for t in texts] == expected
+    assert len(langid._VOTE_OF_TOKEN) <= 10
