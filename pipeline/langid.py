@@ -262,15 +262,21 @@ _PLAIN_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?(?:-[^\W\d_]+(?:['’][^
 
 def _content_words(text: str) -> list[str]:
     """The words of a piece that can say something of its language: tokens made of
-    letters only (a file name, "BLT1606EN vF.pdf", or a code is none), less acronyms ("KB")
-    unless the whole piece is in capitals, as for function words. Hyphenated words count
-    by their parts ("Jean-Pierre": "jean", "pierre", as the lists hold them)."""
+    letters only (a file name, "BLT1606EN vF.pdf", or a code is none) and longer than one
+    letter (initials, list letters and spelled-out words, "U P D A T E D", are no
+    evidence; the one-letter words of either language are function words, voted on
+    before), less acronyms ("KB"), as for function words. In a piece all in capitals
+    the acronyms cannot be told from words, and only words of three letters or more
+    count ("LU -M" says nothing, "BREAKING NEWS" does). Hyphenated words count by their
+    parts ("Jean-Pierre": "jean", "pierre", as the lists hold them)."""
     shouting = text == text.upper()
     words = []
     for raw in text.split():
         token = raw.strip(_STRIP)
-        if _PLAIN_WORD.fullmatch(token) and (shouting or len(token) == 1 or not token.isupper()):
-            words.extend(token.split("-"))
+        if len(token) < (3 if shouting else 2) or not _PLAIN_WORD.fullmatch(token):
+            continue
+        if shouting or not token.isupper():
+            words.extend(part for part in token.split("-") if len(part) > 1)
     return words
 
 

@@ -9,7 +9,7 @@ from conftest import ROOT, seed_path
 
 from pipeline.frontend import prepare_text
 from pipeline import wordfreqs
-from pipeline.langid import function_word_votes
+from pipeline.langid import function_word_votes, word_frequency_votes
 
 
 def _langs(text: str) -> list[tuple[str, str]]:
@@ -70,10 +70,13 @@ def test_short_passages_without_function_words_go_by_how_often_each_language_wri
     for passage in ("Santé.", "Nouvelles.", "Aujourd’hui."):
         assert [lang for lang, _ in _langs(host_en.format(passage))] == ["en", "fr", "en"], passage
     # names and words both languages write keep their paragraph's language, and so do
-    # file names and acronyms ("vF" and "EN" are frequent French words)
-    for passage in ("Police.", "Nadal.", "Architecture.", "Former.", "BLT1606EN vF.pdf (529 KB)."):
+    # file names, acronyms and letters ("vF", "EN", "lu" and "a" are frequent French words)
+    for passage in ("Police.", "Nadal.", "Architecture.", "Former.", "BLT1606EN vF.pdf (529 KB).", "LU."):
         assert [lang for lang, _ in _langs(host_fr.format(passage))] == ["fr", "fr", "fr"], passage
         assert [lang for lang, _ in _langs(host_en.format(passage))] == ["en", "en", "en"], passage
+    # letters spelled out and short words in capitals are no evidence either
+    assert word_frequency_votes(["- U P D A T E D -", "LU -M", "BREAKING NEWS"], ["en", "en", "fr"])[:2] == [None, None]
+    assert word_frequency_votes(["BREAKING NEWS"], ["fr"])[0][0] == "en"
 
 
 def test_the_word_lists_read_directly_are_wordfreqs_own():
