@@ -248,12 +248,12 @@ def _decide(pieces: list[str], counts: list[tuple[int, int]], junk: list[bool],
 
 # A short piece takes the other language than its block's where its words are, together,
 # ten times more frequent there (log10 ratio 1.0). On FLORES dev passages of 1-5 words
-# (bench/routing_bench.py) this found 0.955 of those inside a paragraph of the other
+# (bench/routing_bench.py) this found 0.954 of those inside a paragraph of the other
 # language (lingua at confidence 0.8, asked only where the spelling hinted at the other
-# language: 0.921) while same-language passages kept their paragraph's language as often
-# (0.981; 0.982 before: what changes are mostly English names in French text, "Northern
-# Rock.", "Victoria Falls."). A ratio of 30 (1.5) found 0.948; of 3 (0.5) 0.962, with
-# four times the changes to same-language passages.
+# language: 0.921), while same-language passages kept their paragraph's language as
+# often (0.982; among the changes, English names in French text now go to English:
+# "Northern Rock.", "Victoria Falls."). A ratio of 30 (1.5) found 0.948; of 3 (0.5)
+# 0.962, with four times the changes to same-language passages.
 FREQUENCY_MARGIN = 1.0
 
 
