@@ -12,7 +12,9 @@ found by dynamic programming over these kinds of evidence:
 * a bridge, when a machine translation of each source sentence exists: the same
   similarity between that translation and the target, a cheap stand-in for chrF; and,
   when a translation of each target sentence into the source language exists too
-  (Bleualign's two directions), the similarity between the source and that translation.
+  (Bleualign's two directions), the similarity between the source and that translation;
+* where asked for (``lexicon_weight``) and no bridge exists: a word lexicon learned from
+  the first path's 1-1 beads (:mod:`.lexicon`), in a second pass around that path.
 
 The search (:mod:`.dp`) runs twice: in a wide band around the length diagonal, then in a
 narrow band around every point of the first path, so cost grows linearly with document
@@ -31,6 +33,7 @@ from .beads import Bead
 from .confidence import UNRELATED_CONFIDENCE, bead_confidence, boundary_margins, texts_look_unrelated
 from .dp import Evidence, LengthModel, ParagraphBreaks, Side, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
 from .features import idf_weighted, vectors
+from .lexicon import learn, lexicon_rows
 from .params import BEADS, COARSE_BEADS, LONG_BEADS, AlignParams
 
 
@@ -58,6 +61,23 @@ def _coarse(evidence: list[Evidence]) -> list[Evidence]:
     return out
 
 
+def _with_lexicon(src, tgt, path, quals, table, evidence, lengths, params, shapes, breaks):
+    """The second pass: a lexicon learned from the first path's 1-1 beads (:mod:`.lexicon`)
+    as one more kind of evidence, searched in the narrow band around that path. The first
+    path stands where there are too few 1-1 beads to learn from."""
+    found = learn(src, tgt, [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0) for i0, i1, j0, j1 in path])
+    if found is None or not len(found):
+        return path, quals, table, evidence
+    x, y = idf_weighted(list(lexicon_rows(found, params.dims)), params.idf)
+    sx, sy = Side(x), Side(y)
+    evidence = evidence + [Evidence(params.lexicon_weight, x, sx, sy, y, chance_baseline(x, y, sx, sy, np.random.default_rng(0)))]
+    try:
+        path, quals, table = best_path(lengths, reach_of_path(path, len(src)), params.refine_band, evidence, params, shapes, breaks)
+    except RuntimeError:
+        pass  # keep the first path
+    return path, quals, table, evidence
+
+
 def align_sentences(
     src: Sequence[str],
     tgt: Sequence[str],
@@ -78,6 +98,8 @@ def align_sentences(
         raise ValueError(f"the machine translation has {len(src_mt)} lines for {n} source sentences")
     if tgt_mt is not None and len(tgt_mt) != m:
         raise ValueError(f"the machine translation of the target has {len(tgt_mt)} lines for {m} target sentences")
+    if params.lexicon_weight > 0 and (src_mt is not None or tgt_mt is not None):
+        raise ValueError("a learned lexicon stands in for a machine translation: lexicon_weight must be 0 where one is given")
     for name, ids, count in (("source", src_paragraphs, n), ("target", tgt_paragraphs, m)):
         if ids is not None and len(ids) != count:
             raise ValueError(f"{len(ids)} {name} paragraph ids for {count} {name} sentences")
@@ -118,6 +140,8 @@ def align_sentences(
             path, quals, table = best_path(lengths, reach_of_path(path, n), params.refine_band, evidence, params, shapes, breaks)
         except RuntimeError:
             pass  # keep the first pass's path
+    if params.lexicon_weight > 0:
+        path, quals, table, evidence = _with_lexicon(src, tgt, path, quals, table, evidence, lengths, params, shapes, breaks)
     margins = boundary_margins(path, table, src_len, tgt_len, evidence, params, shapes, breaks)
     beads = []
     for (i0, i1, j0, j1), margin, q in zip(path, margins, quals):

@@ -16,6 +16,12 @@ COARSE_BEADS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1))
 GALE_CHURCH_VARIANCE = 6.8
 
 
+# The lexicon's weight when it is asked for: chosen by leave-one-document-out over the
+# five LIMSI books and Text+Berg without MT among 0.2 / 0.3 / 0.4 (bench/align_cv.py
+# --grid lexicon): every fold left out got 0.3 from the others.
+LEXICON_WEIGHT = 0.3
+
+
 @dataclass(frozen=True)
 class AlignParams:
     """Tuned on ../shared/data/align (coordinate search over FLORES dev fr-en and ru-en
@@ -62,6 +68,10 @@ class AlignParams:
     # lower no fold by more than 0.01 (bench/align_cv.py --grid paragraphs): 0.5 would
     # add 0.001 to the mean but cost FLORES ru-en 0.021
     paragraph_bonus: float = 0.25
+    # weight of the lexicon learned from the first pass (pipeline/alignment/lexicon.py);
+    # 0: not learned. Opt-in (--learn-lexicon sets LEXICON_WEIGHT): it helped the
+    # literary books without MT and cost Text+Berg (docs/alignment.md)
+    lexicon_weight: float = 0.0
 
     def __post_init__(self) -> None:
         # spans longer than MAX_SIDE have no norms or prefixes: refuse rather than cap silently
@@ -72,4 +82,4 @@ class AlignParams:
         """The parameters a record's provenance names (the rest are fixed by the version)."""
         return {"w_lex": self.w_lex, "w_mt": self.w_mt, "w_mt_back": self.w_mt_back, "w_len": self.w_len, "skip": self.skip,
                 "skip_run": self.skip_run, "max_side": self.max_side, "low_confidence": self.low_confidence,
-                "paragraph_bonus": self.paragraph_bonus}
+                "paragraph_bonus": self.paragraph_bonus, "lexicon_weight": self.lexicon_weight}
