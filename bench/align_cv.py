@@ -12,7 +12,7 @@ without hurting (the worst, and no fold by more than 0.01).
 It also prints recall by bead type (1-1, merges, 1-0, 0-1) over all folds, with the
 defaults, so that omissions are watched apart.
 
-    python bench/align_cv.py [--data ../shared/data] [--grid small|paragraphs|none]
+    python bench/align_cv.py [--data ../shared/data] [--grid small|paragraphs|lexicon|none]
 """
 
 from __future__ import annotations
@@ -46,10 +46,14 @@ GRIDS = {
     # and 010 record their paragraphs, FLORES its articles; Text+Berg and the other books
     # score the same for every value)
     "paragraphs": {"paragraph_bonus": (0.0, 0.1, 0.25, 0.5, 1.0)},
+    # the weight of the lexicon learned from a first pass (--learn-lexicon), which stands
+    # in for a machine translation: measured on the folds without one (Text+Berg without
+    # its MT in place of Text+Berg with it)
+    "lexicon": {"lexicon_weight": (0.0, 0.2, 0.3, 0.4)},
 }
 # what a grid's settings are measured against: a setting may not lower any fold (of those
 # it is chosen on) by more than MAX_DROP below it. None: the current defaults.
-REFERENCE = {"small": None, "paragraphs": {"paragraph_bonus": 0.0}}
+REFERENCE = {"small": None, "paragraphs": {"paragraph_bonus": 0.0}, "lexicon": {"lexicon_weight": 0.0}}
 MAX_DROP = 0.01  # the issue's bound on what a change may cost one fold
 
 
@@ -57,9 +61,11 @@ def lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def folds(data: Path) -> list[tuple[str, list[Path], str | None]]:
+def folds(data: Path, without_mt: bool = False) -> list[tuple[str, list[Path], str | None]]:
+    """The folds; ``without_mt``: Text+Berg without its machine translation."""
     align = data / "align"
-    out: list[tuple[str, list[Path], str | None]] = [("textberg+google", [align / "textberg" / "dev" / "doc_000"], "src.mt_google.fr")]
+    textberg = [align / "textberg" / "dev" / "doc_000"]
+    out: list[tuple[str, list[Path], str | None]] = [("textberg, no MT", textberg, None) if without_mt else ("textberg+google", textberg, "src.mt_google.fr")]
     for book in sorted((align / "limsi_literary_fr-en" / "dev").glob("doc_*")):
         out.append((f"limsi {book.name}", [book], None))
     for pair in ("fr-en", "ru-en"):
@@ -124,11 +130,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--grid", choices=(*GRIDS, "none"), default="small",
-                    help="small: the omission costs and the support penalty; paragraphs: the paragraph bonus; none: only the defaults (fast)")
+                    help="small: the omission costs and the support penalty; paragraphs: the paragraph bonus; "
+                         "lexicon: the learned lexicon's weight, on folds without MT; none: only the defaults (fast)")
     args = ap.parse_args()
     if not (args.data / "align").is_dir():
         raise SystemExit(f"{args.data / 'align'}: not found (the shared data set sits beside the checkout)")
-    fs = folds(args.data)
+    fs = folds(args.data, without_mt=args.grid == "lexicon")
     default = AlignParams()
     chosen_grid = GRIDS.get(args.grid, {})
     names = list(chosen_grid)
