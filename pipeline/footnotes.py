@@ -58,7 +58,13 @@ def note_number(text: str, expected: int | None = None) -> int | None:
     return int(next(g for g in m.groups() if g))
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _candidates(text: str) -> list[_Candidate]:
+    # every marker holds a digit: a block without one (most of them) is read once, not four times
+    if not _DIGIT.search(text):
+        return []
     found: dict[int, _Candidate] = {}
     for m in _EXPLICIT.finditer(text):
         found[m.start()] = _Candidate(m.start(), m.end(), int(m.group(1) or m.group(2)), True)
