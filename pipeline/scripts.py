@@ -15,13 +15,24 @@ _NOT_LETTERS = re.compile(r"[\W\d_]+")
 _CYRILLIC_LEAD_BYTES = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
 
 
+# the ASCII characters that are not letters, deleted from the UTF-8 bytes at C speed
+_ASCII_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+
+
 def script_counts(text: str) -> tuple[int, int]:
     """(Cyrillic letters, other letters).
 
     Runs on every block and sentence of every document, so it counts without building a
-    list per character: the letters are what is left when runs of non-letters go, and
-    Cyrillic letters are counted by their UTF-8 lead bytes."""
-    letters = _NOT_LETTERS.sub("", text)
+    list per character: spaces, digits and ASCII punctuation are deleted from the UTF-8
+    bytes; what is left is all letters when it is ASCII or passes ``isalpha`` (a letter
+    by ``isalpha`` is one by the pattern ``LETTER``), and only otherwise goes through the
+    pattern (a fifth as many characters; the pattern over whole sentences was a fifth of
+    the front end's time). Cyrillic letters are counted by their UTF-8 lead bytes."""
+    raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_NOT_LETTERS)
+    if raw.isascii():
+        return 0, len(raw)
+    rest = raw.decode("utf-8", "surrogatepass")
+    letters = rest if rest.isalpha() else _NOT_LETTERS.sub("", rest)
     if not CYRILLIC.search(letters):
         return 0, len(letters)
     raw = letters.encode("utf-8")

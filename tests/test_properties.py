@@ -93,3 +93,17 @@ def test_time_grows_linearly_and_a_10_mb_line_comes_out_in_translatable_pieces()
     segments = list(doc.segments)
     assert all(len(s.text) <= MAX_SEGMENT_CHARS and "forced_split" in s.flags for s in segments)
     assert sum(len(s.text) for s in segments) + len(segments) - 1 == 10_000_000
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60)
+       | st.text(alphabet="abcé ÉЖжй’«»—…\u00a0\u202f²½Ⅻ\u0301五٠😀-_.,1", max_size=60))
+def test_script_counts_are_the_letters_a_pattern_finds(text):
+    # the counting takes shortcuts (bytes, isalpha); the definition is the pattern's
+    import re
+
+    from pipeline.scripts import script_counts
+
+    letters = re.findall(r"[^\W\d_]", text)
+    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    assert script_counts(text) == (cyrillic, len(letters) - cyrillic)
