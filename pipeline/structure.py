@@ -96,7 +96,12 @@ def _is_junk(line: str) -> str | None:
     for pat in _JUNK_LINE:
         if pat.search(s):
             return "boilerplate"
-    # every line of every document passes here: count words only where social links are
+    # every line of every document passes here: count words only where social links are,
+    # and look for them only where a name is written (the casefolded line holds every
+    # spelling the case-blind pattern matches, "ſ" and "K" included)
+    folded = s.casefold()
+    if not any(name in folded for name in _SOCIAL_NAMES):
+        return None
     social = _SOCIAL.findall(s)
     if len(social) >= 2 and not re.search(r"[.!?]\s", s) and len(social) * 4 >= len(_WORD.findall(s)):
         return "navigation"
