@@ -154,8 +154,10 @@ def function_word_votes(text: str) -> tuple[int, int]:
                 memo[raw] = _word_vote(raw, False)
         votes = list(map(memo.__getitem__, tokens))
     en, fr = votes.count(1), votes.count(2)
-    if "M" in text:
+    # each title pattern only where its letters are written ("M" alone is in every "Mais")
+    if "Mr" in text or "Ms" in text:
         en += len(_EN_TITLE.findall(text))
+    if "M." in text or "Mme" in text or "Mlle" in text:
         fr += len(_FR_TITLE.findall(text))
     return en, fr
 
