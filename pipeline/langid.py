@@ -130,7 +130,7 @@ def _word_vote(raw: str, shouting: bool) -> int:
 # Each token's vote, remembered: tokens recur (Zipf), so after the first sentences of a
 # document nearly every token is a dictionary lookup instead of a strip, a lowercase and
 # four set lookups (the votes took two-fifths of language identification). Kept for text
-# in mixed case; emptied when it grows past MEMO_TOKENS (some 20 MB).
+# in mixed case; started afresh when it grows past MEMO_TOKENS (some 20 MB).
 MEMO_TOKENS = 200_000
 _VOTE_OF_TOKEN: dict[str, int] = {}
 
@@ -144,11 +144,14 @@ def function_word_votes(text: str) -> tuple[int, int]:
     if text == text.upper():  # shouting: every word counts, acronyms too
         votes = [_word_vote(raw, True) for raw in tokens]
     else:
+        global _VOTE_OF_TOKEN
         memo = _VOTE_OF_TOKEN
         new = set(tokens).difference(memo)
         if new:
             if len(memo) + len(new) > MEMO_TOKENS:
-                memo.clear()
+                # a new dictionary rather than emptying the old one: a caller in another
+                # thread still reading the old one finds every token it put there
+                memo = _VOTE_OF_TOKEN = {}
                 new = set(tokens)
             for raw in new:
                 memo[raw] = _word_vote(raw, False)
