@@ -23,7 +23,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from .beads import Bead
-from .features import fold
+from .features import fold_each
 from .rows import SentenceRows
 
 # Entries must rest on repeated evidence: three co-occurrences and a Dice coefficient of
@@ -64,11 +64,10 @@ class Lexicon(NamedTuple):
 
 
 def _word_ids(sentences: Sequence[str]) -> tuple[list[np.ndarray], dict[str, int]]:
-    """Each sentence's distinct folded words as ids, and the vocabulary. The sentences are
-    folded as one text and the ids looked up by C-level maps (a set per sentence built
-    word by word took two-thirds of a second per 10,000 sentences)."""
-    plain = fold("\n".join(sentences)).split("\n") if sentences and not any("\n" in s for s in sentences) else [fold(s) for s in sentences]
-    words = [_WORD.findall(p) for p in plain]
+    """Each sentence's distinct folded words as ids, and the vocabulary, the ids looked up
+    by C-level maps (a set per sentence built word by word took two-thirds of a second
+    per 10,000 sentences)."""
+    words = [_WORD.findall(p) for p in fold_each(sentences)]
     flat = [w for ws in words for w in ws]
     vocabulary = {w: i for i, w in enumerate(dict.fromkeys(flat))}
     ids = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
