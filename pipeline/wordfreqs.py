@@ -24,6 +24,10 @@ WORDLIST = "large"
 _ZIPF_OF_BIN_0 = 9.0
 
 
+def _zipf(bin_number: int) -> float:
+    return round(_ZIPF_OF_BIN_0 - bin_number / 100, 2)
+
+
 @lru_cache(maxsize=4)
 def frequency_bins(lang: str) -> list[list[str]]:
     """The words of ``lang``'s list by frequency bin (bin 0 the most frequent)."""
@@ -46,7 +50,7 @@ def frequency_bins(lang: str) -> list[list[str]]:
 
 def rarest_zipf(lang: str) -> float:
     """The Zipf frequency of the list's rarest words: an absent word is no more frequent."""
-    return round(_ZIPF_OF_BIN_0 - (len(frequency_bins(lang)) - 1) / 100, 2)
+    return _zipf(len(frequency_bins(lang)) - 1)
 
 
 @lru_cache(maxsize=4)
@@ -58,19 +62,19 @@ def _bin_of_word(lang: str) -> dict[str, int]:
     return index
 
 
-# How many times each list was scanned. One document asks once, and a scan of the bins
-# for its few words (5-15 ms) is cheaper than indexing the 320,000 words (130 ms); a
-# process that asks again (a corpus, a benchmark, a server) indexes them, once.
-_scanned: dict[str, int] = {}
+# The lists scanned once already. One document asks once, and a scan of the bins for its
+# few words (5-15 ms) is cheaper than indexing the 320,000 words (130 ms); a process that
+# asks again (a corpus, a benchmark, a server) indexes them, once.
+_scanned: set[str] = set()
 
 
 def zipf_frequencies(lang: str, words: set[str]) -> dict[str, float]:
     """Zipf frequency of each of ``words`` (lowercased, straight apostrophes) that ``lang``'s
     list holds; absent words are left out."""
-    if _scanned.get(lang, 0) >= 1:
+    if lang in _scanned:
         index = _bin_of_word(lang)
-        return {w: round(_ZIPF_OF_BIN_0 - index[w] / 100, 2) for w in words if w in index}
-    _scanned[lang] = _scanned.get(lang, 0) + 1
+        return {w: _zipf(index[w]) for w in words if w in index}
+    _scanned.add(lang)
     found: dict[str, float] = {}
     left = set(words)
     for i, bin_words in enumerate(frequency_bins(lang)):
@@ -78,7 +82,7 @@ def zipf_frequencies(lang: str, words: set[str]) -> dict[str, float]:
             break
         hit = left.intersection(bin_words)
         if hit:
-            zipf = round(_ZIPF_OF_BIN_0 - i / 100, 2)
+            zipf = _zipf(i)
             for word in hit:
                 found[word] = zipf
             left -= hit
