@@ -7,6 +7,7 @@ Diptych's own models, and bead files are read and scored against gold.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..alignment.beads import Bead, parse_beads, score_alignments
@@ -80,7 +81,9 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
         back = read_lines(target_mt)
         if len(back) != len(target):
             raise UsageError(f"--target-mt {target_mt} has {len(back)} lines but the translation has {len(target)} sentences; line j must translate sentence j of the translation")
-    params = AlignParams(max_side=max_side if max_side is not None else MAX_SIDE, lexicon_weight=LEXICON_WEIGHT if learn_lexicon else 0.0)
+    params = AlignParams(lexicon_weight=LEXICON_WEIGHT if learn_lexicon else 0.0)
+    if max_side is not None:
+        params = replace(params, max_side=max_side)
     try:
         doc, beads = align_documents(doc, target, tgt_lang, mt, params, back, target_paragraphs)
         if bridge:
