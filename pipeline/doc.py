@@ -137,6 +137,8 @@ class Block:
 
     def source_offset(self, repaired_offset: int) -> int:
         """Map an offset in the repaired ``text`` back to an offset in the document text."""
+        if not self.edits:  # most blocks: nothing repaired
+            return self.span[0] + repaired_offset
         consumed = 0  # characters of repaired text before the current edit
         last_original = self.span[0]
         for e in sorted(self.edits, key=lambda e: e.span):

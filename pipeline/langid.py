@@ -146,8 +146,9 @@ def function_word_votes(text: str) -> tuple[int, int]:
     else:
         global _VOTE_OF_TOKEN
         memo = _VOTE_OF_TOKEN
-        new = set(tokens).difference(memo)
-        if new:
+        votes = list(map(memo.get, tokens))
+        if None in votes:  # a token not seen before (a vote is 0, 1 or 2, never None)
+            new = set(tokens).difference(memo)
             if len(memo) + len(new) > MEMO_TOKENS:
                 # a new dictionary rather than emptying the old one: a caller in another
                 # thread still reading the old one finds every token it put there
@@ -155,7 +156,7 @@ def function_word_votes(text: str) -> tuple[int, int]:
                 new = set(tokens)
             for raw in new:
                 memo[raw] = _word_vote(raw, False)
-        votes = list(map(memo.__getitem__, tokens))
+            votes = list(map(memo.__getitem__, tokens))
     en, fr = votes.count(1), votes.count(2)
     # each title pattern only where its letters are written ("M" alone is in every "Mais")
     if "Mr" in text or "Ms" in text:
@@ -173,7 +174,9 @@ def without_quotations(text: str) -> str:
     """The sentence without its quoted or italicised titles ("Originally published as
     “Sur le contenu du socialisme”"): a title is in its own language, not the sentence's.
     The whole text where that leaves fewer than two words (the piece is a quotation)."""
-    rest = _QUOTED.sub(" ", text) if _QUOTE_MARKS.search(text) else text
+    if not _QUOTE_MARKS.search(text):
+        return text
+    rest = _QUOTED.sub(" ", text)
     words = _WORD.finditer(rest)  # two are enough: the rest of a long sentence is not read
     return rest if next(words, None) is not None and next(words, None) is not None else text
 

@@ -47,5 +47,7 @@ def script_counts(text: str) -> tuple[int, int]:
 
 
 def mostly_cyrillic(text: str) -> bool:
+    if not CYRILLIC.search(text):  # most text asked has no Cyrillic letter: nothing to count
+        return False
     cyr, other = script_counts(text)
     return cyr > other

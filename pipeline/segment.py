@@ -111,15 +111,25 @@ def _next_is_upper(text: str, pos: int) -> bool:
     return i < len(text) and text[i].isupper()
 
 
+_WORD_WINDOW = 40  # longer than any abbreviation or initials; a longer word is scanned on
+_INITIALS = re.compile(r"(?:[^\W\d_]\.-?){0,2}[^\W\d_]")  # Ж. / Ж.-Л. / J.-P. / E.
+_DOTTED = re.compile(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}")  # e.g / т.е / U.S
+
+
 def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> bool:
     """Does the period at ``punct_start`` belong to the word before it?"""
     if text[punct_start] != ".":
         return False
     if text.startswith("...", punct_start):
         return False
-    word_start = punct_start
-    while word_start > 0 and not text[word_start - 1].isspace():
-        word_start -= 1
+    # the word before the period: what follows the last space of the few characters
+    # before it (one split in C rather than a step back per character)
+    window = text[max(0, punct_start - _WORD_WINDOW) : punct_start]
+    tail = window.rsplit(None, 1)[-1] if window and not window[-1].isspace() else ""
+    word_start = punct_start - len(tail)
+    if len(tail) == len(window):  # no space in the window: the word may start before it
+        while word_start > 0 and not text[word_start - 1].isspace():
+            word_start -= 1
     if word_start == punct_start:
         return False
     word = text[word_start:punct_start].lstrip(_OPENERS)
@@ -129,7 +139,7 @@ def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> b
     # initials: Ж. / Ж.-Л. / J.-P. / E. ; one capital, or capitals each with its period.
     # An acronym written without periods ("les ONG.", "their RFP.") is a word: it ends
     # sentences like any other.
-    if re.fullmatch(r"(?:[^\W\d_]\.-?){0,2}[^\W\d_]", word) and word[-1].isupper():
+    if word[-1].isupper() and _INITIALS.fullmatch(word):
         return True
     if low in _FINAL_ABBREV.get(lang, ()) or low == "etc":
         if lang == "ru" and low in ("г", "гг") and text[next_pos : next_pos + 1] in ("«", "„"):
@@ -137,7 +147,7 @@ def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> b
         return not _next_is_upper(text, next_pos)
     if low in _ABBREV.get(lang, ()) or low in ("e.g", "i.e"):
         return True
-    if re.fullmatch(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}", word):  # e.g / т.е / U.S
+    if "." in word and _DOTTED.fullmatch(word):  # e.g / т.е / U.S
         return True
     if word.isdigit() and word_start == 0:
         return True  # a list number at the start of a block: "1. ..."
