@@ -59,17 +59,37 @@ def note_number(text: str, expected: int | None = None) -> int | None:
 
 
 _DIGIT = re.compile(r"\d")
+_DIGIT_RUN = re.compile(r"\d+")
 
 
-def _candidates(text: str) -> list[_Candidate]:
+def _glued_matches(pattern: re.Pattern, text: str) -> list[re.Match]:
+    """What ``pattern.finditer(text)`` finds, for the glued patterns: each can only match
+    where a run of digits starts (its lookbehind refuses a digit before), so it is tried
+    at those few places rather than at every character; a match that ends past the next
+    run's start (a number with thousands separators) hides that start, as in finditer."""
+    found, end = [], 0
+    for run in _DIGIT_RUN.finditer(text):
+        at = run.start()
+        if at >= end:
+            m = pattern.match(text, at)
+            if m:
+                found.append(m)
+                end = m.end()
+    return found
+
+
+def _candidates(text: str, glued: bool = True) -> list[_Candidate]:
+    """Explicit markers and, where ``glued``, numbers glued to words, punctuation and
+    numbers (only believed where the document has notes: without, they are not sought)."""
     # every marker holds a digit: a block without one (most of them) is read once, not four times
     if not _DIGIT.search(text):
         return []
     found: dict[int, _Candidate] = {}
-    for m in _EXPLICIT.finditer(text):
-        found[m.start()] = _Candidate(m.start(), m.end(), int(m.group(1) or m.group(2)), True)
-    for pattern in (_AFTER_LETTER, _AFTER_PUNCT, _AFTER_NUMBER):
-        for m in pattern.finditer(text):
+    if "<" in text or "[" in text:
+        for m in _EXPLICIT.finditer(text):
+            found[m.start()] = _Candidate(m.start(), m.end(), int(m.group(1) or m.group(2)), True)
+    for pattern in (_AFTER_LETTER, _AFTER_PUNCT, _AFTER_NUMBER) if glued else ():
+        for m in _glued_matches(pattern, text):
             start = m.start(1)
             if start in found or text[start - 1 : start] == ">":
                 continue
@@ -101,7 +121,7 @@ def mark_footnotes(doc: Document) -> Document:
         if block.kind in ("footnote", "junk", "meta"):
             continue
         markers = []
-        for c in _candidates(block.text):
+        for c in _candidates(block.text, glued=bool(inventory)):
             if c.explicit:
                 ok = not inventory or c.n in inventory
             else:
