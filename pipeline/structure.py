@@ -126,11 +126,64 @@ def _is_wrapped_text(lines: list[_Line]) -> bool:
     return unterminated >= 0.4 * len(candidates)
 
 
+_TOKEN = re.compile(r"\w+(?:-\w+)*")
+
+
 def _vocabulary(text: str) -> Counter:
-    return Counter(w.lower() for w in re.findall(r"\w+(?:-\w+)*", text))
+    return Counter(w.lower() for w in _TOKEN.findall(text))
 
 
-def _dehyphenate_decision(left: str, right: str, lang: str, vocab: Counter) -> tuple[bool, str]:
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what the pattern's \w is for one character
+
+
+class _Vocabulary:
+    """How often each lowercased word occurs in the text as a token (``_TOKEN``), as
+    :func:`_vocabulary` counts it, but counted only for the words asked about: the
+    dehyphenation asks about a few hundred, and tokenising the whole text was a quarter
+    of the stage on a PDF's text. An occurrence in the lowercased text counts where it is
+    a whole token: no word character before it, nor a hyphen joining it to a word before
+    (and so after it). Where lowercasing is not one character for one (the Turkish
+    dotted I), or depends on what follows (the Greek final sigma), the whole text is
+    tokenised as before."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lowered: str | None = None
+        self._whole: Counter | None = None
+        self._counts: dict[str, int] = {}
+
+    def __getitem__(self, word: str) -> int:
+        n = self._counts.get(word)
+        if n is None:
+            n = self._counts[word] = self._count(word)
+        return n
+
+    def _count(self, word: str) -> int:
+        text = self.text
+        if self._whole is None and self._lowered is None:
+            lowered = text.lower()
+            if len(lowered) != len(text) or "\u03a3" in text:
+                self._whole = _vocabulary(text)
+            else:
+                self._lowered = lowered
+        if self._whole is not None:
+            return self._whole[word]
+        if not word or not _TOKEN.fullmatch(word):
+            return 0
+        lowered, size, n = self._lowered, len(text), 0
+        at = lowered.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not (_is_word_char(text[at - 1]) or (text[at - 1] == "-" and at >= 2 and _is_word_char(text[at - 2])))) and (
+                end == size or not (_is_word_char(text[end]) or (text[end] == "-" and end + 1 < size and _is_word_char(text[end + 1])))
+            ):
+                n += 1
+            at = lowered.find(word, at + 1)
+        return n
+
+
+def _dehyphenate_decision(left: str, right: str, lang: str, vocab: "_Vocabulary") -> tuple[bool, str]:
     """Decide whether ``left-\\nright`` is one word split by the line end (True) or a real hyphen."""
     if not left or not right:
         return False, "no word on one side"
@@ -206,7 +259,7 @@ def structure(doc: Document) -> Document:
     lines = _lines(text)
     wrapped = _is_wrapped_text(lines)
     lang_hint = _guess_script_lang(text[:20000])
-    vocab = _vocabulary(text) if "-\n" in text else Counter()
+    vocab = _Vocabulary(text)
 
     # 1. group lines into drafts: a draft is a run of lines that form one block
     drafts: list[_Draft] = []
@@ -278,8 +331,9 @@ def structure(doc: Document) -> Document:
         for a, b in zip(d.lines, d.lines[1:]):
             gap_start, gap_end = a.content_end, b.content_start
             left_text = a.text.rstrip()
-            m_left = re.search(r"(\w+\.?)-$", left_text) if left_text.endswith("-") else None
-            m_right = re.match(r"\w+", text[gap_end:])
+            # the hyphenated word lies in the line's last stretch without spaces
+            m_left = _WORD_BEFORE_HYPHEN.search(left_text.rsplit(None, 1)[-1]) if left_text.endswith("-") else None
+            m_right = _LEADING_WORD.match(text, gap_end)
             if m_left and m_right and not left_text.endswith(" -") and not left_text.endswith("--"):
                 join, why = _dehyphenate_decision(m_left.group(1), m_right.group(0), lang_hint, vocab)
                 if join:
@@ -332,10 +386,11 @@ def leave_out_damaged_bytes(doc: Document) -> Document:
 _INTERRUPTION_KINDS = {"meta", "footnote", "caption", "junk"}
 MAX_INTERRUPTION = 3
 _HYPHENATED_END = re.compile(r"(\w+)-$")
+_WORD_BEFORE_HYPHEN = re.compile(r"(\w+\.?)-$")
 _LEADING_WORD = re.compile(r"\w+")
 
 
-def _join_interrupted(doc: Document, lang: str, vocab: Counter) -> int:
+def _join_interrupted(doc: Document, lang: str, vocab: "_Vocabulary") -> int:
     """Join a paragraph cut mid-sentence by a page footer or a note with its continuation.
 
     ``…a violent adventur-`` / ``---`` / ``Originally published as…`` / ``ism unrelated…``:
@@ -369,7 +424,7 @@ def _join_interrupted(doc: Document, lang: str, vocab: Counter) -> int:
                 end -= 1
             if hyphen and text[end - 1] == "-":
                 right = _LEADING_WORD.match(nxt.text)
-                join, why = _dehyphenate_decision(hyphen.group(1), right.group(0) if right else "", lang, vocab or _vocabulary(text))
+                join, why = _dehyphenate_decision(hyphen.group(1), right.group(0) if right else "", lang, vocab)
                 edit = Edit((end - 1, nxt.span[0]), "", INTERRUPTION, f"dehyphenated: {why}") if join else Edit((end, nxt.span[0]), "", INTERRUPTION, f"hyphen kept: {why}")
             else:
                 edit = Edit((end, nxt.span[0]), " ", INTERRUPTION)

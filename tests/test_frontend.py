@@ -185,3 +185,24 @@ def test_an_overlong_run_is_cut_and_flagged_not_truncated():
     assert len(segs) > 1 and all(len(s.text) <= MAX_SEGMENT_CHARS for s in segs)
     assert all("forced_split" in s.flags for s in segs)
     assert " ".join(s.text for s in segs) == text
+
+
+def test_a_line_end_hyphen_before_trailing_spaces_is_decided_by_the_words_of_the_text(tmp_path):
+    # "e- " at a line end (a PDF extractor left a space after the hyphen): the text writes
+    # "e-mail" elsewhere, so the hyphen stays; once, this document's words were only
+    # counted where a hyphen stood right before the line break, and "email" came out
+    lines = [
+        "Nous avons reçu votre message par e-mail hier soir et nous",
+        "vous répondons dès que possible, car votre adresse e- ",
+        "mail ne fonctionnait plus depuis la semaine dernière et",
+        "nous voulions vous prévenir avant la fin de cette longue",
+        "journée de travail qui nous a tous beaucoup fatigués",
+        "aujourd'hui.",
+    ]
+    path = tmp_path / "lettre.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    doc = prepare(path)
+    [block] = [b for b in doc.blocks if "adresse" in b.text]
+    assert "adresse e-mail ne fonctionnait" in block.text
+    kept = [e for e in block.edits if e.rule == "hyphen_kept"]
+    assert len(kept) == 1 and "'e-mail' occurs 1x elsewhere" in kept[0].note

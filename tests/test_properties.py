@@ -2,7 +2,7 @@
 
 import time
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.doc import INTERRUPTION, Document
@@ -107,3 +107,32 @@ def test_script_counts_are_the_letters_a_pattern_finds(text):
     letters = re.findall(r"[^\W\d_]", text)
     cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
     assert script_counts(text) == (cyrillic, len(letters) - cyrillic)
+
+
+GLUED = st.lists(st.sampled_from(list("ab xZ.,;:!?»”\"’)]>-<[ 0123456789\u00a0\u202fé") + ["2017", "1871", "3,500", "<sup>", "</sup>", "[12]", "May ", "д", "١٢"]),
+                 max_size=40).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(GLUED)
+@example("ex.:6\u202f20170?")  # "6 201" and note 70 hides the run "20170": finditer goes on after a match
+def test_glued_note_numbers_are_what_the_patterns_find_scanning(text):
+    # the patterns are tried where runs of digits start only; the definition is finditer's
+    from pipeline.footnotes import _AFTER_LETTER, _AFTER_NUMBER, _AFTER_PUNCT, _glued_matches
+
+    for pattern in (_AFTER_LETTER, _AFTER_PUNCT, _AFTER_NUMBER):
+        assert [m.span(1) for m in _glued_matches(pattern, text)] == [m.span(1) for m in pattern.finditer(text)]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(list("ab AB-_.,'\n1é") + ["ab-", "-ab", "--", "Σ", "İ", "ß", "ǅ"]), max_size=40).map("".join),
+       st.lists(st.text(alphabet="ab-.é1_", max_size=6), max_size=4))
+def test_words_counted_on_demand_are_the_whole_texts_tokens(text, asked):
+    # the dehyphenation's vocabulary counts only what it is asked; the definition is the
+    # count over every token of the lowercased text
+    from pipeline.structure import _Vocabulary, _vocabulary
+
+    every = _vocabulary(text)
+    on_demand = _Vocabulary(text)
+    for word in list(every) + asked:
+        assert on_demand[word] == every[word], word
