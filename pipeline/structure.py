@@ -137,11 +137,19 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"  # what the pattern's \w is for one character
 
 
+# Words counted one by one before the whole text is tokenised after all: finding a word
+# takes some 2 ns a character, tokenising some 80 (2026-12-01, seeds 001 and 004), so past
+# a few dozen words the whole text is cheaper; seed 004, a Russian PDF, asks for 238 words,
+# the English PDF 001 for two.
+ON_DEMAND_WORDS = 32
+
+
 class _Vocabulary:
     """How often each lowercased word occurs in the text as a token (``_TOKEN``), as
     :func:`_vocabulary` counts it, but counted only for the words asked about: the
     dehyphenation asks about a few hundred, and tokenising the whole text was a quarter
-    of the stage on a PDF's text. An occurrence in the lowercased text counts where it is
+    of the stage on a PDF's text (past ``ON_DEMAND_WORDS`` words, the whole text is
+    tokenised after all). An occurrence in the lowercased text counts where it is
     a whole token: no word character before it, nor a hyphen joining it to a word before
     (and so after it). Where lowercasing is not one character for one (the Turkish
     dotted I), or depends on what follows (the Greek final sigma), the whole text is
@@ -167,6 +175,8 @@ class _Vocabulary:
                 self._whole = _vocabulary(text)
             else:
                 self._lowered = lowered
+        elif self._whole is None and len(self._counts) >= ON_DEMAND_WORDS:
+            self._whole = _vocabulary(text)
         if self._whole is not None:
             return self._whole[word]
         if not word or not _TOKEN.fullmatch(word):
