@@ -137,11 +137,19 @@ class Block:
 
     def source_offset(self, repaired_offset: int) -> int:
         """Map an offset in the repaired ``text`` back to an offset in the document text."""
+        return self.source_offsets([repaired_offset])[0]
+
+    def source_offsets(self, repaired_offsets: list[int]) -> list[int]:
+        """:meth:`source_offset` of each offset, the edits put in order once."""
         if not self.edits:  # most blocks: nothing repaired
-            return self.span[0] + repaired_offset
+            return [self.span[0] + offset for offset in repaired_offsets]
+        edits = sorted(self.edits, key=lambda e: e.span)
+        return [self._source_offset(offset, edits) for offset in repaired_offsets]
+
+    def _source_offset(self, repaired_offset: int, edits: list[Edit]) -> int:
         consumed = 0  # characters of repaired text before the current edit
         last_original = self.span[0]
-        for e in sorted(self.edits, key=lambda e: e.span):
+        for e in edits:
             before = e.span[0] - last_original
             if repaired_offset <= consumed + before:
                 return last_original + (repaired_offset - consumed)

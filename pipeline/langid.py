@@ -213,12 +213,16 @@ def classify_latin(texts: list[str]) -> list[tuple[str, float]]:
 
 
 def _decide(pieces: list[str], counts: list[tuple[int, int]], junk: list[bool],
-            containers: list[str] | None = None) -> list[tuple[str | None, float]]:
+            containers: list[str] | None = None, seen: dict | None = None) -> list[tuple[str | None, float]]:
     """Language of each piece (None where too short to tell fr from en).
     ``counts``: the pieces' (Cyrillic, other) letter counts; ``junk``: pieces never
     translated nor shown (navigation, share buttons), for which the script is enough;
     ``containers``: the language of each piece's block, for sentences (a short sentence
-    may differ from its block; a short block just takes the document's language)."""
+    may differ from its block; a short block just takes the document's language);
+    ``seen``: each text's function-word vote, kept between calls (a one-sentence block
+    is its own sentence: voted on once)."""
+    if seen is None:
+        seen = {}
     decided: list[tuple[str | None, float]] = []
     latin_idx, latin_texts = [], []
     short_idx: list[int] = []
@@ -233,8 +237,12 @@ def _decide(pieces: list[str], counts: list[tuple[int, int]], junk: list[bool],
         else:
             # function words first: most pieces need nothing more (and lingua is then
             # never loaded)
-            own = without_quotations(text)
-            vote = vote_latin(own, short=other < MIN_LETTERS)
+            short = other < MIN_LETTERS
+            known = seen.get((text, short))
+            if known is None:  # the vote depends on the text and its shortness alone
+                own = without_quotations(text)
+                known = seen[text, short] = (own, vote_latin(own, short=short))
+            own, vote = known
             decided.append(vote or (None, 0.0))
             if vote is not None:
                 continue
@@ -338,7 +346,8 @@ def identify(doc: Document, force: str | None = None) -> Document:
         total[0] += cyr
         total[1] += other
     counts = [tuple(block_counts[id(b)]) if id(b) in block_counts else _script_counts(b.text) for b in doc.blocks]
-    decided = _decide([b.text for b in doc.blocks], counts, [b.kind == "junk" for b in doc.blocks])
+    seen: dict = {}
+    decided = _decide([b.text for b in doc.blocks], counts, [b.kind == "junk" for b in doc.blocks], seen=seen)
     letters = [cyr + other for cyr, other in counts]
     weights: Counter = Counter()
     for block, (lang, _), n in zip(doc.blocks, decided, letters):
@@ -353,7 +362,7 @@ def identify(doc: Document, force: str | None = None) -> Document:
     # English text is found (and translated) as an English one in a French text is
     per_sentence = doc.lang in ("fr", "ru", "en")
     if per_sentence:
-        seg_decided = _decide([s.text for _, s in segments], seg_counts, [b.kind == "junk" for b, _ in segments], [b.lang for b, _ in segments])
+        seg_decided = _decide([s.text for _, s in segments], seg_counts, [b.kind == "junk" for b, _ in segments], [b.lang for b, _ in segments], seen)
     else:
         seg_decided = [_by_script(cyr, other) for cyr, other in seg_counts]
     for (block, seg), (lang, conf) in zip(segments, seg_decided):

@@ -75,6 +75,27 @@ _BOUNDARY = re.compile(
         (?P<space>[\s\u00a0\u202f]+)""",
     re.VERBOSE,
 )
+# the characters a boundary can start with, as a plain class: the engine finds them with its
+# fast scan over a class (a pattern opening with a lookahead, as _BOUNDARY does, is tried
+# at every position instead)
+_BOUNDARY_START = re.compile(f"[.!?…{_EMOTICON_STARTS}{_EMOJI}]")
+
+
+def _boundaries(text: str) -> list[re.Match]:
+    """What ``_BOUNDARY.finditer(text)`` finds, trying the pattern only where its first
+    character stands (and, as finditer does, not inside the match before)."""
+    found: list[re.Match] = []
+    end = 0
+    for start in _BOUNDARY_START.finditer(text):
+        at = start.start()
+        if at >= end:
+            m = _BOUNDARY.match(text, at)
+            if m:
+                found.append(m)
+                end = m.end()
+    return found
+
+
 _MARKUP_PREFIX = re.compile(rf"^(?:#{{1,6}}\s+|[{BULLETS}]\s*|[-*+]\s+)")
 _LETTER = LETTER
 
@@ -187,7 +208,7 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     lowercase_starts = None  # decided for the block the first time it matters
-    for m in _BOUNDARY.finditer(text):
+    for m in _boundaries(text):
         end = m.end("note") if m.group("note") else m.end("close") if m.group("close").strip() else m.end("punct")
         next_pos = m.end()
         if next_pos >= len(text):
@@ -274,11 +295,12 @@ def segment_block(doc: Document, block: Block) -> None:
         spans = split_sentences(block.text, lang)
     pieces = [piece for s, e in spans for piece in cap_length(block.text, s, e)]
     markers = block.meta.get("footnote_markers", [])
+    ends = block.source_offsets([at for rs, re_, _ in pieces for at in (rs, re_)])
     for m, (rs, re_, was_cut) in enumerate(pieces):
         seg = Segment(
             id=doc.segment_id(block.id, m),
             block=block.id,
-            span=(block.source_offset(rs), block.source_offset(re_)),
+            span=(ends[2 * m], ends[2 * m + 1]),
             text=block.text[rs:re_],
             lang=block.lang,
         )

@@ -136,3 +136,12 @@ def test_words_counted_on_demand_are_the_whole_texts_tokens(text, asked):
     on_demand = _Vocabulary(text)
     for word in list(every) + asked:
         assert on_demand[word] == every[word], word
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(list("aB .!?…):;=-(DP\u00a0\n»”\"’]1") + ["...", "😍", "❤\ufe0f", "))", ":)", ";-)", "=D", "Fin.2 "]), max_size=40).map("".join))
+def test_sentence_boundaries_are_what_the_pattern_finds_scanning(text):
+    # the pattern is tried where its first character stands only; the definition is finditer's
+    from pipeline.segment import _BOUNDARY, _boundaries
+
+    assert [m.span() for m in _boundaries(text)] == [m.span() for m in _BOUNDARY.finditer(text)]
