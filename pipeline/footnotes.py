@@ -62,14 +62,16 @@ _DIGIT = re.compile(r"\d")
 _DIGIT_RUN = re.compile(r"\d+")
 
 
-def _glued_matches(pattern: re.Pattern, text: str) -> list[re.Match]:
+def _glued_matches(pattern: re.Pattern, text: str, run_starts: list[int] | None = None) -> list[re.Match]:
     """What ``pattern.finditer(text)`` finds, for the glued patterns: each can only match
     where a run of digits starts (its lookbehind refuses a digit before), so it is tried
     at those few places rather than at every character; a match that ends past the next
-    run's start (a number with thousands separators) hides that start, as in finditer."""
+    run's start (a number with thousands separators) hides that start, as in finditer.
+    ``run_starts``: where the runs start, where the caller has them."""
+    if run_starts is None:
+        run_starts = [run.start() for run in _DIGIT_RUN.finditer(text)]
     found, end = [], 0
-    for run in _DIGIT_RUN.finditer(text):
-        at = run.start()
+    for at in run_starts:
         if at >= end:
             m = pattern.match(text, at)
             if m:
@@ -88,8 +90,9 @@ def _candidates(text: str, glued: bool = True) -> list[_Candidate]:
     if "<" in text or "[" in text:
         for m in _EXPLICIT.finditer(text):
             found[m.start()] = _Candidate(m.start(), m.end(), int(m.group(1) or m.group(2)), True)
+    run_starts = [run.start() for run in _DIGIT_RUN.finditer(text)] if glued else []
     for pattern in (_AFTER_LETTER, _AFTER_PUNCT, _AFTER_NUMBER) if glued else ():
-        for m in _glued_matches(pattern, text):
+        for m in _glued_matches(pattern, text, run_starts):
             start = m.start(1)
             if start in found or text[start - 1 : start] == ">":
                 continue
