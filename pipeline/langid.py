@@ -241,15 +241,15 @@ def _decide(pieces: list[str], counts: list[tuple[int, int]], junk: list[bool],
             known = seen.get((text, short))
             if known is None:  # the vote depends on the text and its shortness alone
                 own = without_quotations(text)
-                known = seen[text, short] = (own, vote_latin(own, short=short))
-            own, vote = known
+                known = seen[text, short] = (own, own is text, vote_latin(own, short=short))
+            own, unquoted, vote = known
             decided.append(vote or (None, 0.0))
             if vote is not None:
                 continue
             if len(_LETTERS.findall(own)) >= MIN_LETTERS:
                 latin_idx.append(i)
                 latin_texts.append(own)
-            elif containers is not None and own is text and containers[i] in ("fr", "en"):
+            elif containers is not None and unquoted and containers[i] in ("fr", "en"):
                 # short, no function word: how often each language writes its words
                 # (what is left around a quotation says nothing: "Carr constate : « … »"
                 # inherits its block's language)

@@ -69,6 +69,12 @@ def test_short_passages_without_function_words_go_by_how_often_each_language_wri
     host_en = "The cat has slept on the sofa since this morning. {} It wakes up at noon."
     for passage in ("Santé.", "Nouvelles.", "Aujourd’hui."):
         assert [lang for lang, _ in _langs(host_en.format(passage))] == ["en", "fr", "en"], passage
+    # a passage written twice in a document (a paragraph of its own, then a sentence) is
+    # voted on once, and goes by its words both times (once, the remembered vote lost
+    # that the second was not a quotation)
+    for passage in ("Scientists.", "Helicopters."):
+        text = f"Le chat dort sur le canapé depuis ce matin.\n\n{passage}\n\nIl se réveille enfin vers midi. {passage} Puis il se rendort.\n"
+        assert [lang for lang, _ in _langs(text)] == ["fr", "en", "fr", "en", "fr"], passage
     # names and words both languages write keep their paragraph's language, and so do
     # file names, acronyms and letters ("vF", "EN", "lu" and "a" are frequent French words)
     for passage in ("Police.", "Nadal.", "Architecture.", "Former.", "BLT1606EN vF.pdf (529 KB).", "LU."):
