@@ -14,7 +14,7 @@ import re
 from .doc import Block, Document, Segment
 from .scripts import BULLETS, LETTER, mostly_cyrillic
 
-VERSION = "segment/2"  # 2: acronyms, emoji, dash items, lowercase starts
+VERSION = "segment/3"  # 2: acronyms, emoji, dash items, lowercase starts; 3: lowercase after ? and ! counts too, French incises kept
 
 # A sentence longer than this is cut at the best break available, so that nothing the
 # translator receives is absurdly long. The cut is flagged, never silent.
@@ -180,16 +180,25 @@ def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> b
 _DASH_ITEM = re.compile(r"[-–—][ \u00a0]")
 
 
+# French dialogue incises after a question or an exclamation: "Tu viens ? demanda-t-il",
+# "Pourquoi ? se dit-elle", "Non ! s'écria-t-on": the sentence goes on in lowercase
+_INCISE = re.compile(r"(?:s[e'’]\s?)?[^\W\d_]+-(?:t-)?(?:il|elle|ils|elles|on|je|tu|nous|vous)\b")
+
+
 def _writes_lowercase_starts(text: str, lang: str) -> bool:
     """Does this block's writer begin sentences in lowercase (chat, quick e-mail: "call
-    them at 5. they haven't heard from you")? Yes when, after plain words ending in a
-    period, lowercase follows at least twice and at least as often as a capital does. In
-    edited prose a period before lowercase is an abbreviation's, so this stays off."""
+    them at 5. they haven't heard from you", "are you kidding? why would you")? Yes when,
+    after plain words ending in a period, a question or an exclamation mark, lowercase
+    follows at least twice and at least as often as a capital does. In edited prose a
+    period before lowercase is an abbreviation's and a question mark before lowercase an
+    incise's (which is not counted), so this stays off."""
     lower = upper = 0
-    for m in re.finditer(r"([^\W_]{2,})\.[ \u00a0]+([^\W\d_])", text):
-        if m.group(1).lower() in _ABBREV.get(lang, ()) or m.group(1).lower() in _FINAL_ABBREV.get(lang, ()):
+    for m in re.finditer(r"([^\W_]{2,})([.?!])[ \u00a0]+([^\W\d_])", text):
+        if m.group(2) == "." and (m.group(1).lower() in _ABBREV.get(lang, ()) or m.group(1).lower() in _FINAL_ABBREV.get(lang, ())):
             continue
-        if m.group(2).islower():
+        if m.group(2) != "." and _INCISE.match(text, m.start(3)):
+            continue
+        if m.group(3).islower():
             lower += 1
         else:
             upper += 1
@@ -231,6 +240,8 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
                     lowercase_starts = _writes_lowercase_starts(text, lang)
                 if not (lowercase_starts and words_punct[-1] in ".!?" and text[nxt:nxt + 1].islower()):
                     continue
+                if words_punct[-1] in "!?" and _INCISE.match(text, nxt):
+                    continue  # "Tu viens ? demanda-t-il": an incise, even where sentences start in lowercase
         if words_punct in ("…", "...") and not _next_is_upper(text, next_pos):
             continue  # "… 2022", "(…) une crise": the sentence goes on
         if _is_abbreviation(text, m.start("punct"), lang, next_pos):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .doc import INTERRUPTION, Block, Document, Edit, apply_edits
 from .scripts import BULLETS, mostly_cyrillic
 
-VERSION = "structure/3"  # 3: a one-line paragraph holding sentences is no heading
+VERSION = "structure/4"  # 3: a one-line paragraph holding sentences is no heading; 4: a line-end hyphen before spaces is decided by the text's words
 _TEXT_ENCODING = "UTF-8"  # the only encoding Diptych decodes with damaged bytes
 
 _TERMINAL = ".!?…:;»\"”’)]"

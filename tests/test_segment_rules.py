@@ -48,6 +48,14 @@ def test_lowercase_sentence_starts_only_where_the_writer_writes_so():
     assert _split(chat) == ["max and jen are looking for you.", "call them at 303-832-8160.", "they haven't heard from you in a while."]
     assert _split("you love it when i come over. i satisfy your appetite, right? why not") == [
         "you love it when i come over.", "i satisfy your appetite, right?", "why not"]
+    # questions and exclamations followed by lowercase, by a writer who writes so
+    assert _split("are you kidding? why would you want a chihuahua? those dogs aren't even friendly.") == [
+        "are you kidding?", "why would you want a chihuahua?", "those dogs aren't even friendly."]
+    # ... but a French incise goes on with the sentence, whoever writes it
+    assert _split("tu viens ? demanda-t-il. non ! s'écria-t-elle. bon. on y va. pourquoi ? se dit-elle.") == [
+        "tu viens ? demanda-t-il.", "non ! s'écria-t-elle.", "bon.", "on y va.", "pourquoi ? se dit-elle."]
+    assert _split("Tu viens ? demanda-t-il. Pourquoi ? se dit-elle. Il partit. Elle resta.") == [
+        "Tu viens ? demanda-t-il.", "Pourquoi ? se dit-elle.", "Il partit.", "Elle resta."]
     # edited prose: a period before lowercase belongs to an abbreviation, a question mark to an incise
     assert _split("Voir le chap. premier du livre. Tu viens ? demanda-t-il. Non.") == [
         "Voir le chap. premier du livre.", "Tu viens ? demanda-t-il.", "Non."]
