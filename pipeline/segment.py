@@ -14,7 +14,7 @@ import re
 from .doc import Block, Document, Segment
 from .scripts import BULLETS, LETTER, mostly_cyrillic
 
-VERSION = "segment/3"  # 2: acronyms, emoji, dash items, lowercase starts; 3: lowercase after ? and ! counts too, French incises kept
+VERSION = "segment/3"  # 2: acronyms, emoji, dash items, lowercase starts; 3: lowercase after ? and ! counts too, French incises kept, a web address after a full stop
 
 # A sentence longer than this is cut at the best break available, so that nothing the
 # translator receives is absurdly long. The cut is flagged, never silent.
@@ -177,6 +177,7 @@ def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> b
     return False
 
 
+_URL_STARTS = ("http://", "https://", "www.")
 _DASH_ITEM = re.compile(r"[-–—][ \u00a0]")
 
 
@@ -233,6 +234,9 @@ def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
         elif not _sentence_starts_at(text, next_pos) and text[nxt:nxt + 1] != "@":
             if words_punct.endswith(".") and _DASH_ITEM.match(text, next_pos):
                 pass  # ". - si vous…": a dash after a full stop opens a list item or a reply
+            elif words_punct.endswith(".") and text.startswith(_URL_STARTS, nxt):
+                pass  # "Well worth a visit. http://…": an address after a full stop stands alone
+                # (after "!" UD Russian-Taiga keeps it with its sentence: "… дней! https://…")
             elif _PICTOGRAPH.match(text, nxt) and text[nxt + 1:nxt + 2].isupper():
                 pass  # ". ✅Время": a pictograph as the next item's bullet
             else:

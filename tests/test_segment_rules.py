@@ -56,6 +56,11 @@ def test_lowercase_sentence_starts_only_where_the_writer_writes_so():
         "tu viens ? demanda-t-il.", "non ! s'écria-t-elle.", "bon.", "on y va.", "pourquoi ? se dit-elle."]
     assert _split("Tu viens ? demanda-t-il. Pourquoi ? se dit-elle. Il partit. Elle resta.") == [
         "Tu viens ? demanda-t-il.", "Pourquoi ? se dit-elle.", "Il partit.", "Elle resta."]
+    # a web address after a full stop stands alone; after an abbreviation or "!" it does not
+    assert _split("Well worth a visit. http://food.example.org/ We will go back.") == [
+        "Well worth a visit.", "http://food.example.org/ We will go back."]
+    assert _split("See e.g. www.example.org for more. Ее подписали! https://chn.ge/2JRea20") == [
+        "See e.g. www.example.org for more.", "Ее подписали! https://chn.ge/2JRea20"]
     # edited prose: a period before lowercase belongs to an abbreviation, a question mark to an incise
     assert _split("Voir le chap. premier du livre. Tu viens ? demanda-t-il. Non.") == [
         "Voir le chap. premier du livre.", "Tu viens ? demanda-t-il.", "Non."]
