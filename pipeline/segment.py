@@ -213,11 +213,14 @@ def _writes_lowercase_starts(text: str, lang: str) -> bool:
 _LOWERCASE_I = re.compile(r"(?<![\w.'’])i(?=[ '’])")
 
 
-def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) in ``text``, whitespace between sentences excluded."""
+def split_sentences(text: str, lang: str, lowercase_starts: bool | None = None) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in ``text``, whitespace between sentences excluded.
+    ``lowercase_starts``: whether the writer starts sentences in lowercase; None: decided
+    from ``text`` (a block) the first time it matters. A sentence split again alone is
+    split as in its block only under its block's decision (its own text may say
+    otherwise: ``Mr. révolution. révolution.`` has more lowercase starts than capitals)."""
     spans: list[tuple[int, int]] = []
     start = 0
-    lowercase_starts = None  # decided for the block the first time it matters
     for m in _boundaries(text):
         end = m.end("note") if m.group("note") else m.end("close") if m.group("close").strip() else m.end("punct")
         next_pos = m.end()
