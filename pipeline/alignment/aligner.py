@@ -32,7 +32,7 @@ import numpy as np
 from .beads import Bead
 from .confidence import UNRELATED_CONFIDENCE, bead_confidence, boundary_margins, texts_look_unrelated
 from .dp import Evidence, LengthModel, ParagraphBreaks, Side, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
-from .features import idf_weighted, vectors
+from .features import fold_each, idf_weighted, vectors
 from .lexicon import learn, lexicon_rows
 from .params import BEADS, COARSE_BEADS, LONG_BEADS, AlignParams
 
@@ -61,21 +61,18 @@ def _coarse(evidence: list[Evidence]) -> list[Evidence]:
     return out
 
 
-def _with_lexicon(src, tgt, path, quals, table, evidence, lengths, params, shapes, breaks):
-    """The second pass: a lexicon learned from the first path's 1-1 beads (:mod:`.lexicon`)
-    as one more kind of evidence, searched in the narrow band around that path. The first
-    path stands where there are too few 1-1 beads to learn from."""
-    found = learn(src, tgt, [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0) for i0, i1, j0, j1 in path])
+def _lexicon_evidence(src, tgt, path, params: AlignParams, folded) -> Evidence | None:
+    """A lexicon learned from the first path's 1-1 beads (:mod:`.lexicon`) as one more kind
+    of evidence for the narrow pass around that path; None where there are too few 1-1
+    beads to learn from. Learned from the first pass, not the narrow one, so that the
+    narrow pass runs once (a third pass cost a third of the time of two 10,000-sentence
+    documents)."""
+    found = learn(src, tgt, [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0) for i0, i1, j0, j1 in path], folded)
     if found is None or not len(found):
-        return path, quals, table, evidence
+        return None
     x, y = idf_weighted(list(lexicon_rows(found, params.dims)), params.idf)
     sx, sy = Side(x), Side(y)
-    evidence = evidence + [Evidence(params.lexicon_weight, x, sx, sy, y, chance_baseline(x, y, sx, sy, np.random.default_rng(0)))]
-    try:
-        path, quals, table = best_path(lengths, reach_of_path(path, len(src)), params.refine_band, evidence, params, shapes, breaks)
-    except RuntimeError:
-        pass  # keep the first path
-    return path, quals, table, evidence
+    return Evidence(params.lexicon_weight, x, sx, sy, y, chance_baseline(x, y, sx, sy, np.random.default_rng(0)))
 
 
 def align_sentences(
@@ -107,9 +104,10 @@ def align_sentences(
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
     src_len = np.array([max(len(s), 1) for s in src], dtype=np.float64)
     tgt_len = np.array([max(len(s), 1) for s in tgt], dtype=np.float64)
+    folded = fold_each(src), fold_each(tgt)  # for the vectors and, where asked, the lexicon
     a, b, mt, back = idf_weighted([
-        vectors(src, params),
-        vectors(tgt, params),
+        vectors(src, params, folded[0]),
+        vectors(tgt, params, folded[1]),
         vectors(src_mt, params) if src_mt is not None else None,
         vectors(tgt_mt, params) if tgt_mt is not None else None,
     ], params.idf)
@@ -135,13 +133,14 @@ def align_sentences(
             if half >= max(n, m):
                 raise
             half *= 2
-    if half > params.refine_band:
+    lexicon = _lexicon_evidence(src, tgt, path, params, folded) if params.lexicon_weight > 0 else None
+    if lexicon is not None:
+        evidence = evidence + [lexicon]
+    if half > params.refine_band or lexicon is not None:
         try:
             path, quals, table = best_path(lengths, reach_of_path(path, n), params.refine_band, evidence, params, shapes, breaks)
         except RuntimeError:
             pass  # keep the first pass's path
-    if params.lexicon_weight > 0:
-        path, quals, table, evidence = _with_lexicon(src, tgt, path, quals, table, evidence, lengths, params, shapes, breaks)
     margins = boundary_margins(path, table, src_len, tgt_len, evidence, params, shapes, breaks)
     beads = []
     for (i0, i1, j0, j1), margin, q in zip(path, margins, quals):

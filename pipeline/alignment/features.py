@@ -155,10 +155,12 @@ def _anchor_hits(sentences: Sequence[str], plain: list[str]) -> tuple[np.ndarray
     return rows, tokens + folded_tokens
 
 
-def vectors(sentences: Sequence[str], params: AlignParams) -> SentenceRows:
-    """One hashed trigram+anchor count vector per sentence (sparse rows: :mod:`.rows`)."""
+def vectors(sentences: Sequence[str], params: AlignParams, plain: list[str] | None = None) -> SentenceRows:
+    """One hashed trigram+anchor count vector per sentence (sparse rows: :mod:`.rows`);
+    ``plain``: ``fold_each(sentences)``, where the caller has it already."""
     dims, n = params.dims, len(sentences)
-    plain = fold_each(sentences)
+    if plain is None:
+        plain = fold_each(sentences)
     # punctuation and its spacing differ between a tokenised text and a translation
     folded = [" " + " ".join(_PUNCT.sub(" ", f).split()) + " " for f in plain]
     joined = "\x00".join(folded)

@@ -63,11 +63,11 @@ class Lexicon(NamedTuple):
         return [(src[s], tgt[t], round(float(d), 3)) for s, t, d in zip(self.source_word.tolist(), self.target_word.tolist(), self.dice)]
 
 
-def _word_ids(sentences: Sequence[str]) -> tuple[list[np.ndarray], dict[str, int]]:
+def _word_ids(sentences: Sequence[str], folded: list[str] | None = None) -> tuple[list[np.ndarray], dict[str, int]]:
     """Each sentence's distinct folded words as ids, and the vocabulary, the ids looked up
     by C-level maps (a set per sentence built word by word took two-thirds of a second
-    per 10,000 sentences)."""
-    words = [_WORD.findall(p) for p in fold_each(sentences)]
+    per 10,000 sentences). ``folded``: ``fold_each(sentences)``, where the caller has it."""
+    words = [_WORD.findall(p) for p in (fold_each(sentences) if folded is None else folded)]
     flat = [w for ws in words for w in ws]
     vocabulary = {w: i for i, w in enumerate(dict.fromkeys(flat))}
     ids = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
@@ -79,21 +79,29 @@ def _word_ids(sentences: Sequence[str]) -> tuple[list[np.ndarray], dict[str, int
     return [distinct[bounds[r]:bounds[r + 1]] for r in range(len(words))], vocabulary
 
 
-def learn(src: Sequence[str], tgt: Sequence[str], beads: Sequence[Bead]) -> Lexicon | None:
-    """The lexicon of the first pass's 1-1 beads; None where there are too few of them."""
+def learn(src: Sequence[str], tgt: Sequence[str], beads: Sequence[Bead],
+          folded: tuple[list[str], list[str]] | None = None) -> Lexicon | None:
+    """The lexicon of the first pass's 1-1 beads; None where there are too few of them.
+    ``folded``: both sides through ``fold_each``, where the caller has them (the aligner
+    folded them for its vectors)."""
     pairs = [(b.src[0], b.tgt[0]) for b in beads if len(b.src) == 1 and len(b.tgt) == 1]
     if len(pairs) < MIN_TRAINING_BEADS:
         return None
-    src_ids, src_vocabulary = _word_ids(src)
-    tgt_ids, tgt_vocabulary = _word_ids(tgt)
+    src_ids, src_vocabulary = _word_ids(src, folded[0] if folded else None)
+    tgt_ids, tgt_vocabulary = _word_ids(tgt, folded[1] if folded else None)
     pairs = [(i, j) for i, j in pairs if len(src_ids[i]) and len(tgt_ids[j])]
     if not pairs:
         return None
     width = len(tgt_vocabulary)
-    together = np.concatenate([(src_ids[i][:, None] * width + tgt_ids[j][None, :]).ravel() for i, j in pairs])
-    keys, counts = np.unique(together, return_counts=True)
     src_count = np.bincount(np.concatenate([src_ids[i] for i, _ in pairs]), minlength=len(src_vocabulary))
     tgt_count = np.bincount(np.concatenate([tgt_ids[j] for _, j in pairs]), minlength=width)
+    # a word met in fewer pairs than an entry needs co-occurrences can be in no entry: the
+    # pairs of words counted are those of the others only (half the words of a text are
+    # met once; counting every pair was most of the time)
+    src_kept = [ids[src_count[ids] >= MIN_COOCCURRENCES] for ids in src_ids]
+    tgt_kept = [ids[tgt_count[ids] >= MIN_COOCCURRENCES] for ids in tgt_ids]
+    together = np.concatenate([(src_kept[i][:, None] * width + tgt_kept[j][None, :]).ravel() for i, j in pairs])
+    keys, counts = np.unique(together, return_counts=True)
     s, t = keys // width, keys % width
     dice = 2.0 * counts / (src_count[s] + tgt_count[t])
     keep = (counts >= MIN_COOCCURRENCES) & (dice >= MIN_DICE)
