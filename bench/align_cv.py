@@ -46,7 +46,7 @@ GRIDS = {
     # and 010 record their paragraphs, FLORES its articles; Text+Berg and the other books
     # score the same for every value)
     "paragraphs": {"paragraph_bonus": (0.0, 0.1, 0.25, 0.5, 1.0)},
-    # the weight of the lexicon learned from a first pass (--learn-lexicon), which stands
+    # the weight of the lexicon learned from a first pass (0: --no-lexicon), which stands
     # in for a machine translation: measured on the folds without one (Text+Berg without
     # its MT in place of Text+Berg with it)
     "lexicon": {"lexicon_weight": (0.0, 0.2, 0.3, 0.4)},

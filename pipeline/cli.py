@@ -181,7 +181,7 @@ def align_cmd(
     fmt: Annotated[str, typer.Option("--format", help="record (editions with flagged low-confidence beads) or vecalign ([0]:[0] lines).")] = "record",
     gold: Annotated[Optional[Path], typer.Option("--gold", help="Gold beads (vecalign format): print strict and lax precision/recall/F1 to stderr.")] = None,
     max_side: Annotated[Optional[int], typer.Option("--max-side", help="Most sentences on one side of a bead: 3 allows every shape up to 3-3; 4 and 5 (the default) add 1-4/4-1 and 1-5/5-1.")] = None,
-    learn_lexicon: Annotated[bool, typer.Option("--learn-lexicon", metavar="", help="Learn a word lexicon from a first alignment and align again with it: for pairs without a machine translation (it helped literary French-English, cost German-French; see docs/alignment.md).")] = False,
+    no_lexicon: Annotated[bool, typer.Option("--no-lexicon", metavar="", help="Do not learn a word lexicon from a first alignment (learned only where no machine translation is given; it helped literary French-English: see docs/alignment.md).")] = False,
     model: ModelOpt = None,
 ) -> None:
     """Align a text with an existing translation (two files), or record the beads of a translated record (one file)."""
@@ -197,7 +197,7 @@ def align_cmd(
         raise DiptychError("align takes one translated record, or a source text and its translation")
     check_align_format(fmt)
     result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side,
-                        target_mt=target_mt, learn_lexicon=learn_lexicon)
+                        target_mt=target_mt, no_lexicon=no_lexicon)
     for warning in (damage_warning(result.document), result.warning):
         if warning:
             warning_line(warning)

@@ -71,7 +71,7 @@ def _stage_parts(stage: str, short: str, settings: dict[str, Any]) -> list[str]:
         method = str(settings.get("method", ""))
         part += "+mt" if " + MT bridge" in method else ""
         part += "+mt.back" if "target MT bridge" in method else ""
-        part += "+lexicon" if params.get("lexicon_weight") else ""  # --learn-lexicon
+        part += "+lexicon" if params.get("lexicon_weight") else ""  # learned: no bridge, no --no-lexicon
     return [part]
 
 

@@ -13,8 +13,8 @@ found by dynamic programming over these kinds of evidence:
   similarity between that translation and the target, a cheap stand-in for chrF; and,
   when a translation of each target sentence into the source language exists too
   (Bleualign's two directions), the similarity between the source and that translation;
-* where asked for (``lexicon_weight``) and no bridge exists: a word lexicon learned from
-  the first path's 1-1 beads (:mod:`.lexicon`), in a second pass around that path.
+* where no bridge exists (and ``lexicon_weight`` is not 0): a word lexicon learned from
+  the first path's 1-1 beads (:mod:`.lexicon`), used in the narrow pass around that path.
 
 The search (:mod:`.dp`) runs twice: in a wide band around the length diagonal, then in a
 narrow band around every point of the first path, so cost grows linearly with document
@@ -57,7 +57,7 @@ def _coarse(evidence: list[Evidence]) -> list[Evidence]:
     out = []
     for ev in evidence:
         src, tgt = fold_dims(ev.src), fold_dims(ev.tgt)
-        out.append(Evidence(ev.weight, src, Side(src), Side(tgt), tgt, ev.baseline))
+        out.append(Evidence(ev.weight, src, Side(src), Side(tgt), tgt, ev.baseline, ev.learned))
     return out
 
 
@@ -72,7 +72,7 @@ def _lexicon_evidence(src, tgt, path, params: AlignParams, folded) -> Evidence |
         return None
     x, y = idf_weighted(list(lexicon_rows(found, params.dims)), params.idf)
     sx, sy = Side(x), Side(y)
-    return Evidence(params.lexicon_weight, x, sx, sy, y, chance_baseline(x, y, sx, sy, np.random.default_rng(0)))
+    return Evidence(params.lexicon_weight, x, sx, sy, y, chance_baseline(x, y, sx, sy, np.random.default_rng(0)), learned=True)
 
 
 def align_sentences(
@@ -95,8 +95,6 @@ def align_sentences(
         raise ValueError(f"the machine translation has {len(src_mt)} lines for {n} source sentences")
     if tgt_mt is not None and len(tgt_mt) != m:
         raise ValueError(f"the machine translation of the target has {len(tgt_mt)} lines for {m} target sentences")
-    if params.lexicon_weight > 0 and (src_mt is not None or tgt_mt is not None):
-        raise ValueError("a learned lexicon stands in for a machine translation: lexicon_weight must be 0 where one is given")
     for name, ids, count in (("source", src_paragraphs, n), ("target", tgt_paragraphs, m)):
         if ids is not None and len(ids) != count:
             raise ValueError(f"{len(ids)} {name} paragraph ids for {count} {name} sentences")
@@ -133,7 +131,9 @@ def align_sentences(
             if half >= max(n, m):
                 raise
             half *= 2
-    lexicon = _lexicon_evidence(src, tgt, path, params, folded) if params.lexicon_weight > 0 else None
+    # a lexicon stands in for a bridge: beside one it only adds noise
+    learns = params.lexicon_weight > 0 and src_mt is None and tgt_mt is None
+    lexicon = _lexicon_evidence(src, tgt, path, params, folded) if learns else None
     if lexicon is not None:
         evidence = evidence + [lexicon]
     if half > params.refine_band or lexicon is not None:

@@ -50,7 +50,7 @@ def boundary_margins(path, table: Table | None, src_len: np.ndarray, tgt_len: np
     reversed_evidence = []
     for ev in evidence:
         src, tgt = ev.src.reversed(), ev.tgt.reversed()
-        reversed_evidence.append(Evidence(ev.weight, src, Side(src), Side(tgt), tgt, ev.baseline))
+        reversed_evidence.append(Evidence(ev.weight, src, Side(src), Side(tgt), tgt, ev.baseline, ev.learned))
     try:
         reversed_breaks = breaks.backwards() if breaks is not None else None
         _, _, back = best_path(LengthModel.of(src_len[::-1], tgt_len[::-1]), reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes,

@@ -117,6 +117,10 @@ class Evidence(NamedTuple):
     tgt_side: "Side"
     tgt: SentenceRows
     baseline: dict
+    # learned from a first path (the lexicon): it steers the search but is left out of the
+    # beads' quality, which must say what unrelated text scores (0) whatever was learned
+    # from it (a lexicon learned from two unrelated texts fits its own chance pairs)
+    learned: bool = False
 
 
 class BandEvidence(NamedTuple):
@@ -128,6 +132,7 @@ class BandEvidence(NamedTuple):
     src_side: "Side"
     tgt_side: "Side"
     baseline: dict
+    learned: bool = False
 
 
 class LengthModel(NamedTuple):
@@ -146,9 +151,10 @@ class LengthModel(NamedTuple):
         return cls(cs, ct, ratio, GALE_CHURCH_VARIANCE * max(ratio, 0.1))
 
 
-def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidence], params: AlignParams) -> np.ndarray:
-    """The quality of bead shape (k, l) ending at every cell of the band, all rows at once
-    (the dynamic programme then only adds and compares)."""
+def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidence], params: AlignParams) -> tuple[np.ndarray, np.ndarray]:
+    """The score of bead shape (k, l) ending at every cell of the band, all rows at once
+    (the dynamic programme then only adds and compares), and its quality: the same without
+    the evidence learned from a first path (the same array where there is none)."""
     k, l = kl
     rows, J, Jc, wlo, width, m = band.rows, band.J, band.Jc, band.wlo, band.width, band.m
     cs, ct, ratio, var = lengths
@@ -158,6 +164,7 @@ def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidenc
     lt = ct[Jc] - ct[np.clip(Jc - l, 0, m)]
     delta = (lt - ratio * ls) / np.sqrt(var * (ratio * ls + lt) / 2 + 1.0)
     q = -params.w_len * 0.5 * delta**2
+    plain = None  # q without the learned evidence, from the first learned one on
     row = wlo[np.maximum(rows - 1, 0)][:, None]
     o_hi = np.clip(J - row, 0, width)
     o_lo = np.clip(J - l - row, 0, width)
@@ -166,14 +173,19 @@ def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidenc
     row_start = rows[:, None] * (width + 1)
     o_hi += row_start
     o_lo += row_start
-    for weight, pref, spans, a_side, b_side, base in prepared:
+    for weight, pref, spans, a_side, b_side, base, learned in prepared:
+        if learned and plain is None:
+            plain = q
         span = spans[k].reshape(-1)
         dot = span.take(o_hi) - span.take(o_lo)
         na = a_side.span_norm2(start, k)[:, None]
         nb = b_side.span_norm2(np.clip(J - l, 0, max(m - l, 0)), l)
         cos = dot / np.sqrt(np.maximum(na * nb, 1e-9))
         b0 = base.get((k, l), 0.0)
-        q = q + weight * (cos - b0) / (1.0 - b0)
+        term = weight * (cos - b0) / (1.0 - b0)
+        q = q + term
+        if plain is not None and not learned:
+            plain = plain + term
         if params.support and (k > 1 or l > 1):
             # every sentence of a bead must carry its share of the match: a short unrelated
             # line (a caption, a page number) barely lowers the cosine of the sums, but its
@@ -191,8 +203,12 @@ def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidenc
                 c = np.clip(J - l + d, 0, m - 1)
                 d_b = span.take(o + 1) - span.take(o)
                 shares.append(d_b * nb / np.maximum(b_side.self_dot[c], 1e-9) * scale)
-            q = q - weight * params.support * sum(np.maximum(params.support_floor - np.minimum(sh, 1.0), 0.0) for sh in shares)
-    return np.where(valid, q, -np.inf).astype(np.float32)
+            penalty = weight * params.support * sum(np.maximum(params.support_floor - np.minimum(sh, 1.0), 0.0) for sh in shares)
+            q = q - penalty
+            if plain is not None and not learned:
+                plain = plain - penalty
+    scores = np.where(valid, q, -np.inf).astype(np.float32)
+    return scores, (scores if plain is None else np.where(valid, plain, -np.inf).astype(np.float32))
 
 
 def span_prefixes(pref: np.ndarray, wlo: np.ndarray, width: int, longest: int) -> dict[int, np.ndarray]:
@@ -366,8 +382,10 @@ def best_path(
         pref = band_dots(ev.src, ev.tgt, wlo, width)
         # the coarse pass's shapes need spans of two sentences, not five
         spans = span_prefixes(pref, wlo, width, max(k for k, _ in beads))
-        prepared.append(BandEvidence(ev.weight, pref, spans, ev.src_side, ev.tgt_side, ev.baseline))
-    quality = {kl: bead_scores(kl, band, lengths, prepared, params) for kl in beads if kl[0] and kl[1]}
+        prepared.append(BandEvidence(ev.weight, pref, spans, ev.src_side, ev.tgt_side, ev.baseline, ev.learned))
+    scored = {kl: bead_scores(kl, band, lengths, prepared, params) for kl in beads if kl[0] and kl[1]}
+    quality = {kl: s for kl, (s, _) in scored.items()}
+    plain_quality = {kl: p for kl, (_, p) in scored.items()}
     # what a bead adds to a path, weighted by its size and less its shape's penalty, for
     # all rows at once: the row loop below then only adds and compares
     at_cells = paragraph_bonus(breaks, band, params)
@@ -554,6 +572,6 @@ def best_path(
             j = start
             continue
         path.append((i - k, i, j - l, j))
-        quals.append(float(quality[(k, l)][i, j - lo[i]]))  # a merged bead: both runs are handled above
+        quals.append(float(plain_quality[(k, l)][i, j - lo[i]]))  # a merged bead: both runs are handled above
         i, j = i - k, j - l
     return path[::-1], quals[::-1], Table(lo, score)

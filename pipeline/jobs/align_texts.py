@@ -45,13 +45,10 @@ def _own_mt(doc: Document, overrides) -> tuple[list[str], dict]:
 
 
 def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lang=None, source_mt=None, use_mt=False, overrides=None, max_side=None, target_mt=None,
-               learn_lexicon=False) -> AlignResult:
+               no_lexicon=False) -> AlignResult:
     """Files in, aligned document out."""
     if max_side is not None and not 3 <= max_side <= MAX_SIDE:
         raise UsageError(f"--max-side must be between 3 and {MAX_SIDE}, not {max_side}")
-    if learn_lexicon and (source_mt is not None or use_mt or target_mt is not None):
-        raise UsageError("--learn-lexicon stands in for a machine translation; leave it out when one is given "
-                         "(beside Text+Berg's MT it lowered strict F1 from 0.892 to 0.878)")
     target_paragraphs = None  # one sentence per line says nothing of paragraphs
     if pre_split:
         doc = prepare_lines(source_path, lang=src_lang)
@@ -81,7 +78,9 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
         back = read_lines(target_mt)
         if len(back) != len(target):
             raise UsageError(f"--target-mt {target_mt} has {len(back)} lines but the translation has {len(target)} sentences; line j must translate sentence j of the translation")
-    params = AlignParams(lexicon_weight=LEXICON_WEIGHT if learn_lexicon else 0.0)
+    # the lexicon is learned only where no machine translation is given: the record says
+    # which weight was used, so that its signature says whether one was
+    params = AlignParams(lexicon_weight=0.0 if no_lexicon or mt is not None or back is not None else LEXICON_WEIGHT)
     if max_side is not None:
         params = replace(params, max_side=max_side)
     try:

@@ -87,6 +87,7 @@ def score_edition(
 ) -> EditionScore:
     """Segment the reference, align it with the edition's English side, score the aligned pairs."""
     from ..alignment.aligner import align_sentences
+    from ..alignment.params import AlignParams
     from ..editions import render
 
     record = find_record(edition)
@@ -103,7 +104,8 @@ def score_edition(
     refs = [s.text for s in ref_doc.content_segments()]
     if not hyps or not refs:
         raise DiptychError(f"nothing to score: {len(hyps)} English sentences in the edition, {len(refs)} in the reference")
-    beads = align_sentences(hyps, refs)
+    # English against English: the trigrams see every word the two share, a lexicon adds nothing
+    beads = align_sentences(hyps, refs, params=AlignParams(lexicon_weight=0.0))
     pairs = [(b, " ".join(hyps[i] for i in b.src), " ".join(refs[j] for j in b.tgt)) for b in beads if b.src and b.tgt]
     pair_hyps = [h for _, h, _ in pairs]
     pair_refs = [[r for _, _, r in pairs]]
