@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from .doc import Document
+from .scan import matches_at
 from .scripts import BULLETS
 
 VERSION = "footnotes/1"
@@ -70,14 +71,7 @@ def _glued_matches(pattern: re.Pattern, text: str, run_starts: list[int] | None 
     ``run_starts``: where the runs start, where the caller has them."""
     if run_starts is None:
         run_starts = [run.start() for run in _DIGIT_RUN.finditer(text)]
-    found, end = [], 0
-    for at in run_starts:
-        if at >= end:
-            m = pattern.match(text, at)
-            if m:
-                found.append(m)
-                end = m.end()
-    return found
+    return matches_at(pattern, text, run_starts)
 
 
 def _candidates(text: str, glued: bool = True) -> list[_Candidate]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .doc import Block, Document, Segment
+from .scan import matches_at
 from .scripts import BULLETS, LETTER, mostly_cyrillic
 
 VERSION = "segment/3"  # 2: acronyms, emoji, dash items, lowercase starts; 3: lowercase after ? and ! counts too, French incises kept, a web address after a full stop
@@ -83,17 +84,8 @@ _BOUNDARY_START = re.compile(f"[.!?…{_EMOTICON_STARTS}{_EMOJI}]")
 
 def _boundaries(text: str) -> list[re.Match]:
     """What ``_BOUNDARY.finditer(text)`` finds, trying the pattern only where its first
-    character stands (and, as finditer does, not inside the match before)."""
-    found: list[re.Match] = []
-    end = 0
-    for start in _BOUNDARY_START.finditer(text):
-        at = start.start()
-        if at >= end:
-            m = _BOUNDARY.match(text, at)
-            if m:
-                found.append(m)
-                end = m.end()
-    return found
+    character stands."""
+    return matches_at(_BOUNDARY, text, (m.start() for m in _BOUNDARY_START.finditer(text)))
 
 
 _MARKUP_PREFIX = re.compile(rf"^(?:#{{1,6}}\s+|[{BULLETS}]\s*|[-*+]\s+)")
