@@ -5,8 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from pipeline.doc import Document
 from conftest import SEED_LANGS, TINY_MAX_LENGTH, diptych, seed_path, tsv_rows
 from test_frontend import coverage_errors
