@@ -37,13 +37,16 @@ _PUNCT = re.compile(r"[^\w\s]")
 
 
 _TRANSLIT = str.maketrans(_CYR)
+_TRANSLITERATED = re.compile(f"[{''.join(_CYR)}]")  # the letters the table maps: none, no table
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
 def fold(text: str) -> str:
     """Lowercase, strip accents, transliterate Cyrillic: "Макрон", "Macron" meet."""
     # "й" before the accents go: decomposed, it would lose its breve and read as "и"
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower().replace("й", "y"))).translate(_TRANSLIT)
+    plain = _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower().replace("й", "y")))
+    # the table is looked up character by character: a French or English text skips it
+    return plain.translate(_TRANSLIT) if _TRANSLITERATED.search(plain) else plain
 
 
 def fold_each(sentences: Sequence[str]) -> list[str]:
