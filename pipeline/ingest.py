@@ -180,7 +180,9 @@ def _replace_damaged(text: str, raw: str) -> tuple[str, list[dict]]:
 def ingest_bytes(data: bytes, doc_id: str, origin: str = "<bytes>") -> Document:
     raw, encoding = decode(data, origin)
     text, notes = normalize(raw)
-    text, damaged = _replace_damaged(text, raw)
+    # text decoded as strict UTF-8 holds no escaped byte (a lone surrogate never decodes):
+    # it is not searched for one
+    text, damaged = _replace_damaged(text, raw) if encoding != "utf-8" else (text, [])
     if not text.strip():
         raise InputError(f"{origin}: the file holds only whitespace")
     source = {
