@@ -7,7 +7,7 @@ coefficient of at least :data:`MIN_DICE`, become a lexicon entry, each source wo
 keeping its one best partner. Each sentence is then a vector of the entries it holds
 (from the source side by the source word, from the target side by the target word), so
 that the dot product of a source and a target sentence counts the entries they share;
-the aligner's second pass weighs that as one more kind of evidence.
+the aligner's narrow pass weighs that as one more kind of evidence.
 
 Learned wherever no machine translation is given (``AlignParams.lexicon_weight``; off
 with ``--no-lexicon``): on the LIMSI literary books without MT it raised strict F1 held
