@@ -89,7 +89,7 @@ def align_sentences(
     ``src_paragraphs[i]`` names the paragraph of ``src[i]`` (any id: consecutive sentences
     with the same id share a paragraph), and so ``tgt_paragraphs`` (both are needed for
     either to count)."""
-    params = params or AlignParams()
+    params = (params or AlignParams()).used(bridged=src_mt is not None or tgt_mt is not None)
     n, m = len(src), len(tgt)
     if src_mt is not None and len(src_mt) != n:
         raise ValueError(f"the machine translation has {len(src_mt)} lines for {n} source sentences")
@@ -131,9 +131,7 @@ def align_sentences(
             if half >= max(n, m):
                 raise
             half *= 2
-    # a lexicon stands in for a bridge: beside one it only adds noise
-    learns = params.lexicon_weight > 0 and src_mt is None and tgt_mt is None
-    lexicon = _lexicon_evidence(src, tgt, path, params, folded) if learns else None
+    lexicon = _lexicon_evidence(src, tgt, path, params, folded) if params.lexicon_weight > 0 else None
     if lexicon is not None:
         evidence = evidence + [lexicon]
     if half > params.refine_band or lexicon is not None:

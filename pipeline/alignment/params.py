@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 VERSION = "aligner/11"  # 9: runs of omissions on both sides; 10: paragraph breaks met together; 11: a lexicon learned where no bridge is given
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
@@ -78,6 +78,12 @@ class AlignParams:
         # spans longer than MAX_SIDE have no norms or prefixes: refuse rather than cap silently
         if not 1 <= self.max_side <= MAX_SIDE:
             raise ValueError(f"max_side must be between 1 and {MAX_SIDE}, not {self.max_side}")
+
+    def used(self, bridged: bool) -> "AlignParams":
+        """The parameters as the aligner uses them: beside a machine-translation bridge no
+        lexicon is learned (a lexicon stands in for a bridge; beside one it only adds
+        noise), so the weight is 0 there, and a record says so."""
+        return replace(self, lexicon_weight=0.0) if bridged and self.lexicon_weight else self
 
     def settings(self) -> dict:
         """The parameters a record's provenance names (the rest are fixed by the version)."""

@@ -51,7 +51,7 @@ def align_documents(
     from .params import VERSION as ALIGNER_VERSION
     from .params import AlignParams
 
-    params = params or AlignParams()
+    params = (params or AlignParams()).used(bridged=source_mt is not None or target_mt is not None)
     segs = source.content_segments()
     source_paragraphs = paragraph_ids(source) if target_paragraphs is not None else None
     beads = align_sentences([s.text for s in segs], target_sentences, source_mt, params, target_mt, source_paragraphs, target_paragraphs)

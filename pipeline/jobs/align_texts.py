@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..alignment.beads import Bead, parse_beads, score_alignments
-from ..alignment.params import LEXICON_WEIGHT, MAX_SIDE, AlignParams
+from ..alignment.params import MAX_SIDE, AlignParams
 from ..alignment.stage import align_documents, paragraph_ids, recorded_beads
 from ..bilingual import TRANSLATED_LANGUAGES, translation_input
 from ..doc import Document
@@ -78,9 +78,8 @@ def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lan
         back = read_lines(target_mt)
         if len(back) != len(target):
             raise UsageError(f"--target-mt {target_mt} has {len(back)} lines but the translation has {len(target)} sentences; line j must translate sentence j of the translation")
-    # the lexicon is learned only where no machine translation is given: the record says
-    # which weight was used, so that its signature says whether one was
-    params = AlignParams(lexicon_weight=0.0 if no_lexicon or mt is not None or back is not None else LEXICON_WEIGHT)
+    # (beside a machine translation none is learned, and the record says so: AlignParams.used)
+    params = AlignParams(lexicon_weight=0.0) if no_lexicon else AlignParams()
     if max_side is not None:
         params = replace(params, max_side=max_side)
     try:
