@@ -63,15 +63,11 @@ _DIGIT = re.compile(r"\d")
 _DIGIT_RUN = re.compile(r"\d+")
 
 
-def _glued_matches(pattern: re.Pattern, text: str, run_starts: list[int] | None = None) -> list[re.Match]:
-    """What ``pattern.finditer(text)`` finds, for the glued patterns: each can only match
-    where a run of digits starts (its lookbehind refuses a digit before), so it is tried
-    at those few places rather than at every character; a match that ends past the next
-    run's start (a number with thousands separators) hides that start, as in finditer.
-    ``run_starts``: where the runs start, where the caller has them."""
-    if run_starts is None:
-        run_starts = [run.start() for run in _DIGIT_RUN.finditer(text)]
-    return matches_at(pattern, text, run_starts)
+def _digit_run_starts(text: str) -> list[int]:
+    """Where runs of digits start: the only places a glued pattern can match (its
+    lookbehind refuses a digit before), so each is tried there (:func:`.scan.matches_at`)
+    rather than at every character."""
+    return [run.start() for run in _DIGIT_RUN.finditer(text)]
 
 
 def _candidates(text: str, glued: bool = True) -> list[_Candidate]:
@@ -84,9 +80,11 @@ def _candidates(text: str, glued: bool = True) -> list[_Candidate]:
     if "<" in text or "[" in text:
         for m in _EXPLICIT.finditer(text):
             found[m.start()] = _Candidate(m.start(), m.end(), int(m.group(1) or m.group(2)), True)
-    run_starts = [run.start() for run in _DIGIT_RUN.finditer(text)] if glued else []
-    for pattern in (_AFTER_LETTER, _AFTER_PUNCT, _AFTER_NUMBER) if glued else ():
-        for m in _glued_matches(pattern, text, run_starts):
+    if not glued:
+        return sorted(found.values(), key=lambda c: c.start)
+    run_starts = _digit_run_starts(text)
+    for pattern in (_AFTER_LETTER, _AFTER_PUNCT, _AFTER_NUMBER):
+        for m in matches_at(pattern, text, run_starts):
             start = m.start(1)
             if start in found or text[start - 1 : start] == ">":
                 continue

@@ -124,10 +124,11 @@ GLUED = st.lists(st.sampled_from(list("ab xZ.,;:!?»”\"’)]>-<[ 0123456789\u0
 @example("ex.:6\u202f20170?")  # "6 201" and note 70 hides the run "20170": finditer goes on after a match
 def test_glued_note_numbers_are_what_the_patterns_find_scanning(text):
     # the patterns are tried where runs of digits start only; the definition is finditer's
-    from pipeline.footnotes import _AFTER_LETTER, _AFTER_NUMBER, _AFTER_PUNCT, _glued_matches
+    from pipeline.footnotes import _AFTER_LETTER, _AFTER_NUMBER, _AFTER_PUNCT, _digit_run_starts
+    from pipeline.scan import matches_at
 
     for pattern in (_AFTER_LETTER, _AFTER_PUNCT, _AFTER_NUMBER):
-        assert [m.span(1) for m in _glued_matches(pattern, text)] == [m.span(1) for m in pattern.finditer(text)]
+        assert [m.span(1) for m in matches_at(pattern, text, _digit_run_starts(text))] == [m.span(1) for m in pattern.finditer(text)]
 
 
 @settings(max_examples=600, deadline=None)
