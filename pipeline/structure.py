@@ -137,6 +137,18 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"  # what the pattern's \w is for one character
 
 
+def _token_starts_at(text: str, at: int) -> bool:
+    """Does a ``_TOKEN`` start at ``at`` (given a word character there): no word character
+    before it, nor a hyphen joining it to a word before."""
+    return at == 0 or not (_is_word_char(text[at - 1]) or (text[at - 1] == "-" and at >= 2 and _is_word_char(text[at - 2])))
+
+
+def _token_ends_at(text: str, end: int) -> bool:
+    """Does a ``_TOKEN`` end at ``end`` (given a word character before it): no word
+    character after it, nor a hyphen joining it to a word after."""
+    return end == len(text) or not (_is_word_char(text[end]) or (text[end] == "-" and end + 1 < len(text) and _is_word_char(text[end + 1])))
+
+
 # Words counted one by one before the whole text is tokenised after all: finding a word
 # takes some 2 ns a character, tokenising some 80 (2026-12-01, seeds 001 and 004), so past
 # a few dozen words the whole text is cheaper; seed 004, a Russian PDF, asks for 238 words,
@@ -181,15 +193,12 @@ class _Vocabulary:
             return self._whole[word]
         if not word or not _TOKEN.fullmatch(word):
             return 0
-        lowered, size, n = self._lowered, len(text), 0
-        at = lowered.find(word)
+        n = 0
+        at = self._lowered.find(word)
         while at >= 0:
-            end = at + len(word)
-            if (at == 0 or not (_is_word_char(text[at - 1]) or (text[at - 1] == "-" and at >= 2 and _is_word_char(text[at - 2])))) and (
-                end == size or not (_is_word_char(text[end]) or (text[end] == "-" and end + 1 < size and _is_word_char(text[end + 1])))
-            ):
+            if _token_starts_at(text, at) and _token_ends_at(text, at + len(word)):
                 n += 1
-            at = lowered.find(word, at + 1)
+            at = self._lowered.find(word, at + 1)
         return n
 
 
@@ -341,8 +350,7 @@ def structure(doc: Document) -> Document:
         for a, b in zip(d.lines, d.lines[1:]):
             gap_start, gap_end = a.content_end, b.content_start
             left_text = a.text.rstrip()
-            # the hyphenated word lies in the line's last stretch without spaces
-            m_left = _WORD_BEFORE_HYPHEN.search(left_text.rsplit(None, 1)[-1]) if left_text.endswith("-") else None
+            m_left = _before_final_hyphen(_WORD_BEFORE_HYPHEN, left_text)
             m_right = _LEADING_WORD.match(text, gap_end)
             if m_left and m_right and not left_text.endswith(" -") and not left_text.endswith("--"):
                 join, why = _dehyphenate_decision(m_left.group(1), m_right.group(0), lang_hint, vocab)
@@ -396,8 +404,16 @@ def leave_out_damaged_bytes(doc: Document) -> Document:
 _INTERRUPTION_KINDS = {"meta", "footnote", "caption", "junk"}
 MAX_INTERRUPTION = 3
 _HYPHENATED_END = re.compile(r"(\w+)-$")
-_WORD_BEFORE_HYPHEN = re.compile(r"(\w+\.?)-$")
+_WORD_BEFORE_HYPHEN = re.compile(r"(\w+\.?)-$")  # a line's: initials too ("J.-" / "P.")
 _LEADING_WORD = re.compile(r"\w+")
+
+
+def _before_final_hyphen(pattern: re.Pattern, text: str) -> re.Match | None:
+    """``pattern`` (a word, then a hyphen that ends ``text``) searched in the last stretch
+    of ``text`` without spaces, where that word lies: searched over a whole paragraph it
+    was tried at every word. None where ``text`` ends in no hyphen. ``text`` is stripped
+    at its end."""
+    return pattern.search(text.rsplit(None, 1)[-1]) if text.endswith("-") else None
 
 
 def _join_interrupted(doc: Document, lang: str, vocab: "_Vocabulary") -> int:
@@ -417,8 +433,7 @@ def _join_interrupted(doc: Document, lang: str, vocab: "_Vocabulary") -> int:
         if block.kind != "paragraph" or not block.text or block.text.rstrip()[-1:] in _TERMINAL:
             continue
         tail = block.text.rstrip()
-        # the pattern tries every word of the paragraph: only where the last one can match
-        hyphen = _HYPHENATED_END.search(tail) if tail.endswith("-") else None
+        hyphen = _before_final_hyphen(_HYPHENATED_END, tail)
         for k in range(1, MAX_INTERRUPTION + 1):
             if i + k >= len(blocks):
                 break
