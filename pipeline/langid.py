@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from . import wordfreqs
 from .doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
-from .scripts import LETTER, script_counts
+from .scripts import LETTER, script_counts, script_counts_many
 
 VERSION = "langid/5"  # 3: function words first, every sentence of English documents too; 4: more exclusive function words, day and month names; 5: short pieces by word frequencies
 LANGUAGES = ("fr", "ru", "en")
@@ -52,11 +52,23 @@ def _detector(low_accuracy: bool = False):
     return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
 
 
+def _without_markup(text: str) -> str:
+    if "<" in text or "[" in text or "://" in text or "@" in text:
+        return _MARKUP.sub("", text)
+    return text
+
+
 def _script_counts(text: str) -> tuple[int, int]:
     """(Cyrillic letters, other letters), markup, URLs and e-mail addresses left out."""
-    if "<" in text or "[" in text or "://" in text or "@" in text:
-        text = _MARKUP.sub("", text)
-    return script_counts(text)
+    return script_counts(_without_markup(text))
+
+
+def _script_counts_many(texts: list[str]) -> list[tuple[int, int]]:
+    """:func:`_script_counts` of every text, counted together (:func:`script_counts_many`)."""
+    joined = "".join(texts)
+    if "<" in joined or "[" in joined or "://" in joined or "@" in joined:
+        texts = list(map(_without_markup, texts))
+    return script_counts_many(texts)
 
 
 # titles before a name: "Mr Reid" is English, "M. Reid" and "Mme Reid" French
@@ -130,35 +142,76 @@ def _word_vote(raw: str, shouting: bool) -> int:
 # Each token's vote, remembered: tokens recur (Zipf), so after the first sentences of a
 # document nearly every token is a dictionary lookup instead of a strip, a lowercase and
 # four set lookups (the votes took two-fifths of language identification). Kept for text
-# in mixed case; started afresh when it grows past MEMO_TOKENS (some 20 MB).
+# in mixed case; started afresh when it grows past MEMO_TOKENS (some 20 MB). A vote is
+# kept as the letter it adds to a string of votes: "e" English, "f" French, "" none.
 MEMO_TOKENS = 200_000
-_VOTE_OF_TOKEN: dict[str, int] = {}
+_VOTE_LETTER = ("", "e", "f")
+_PIECE_END = "\x00"  # the token between two texts voted on together, and its vote
+_VOTE_OF_TOKEN: dict[str, str] = {_PIECE_END: "|"}
 
 
 def function_word_votes(text: str) -> tuple[int, int]:
     """(English, French) evidence: exclusive function words, and French elisions and
     accented words (lowercase ones: an accented name, "Millière", says little). Words
     in capitals are acronyms ("EN", "IN"), unless the whole text is in capitals."""
-    text = text[:VOTE_CHARS]
-    tokens = text.split()
-    if text == text.upper():  # shouting: every word counts, acronyms too
-        votes = [_word_vote(raw, True) for raw in tokens]
-    else:
-        global _VOTE_OF_TOKEN
-        memo = _VOTE_OF_TOKEN
-        votes = list(map(memo.get, tokens))
-        if None in votes:  # a token not seen before (a vote is 0, 1 or 2, never None)
-            new = set(tokens).difference(memo)
-            if len(memo) + len(new) > MEMO_TOKENS:
-                # a new dictionary rather than emptying the old one: a caller in another
-                # thread still reading the old one finds every token it put there
-                memo = _VOTE_OF_TOKEN = {}
-                new = set(tokens)
-            for raw in new:
-                memo[raw] = _word_vote(raw, False)
-            votes = list(map(memo.__getitem__, tokens))
-    en, fr = votes.count(1), votes.count(2)
-    # each title pattern only where its letters are written ("M" alone is in every "Mais")
+    return function_word_votes_many([text])[0]
+
+
+def function_word_votes_many(texts: list[str]) -> list[tuple[int, int]]:
+    """:func:`function_word_votes` of every text, the texts in mixed case voted on together:
+    their tokens looked up in one pass and their votes written as one string, which each
+    text's part is counted in (one call per text cost more than its lookups)."""
+    samples = [text[:VOTE_CHARS] for text in texts]
+    out: list[tuple[int, int]] = [(0, 0)] * len(samples)
+    mixed: list[int] = []
+    for i, text in enumerate(samples):
+        if text == text.upper():  # shouting: every word counts, acronyms too
+            out[i] = _votes_alone(text, shouting=True)
+        else:
+            mixed.append(i)
+    joined = f" {_PIECE_END} ".join(samples[i] for i in mixed)
+    if joined.count(_PIECE_END) != len(mixed) - 1:  # a text holds the separator: voted on alone
+        for i in mixed:
+            if _PIECE_END in samples[i]:
+                out[i] = _votes_alone(samples[i], shouting=False)
+        mixed = [i for i in mixed if _PIECE_END not in samples[i]]
+        joined = f" {_PIECE_END} ".join(samples[i] for i in mixed)
+    if mixed:
+        for i, part in zip(mixed, _vote_string(joined.split()).split("|")):
+            out[i] = part.count("e"), part.count("f")
+        # each title pattern only where its letters are written ("M" alone is in every "Mais")
+        if "Mr" in joined or "Ms" in joined or "M." in joined or "Mme" in joined or "Mlle" in joined:
+            for i in mixed:
+                out[i] = _with_titles(samples[i], *out[i])
+    return out
+
+
+def _vote_string(tokens: list[str]) -> str:
+    """The tokens' votes, one letter each (none for a token that says nothing)."""
+    global _VOTE_OF_TOKEN
+    memo = _VOTE_OF_TOKEN
+    try:
+        return "".join(map(memo.__getitem__, tokens))
+    except KeyError:  # a token not seen before
+        pass
+    new = set(tokens).difference(memo)
+    if len(memo) + len(new) > MEMO_TOKENS:
+        # a new dictionary rather than emptying the old one: a caller in another
+        # thread still reading the old one finds every token it put there
+        memo = _VOTE_OF_TOKEN = {_PIECE_END: "|"}
+        new = set(tokens).difference(memo)
+    for raw in new:
+        memo[raw] = _VOTE_LETTER[_word_vote(raw, False)]
+    return "".join(map(memo.__getitem__, tokens))
+
+
+def _votes_alone(text: str, shouting: bool) -> tuple[int, int]:
+    """One text's votes, token by token (a text in capitals, or one that holds the separator)."""
+    votes = [_word_vote(raw, shouting) for raw in text.split()]
+    return _with_titles(text, votes.count(1), votes.count(2))
+
+
+def _with_titles(text: str, en: int, fr: int) -> tuple[int, int]:
     if "Mr" in text or "Ms" in text:
         en += len(_EN_TITLE.findall(text))
     if "M." in text or "Mme" in text or "Mlle" in text:
@@ -181,13 +234,13 @@ def without_quotations(text: str) -> str:
     return rest if next(words, None) is not None and next(words, None) is not None else text
 
 
-def vote_latin(text: str, short: bool) -> tuple[str, float] | None:
-    """French or English from function words, where they leave no doubt; None otherwise.
+def vote_latin(en: int, fr: int, short: bool) -> tuple[str, float] | None:
+    """French or English from a text's function-word votes (:func:`function_word_votes`),
+    where they leave no doubt; None otherwise.
 
     A short piece (a title, a quotation of a few words) is decided on one word when the
     other language has none: "The End" is English, "Le Monde" French. A longer piece
     needs :data:`DECISIVE_WORDS` and nothing against."""
-    en, fr = function_word_votes(text)
     need = 1 if short else DECISIVE_WORDS
     if en >= need and fr == 0:
         return "en", 0.9
@@ -224,8 +277,7 @@ def _decide(pieces: list[str], counts: list[tuple[int, int]], junk: list[bool],
     if seen is None:
         seen = {}
     decided: list[tuple[str | None, float]] = []
-    latin_idx, latin_texts = [], []
-    short_idx: list[int] = []
+    latin: list[tuple[int, bool]] = []  # pieces in the Latin script, and whether short
     for i, text in enumerate(pieces):
         cyr, other = counts[i]
         if junk[i]:
@@ -235,25 +287,29 @@ def _decide(pieces: list[str], counts: list[tuple[int, int]], junk: list[bool],
         elif cyr >= other:
             decided.append(("ru", cyr / (cyr + other)))
         else:
-            # function words first: most pieces need nothing more (and lingua is then
-            # never loaded)
-            short = other < MIN_LETTERS
-            known = seen.get((text, short))
-            if known is None:  # the vote depends on the text and its shortness alone
-                own = without_quotations(text)
-                known = seen[text, short] = (own, own is text, vote_latin(own, short=short))
-            own, unquoted, vote = known
-            decided.append(vote or (None, 0.0))
-            if vote is not None:
-                continue
-            if len(_LETTERS.findall(own)) >= MIN_LETTERS:
-                latin_idx.append(i)
-                latin_texts.append(own)
-            elif containers is not None and unquoted and containers[i] in ("fr", "en"):
-                # short, no function word: how often each language writes its words
-                # (what is left around a quotation says nothing: "Carr constate : « … »"
-                # inherits its block's language)
-                short_idx.append(i)
+            decided.append((None, 0.0))
+            latin.append((i, other < MIN_LETTERS))
+    # function words first: most pieces need nothing more (and lingua is then never
+    # loaded). The vote depends on the text and its shortness alone; the texts not voted
+    # on before are voted on together.
+    unvoted = [key for key in dict.fromkeys((pieces[i], short) for i, short in latin) if key not in seen]
+    owns = [without_quotations(text) for text, _ in unvoted]
+    for (text, short), own, (en, fr) in zip(unvoted, owns, function_word_votes_many(owns)):
+        seen[text, short] = (own, own is text, vote_latin(en, fr, short))
+    latin_idx, latin_texts = [], []
+    short_idx: list[int] = []
+    for i, short in latin:
+        own, unquoted, vote = seen[pieces[i], short]
+        if vote is not None:
+            decided[i] = vote
+        elif len(_LETTERS.findall(own)) >= MIN_LETTERS:
+            latin_idx.append(i)
+            latin_texts.append(own)
+        elif containers is not None and unquoted and containers[i] in ("fr", "en"):
+            # short, no function word: how often each language writes its words
+            # (what is left around a quotation says nothing: "Carr constate : « … »"
+            # inherits its block's language)
+            short_idx.append(i)
     if short_idx:
         for i, vote in zip(short_idx, word_frequency_votes([pieces[i] for i in short_idx], [containers[i] for i in short_idx])):
             decided[i] = vote or decided[i]
@@ -339,7 +395,7 @@ def identify(doc: Document, force: str | None = None) -> Document:
     # letters are counted once, per sentence; a block's counts are its sentences' sums
     # (what lies between sentences is space), or its own where it has no sentences
     segments = [(b, s) for b in doc.blocks for s in b.segments]
-    seg_counts = [_script_counts(s.text) for _, s in segments]
+    seg_counts = _script_counts_many([s.text for _, s in segments])
     block_counts: dict[int, list[int]] = {}
     for (block, _), (cyr, other) in zip(segments, seg_counts):
         total = block_counts.setdefault(id(block), [0, 0])

@@ -115,6 +115,35 @@ def test_script_counts_are_the_letters_a_pattern_finds(text):
     assert script_counts(text) == (cyrillic, len(letters) - cyrillic)
 
 
+PIECES = st.lists(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=30)
+                  | st.text(alphabet="abcé ÉЖжй’«»—…\u00a0\u202f²½\u0301😀-_.,1\x00", max_size=30)
+                  | st.lists(st.sampled_from(["the", "The", "THE", "le", "LE", "l'homme", "L’homme", "été", "Millière", "Mr", "M.",
+                                              "Mme", "Reid", "\x00", "a\x00b", "«de»", "IN", "x", "<sup>1</sup>", "http://a.fr"]),
+                             max_size=8).map(" ".join), max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(PIECES)
+def test_counting_many_texts_together_counts_each_as_alone(texts):
+    # letters and function words are counted over a document's texts joined: each text
+    # must get what it gets alone, whatever it holds (the separator itself included)
+    from pipeline.langid import (VOTE_CHARS, _EN_TITLE, _FR_TITLE, _script_counts, _script_counts_many, _word_vote,
+                                 function_word_votes, function_word_votes_many)
+    from pipeline.scripts import script_counts, script_counts_many
+
+    assert script_counts_many(texts) == [script_counts(t) for t in texts]
+    assert _script_counts_many(texts) == [_script_counts(t) for t in texts]
+
+    def by_definition(text):  # each token alone (acronyms count where all is in capitals), and the titles
+        text = text[:VOTE_CHARS]
+        votes = [_word_vote(raw, text == text.upper()) for raw in text.split()]
+        return votes.count(1) + len(_EN_TITLE.findall(text)), votes.count(2) + len(_FR_TITLE.findall(text))
+
+    alone = [by_definition(t) for t in texts]
+    assert function_word_votes_many(texts) == alone == [function_word_votes(t) for t in texts]
+    assert function_word_votes_many(texts + ["le the"]) == alone + [(1, 1)]
+
+
 GLUED = st.lists(st.sampled_from(list("ab xZ.,;:!?»”\"’)]>-<[ 0123456789\u00a0\u202fé") + ["2017", "1871", "3,500", "<sup>", "</sup>", "[12]", "May ", "д", "١٢"]),
                  max_size=40).map("".join)
 
