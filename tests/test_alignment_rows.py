@@ -32,6 +32,9 @@ def test_rows_from_unsorted_repeated_cells_match_the_dense_sum():
     assert np.array_equal(rows.folded(4).dense(), want.reshape(n, 4, 4).sum(axis=2))
     assert np.array_equal(rows.column_counts(), (want > 0).sum(axis=0))
     assert rows.dense(3, 3).shape == (0, dims)
+    # a piece of the document, and passages of three rows (the last one shorter)
+    assert np.array_equal(rows.rows(2, 6).dense(), want[2:6]) and len(rows.rows(4, 4)) == 0
+    assert np.allclose(rows.grouped(3).dense(), np.add.reduceat(want, [0, 3, 6], axis=0))
 
 
 def test_merging_two_sets_of_cells_adds_where_they_meet():

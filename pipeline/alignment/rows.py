@@ -77,6 +77,16 @@ class SentenceRows:
         cells = self.row_of * (self.dims // factor) + self.indices // factor
         return SentenceRows.from_cells(len(self), self.dims // factor, cells, self.data)
 
+    def rows(self, start: int, stop: int) -> "SentenceRows":
+        """Rows start..stop-1 (a piece of the document), sharing no array with these."""
+        s, e = self.indptr[start], self.indptr[stop]
+        return SentenceRows(self.indptr[start:stop + 1] - s, self.indices[s:e].copy(), self.data[s:e].copy(), self.dims)
+
+    def grouped(self, size: int) -> "SentenceRows":
+        """Every ``size`` consecutive rows summed into one (the last group may be shorter):
+        the vectors of passages, for the first look at a long document."""
+        return SentenceRows.from_cells(-(-len(self) // size), self.dims, (self.row_of // size) * self.dims + self.indices, self.data)
+
     def column_counts(self) -> np.ndarray:
         """In how many rows each column is above zero."""
         return np.bincount(self.indices[self.data > 0], minlength=self.dims)
