@@ -234,6 +234,32 @@ def test_flores_cases_without_mt(pair):
     assert score_alignments(golds, preds)["f1_strict"] >= 0.95
 
 
+PARALLEL = SHARED_DATA / "parallel"
+
+
+@pytest.mark.skipif(not PARALLEL.is_dir(), reason="../shared/data/parallel is not beside this checkout")
+@pytest.mark.parametrize("case", ["preface", "gap"])
+def test_a_long_document_with_a_passage_the_other_lacks_stays_aligned(case):
+    # 2,400 FLORES and WMT sentences (a long document: the first pass is coarse), the
+    # translation with a 150-sentence preface the original lacks, or lacking a 150-sentence
+    # passage of the original: more than the first pass's band reaches from the length
+    # diagonal. Before the passages' second look, 60% (preface) and 75% (gap) of the
+    # source sentences found their own translation; since, 98% and 99%
+    src = (PARALLEL / "flores_dev.fr-en.fr").read_text().splitlines() + (PARALLEL / "newstest2014.fr-en.fr").read_text().splitlines()
+    tgt = (PARALLEL / "flores_dev.fr-en.en").read_text().splitlines() + (PARALLEL / "newstest2014.fr-en.en").read_text().splitlines()
+    size, preface = 2400, (PARALLEL / "newstest2019.ru-en.en").read_text().splitlines()[:150] if case == "preface" else []
+    kept = [i for i in range(size) if not (case == "gap" and 1000 <= i < 1150)]
+    beads = align_sentences(src[:size], preface + [tgt[i] for i in kept])
+    # every sentence once, in order
+    assert [i for b in beads for i in b.src] == list(range(size))
+    assert [j for b in beads for j in b.tgt] == list(range(len(preface) + len(kept)))
+    gold = {i: j + len(preface) for j, i in enumerate(kept)}
+    right = sum(1 for b in beads if len(b.src) == 1 and len(b.tgt) == 1 and gold.get(b.src[0]) == b.tgt[0])
+    assert right >= 0.95 * len(kept)
+    left_out = [b for b in beads if not b.src] if case == "preface" else [b for b in beads if not b.tgt]
+    assert len(left_out) >= 140
+
+
 @needs_data
 def test_cli_align_vecalign_format_with_gold_and_align_eval(tmp_path):
     d = ALIGN / "flores_dev_fr-en" / "doc_001"

@@ -33,7 +33,7 @@ def texts_look_unrelated(beads: list[Bead], src, tgt, src_mt=None, tgt_mt=None, 
 CONFIDENCE_SLOPE, CONFIDENCE_BIAS = 0.85, 0.89
 
 
-def boundary_margins(path, table: Table | None, src_len: np.ndarray, tgt_len: np.ndarray, evidence: list[Evidence], params: AlignParams, shapes,
+def boundary_margins(path, table: Table | None, lengths: LengthModel, evidence: list[Evidence], params: AlignParams, shapes,
                      breaks: ParagraphBreaks | None = None) -> list[float]:
     """For each bead, how much worse the best alignment gets if either of its boundaries moves.
 
@@ -45,7 +45,10 @@ def boundary_margins(path, table: Table | None, src_len: np.ndarray, tgt_len: np
     bead itself looks."""
     if table is None or not path:
         return [0.0] * len(path)
-    n, m = len(src_len), len(tgt_len)
+    n, m = len(lengths.cs) - 1, len(lengths.ct) - 1
+    # the same length model read backwards (the ratio is the forward pass's: both passes
+    # must score a bead alike for their scores to add up)
+    backwards = LengthModel(lengths.cs[-1] - lengths.cs[::-1], lengths.ct[-1] - lengths.ct[::-1], lengths.ratio, lengths.var)
     reversed_path = [(n - i1, n - i0, m - j1, m - j0) for i0, i1, j0, j1 in path[::-1]]
     reversed_evidence = []
     for ev in evidence:
@@ -53,7 +56,7 @@ def boundary_margins(path, table: Table | None, src_len: np.ndarray, tgt_len: np
         reversed_evidence.append(Evidence(ev.weight, src, Side(src), Side(tgt), tgt, ev.baseline, ev.learned))
     try:
         reversed_breaks = breaks.backwards() if breaks is not None else None
-        _, _, back = best_path(LengthModel.of(src_len[::-1], tgt_len[::-1]), reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes,
+        _, _, back = best_path(backwards, reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes,
                                reversed_breaks)
     except RuntimeError:
         return [0.0] * len(path)
