@@ -3,7 +3,9 @@
 literary fr-en dev books (no MT), the Text+Berg
 dev document without and with each given machine translation of its source (and, where
 the target's translation into the source language exists too, with both directions, as
-``diptych align --target-mt``), and the time to align two synthetic 10,000-sentence documents.
+``diptych align --target-mt``), and the time to align two synthetic 10,000-sentence documents
+(and how many of their sentences come out right: as they are, with a preface in one, with a
+passage the other leaves out; ``--long``: 40,000).
 Per set it also prints how well the beads' confidence sorts right beads from wrong ones
 (ROC AUC) and how many beads fall below the low-confidence flag, and how many of those are wrong.
 
@@ -65,6 +67,24 @@ def run_set(docs: list[Path], mt: str | None = None, params: AlignParams | None 
     return scores
 
 
+def synthetic_pair(src: list[str], tgt: list[str], size: int, case: str, unrelated: list[str]) -> tuple[list[str], list[str], dict[int, int]]:
+    """Two long documents from parallel lines (FLORES dev and a WMT test set, 4,000 lines
+    or more, repeated as needed), with every 50th target sentence dropped and every 70th
+    source sentence merged with the one before, so that beads other than 1-1 occur; and
+    the gold position of each source sentence that keeps its counterpart. ``case``
+    "preface": 150 unrelated English sentences before the target (a translator's preface);
+    "gap": 150 source sentences in the middle that the translation leaves out."""
+    copies = size // len(src) + 1
+    src_n = (src * copies)[:size]
+    kept = [i for i in range(size) if i % 50 != 49 and not (case == "gap" and size // 2 <= i < size // 2 + 150)]
+    tgt_n = [(tgt * copies)[i] for i in kept]
+    src_n = [s if i % 70 else s + " " + src_n[i - 1] for i, s in enumerate(src_n)]
+    offset = 150 if case == "preface" else 0
+    if offset:
+        tgt_n = unrelated[:offset] + tgt_n
+    return src_n, tgt_n, {i: j + offset for j, i in enumerate(kept)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -107,31 +127,31 @@ def main() -> None:
               f"  {r['confidence_auc']:8.3f} {r['flagged']:7d} {r['flagged_wrong']:5d} {r['wrong']:9d}")
 
     par = args.data / "parallel"
-    timings = {}
+    timings, synthetic = {}, {}
     sizes = (10_000, 40_000) if args.long else (10_000,)
-    for pair, src_file, tgt_file in (("fr-en", "flores_dev.fr-en.fr", "flores_dev.fr-en.en"), ("ru-en", "flores_dev.ru-en.ru", "flores_dev.ru-en.en")):
-        src, tgt = lines(par / src_file), lines(par / tgt_file)
+    for pair, sources in (("fr-en", (("flores_dev", "fr-en"), ("newstest2014", "fr-en"))), ("ru-en", (("flores_dev", "ru-en"), ("newstest2019", "ru-en")))):
+        src_lines = [s for name, p in sources for s in lines(par / f"{name}.{p}.{pair[:2]}")]
+        tgt_lines = [t for name, p in sources for t in lines(par / f"{name}.{p}.en")]
         for size in sizes if pair == "fr-en" else sizes[:1]:
-            # FLORES repeated, with every 50th target sentence dropped and every 70th pair of
-            # source sentences merged, so that beads other than 1-1 occur
-            copies = size // len(src) + 2
-            src_n = (src * copies)[:size]
-            tgt_n = [t for i, t in enumerate((tgt * copies)[: size + size // 49 + 1]) if i % 50 != 49][:size]
-            src_n = [s if i % 70 else s + " " + src_n[i - 1] for i, s in enumerate(src_n)]
-            t0 = time.perf_counter()
-            align_sentences(src_n, tgt_n)
-            timings[f"{pair} {size}"] = time.perf_counter() - t0
-            print(f"synthetic {size:,} x {size:,} {pair}: {timings[f'{pair} {size}']:.2f} s")
-            if pair == "fr-en" and size == 10_000:
-                # the same pair without the lexicon learned from the first pass (--no-lexicon)
+            for case in ("plain", "preface", "gap") if (pair, size) == ("fr-en", 10_000) else ("plain",):
+                src_n, tgt_n, gold = synthetic_pair(src_lines, tgt_lines, size, case, lines(par / "newstest2019.ru-en.en"))
                 t0 = time.perf_counter()
-                align_sentences(src_n, tgt_n, params=AlignParams(lexicon_weight=0.0))
-                timings[f"{pair} {size} no lexicon"] = time.perf_counter() - t0
-                print(f"synthetic {size:,} x {size:,} {pair}, no lexicon: {timings[f'{pair} {size} no lexicon']:.2f} s")
+                beads = align_sentences(src_n, tgt_n)
+                key = f"{pair} {size}" + ("" if case == "plain" else f" {case}")
+                timings[key] = time.perf_counter() - t0
+                synthetic[key] = right = sum(1 for b in beads if len(b.src) == 1 and len(b.tgt) == 1 and gold.get(b.src[0]) == b.tgt[0]) / len(gold)
+                print(f"synthetic {size:,} x {len(tgt_n):,} {pair} {case:8}: {timings[key]:.2f} s, {right:.3f} of the source sentences with a "
+                      f"counterpart matched to it alone")
+                if key == "fr-en 10000":
+                    # the same pair without the lexicon learned from the first pass (--no-lexicon)
+                    t0 = time.perf_counter()
+                    align_sentences(src_n, tgt_n, params=AlignParams(lexicon_weight=0.0))
+                    timings[f"{key} no lexicon"] = time.perf_counter() - t0
+                    print(f"synthetic {size:,} x {len(tgt_n):,} {pair}, no lexicon: {timings[f'{key} no lexicon']:.2f} s")
     if args.long:
         ratio = timings["fr-en 40000"] / timings["fr-en 10000"]
         print(f"40,000 / 10,000 time ratio (fr-en): {ratio:.2f} (4.00 is linear)")
-    print(json.dumps({"sets": rows, "synthetic_seconds": timings}))
+    print(json.dumps({"sets": rows, "synthetic_seconds": timings, "synthetic_right": synthetic}))
 
 
 if __name__ == "__main__":
