@@ -62,20 +62,24 @@ def _coarse(evidence: list[Evidence]) -> list[Evidence]:
     return out
 
 
-# A long document's first pass is searched in a band of 48 sentences around the length
-# diagonal; a passage one text has and the other lacks (a translator's preface, a chapter
-# left untranslated) moves the path further off that diagonal than the band reaches, and
-# the path found inside it is then wrong from there on. Where the first path runs along
-# its band's edge (EDGE_SHARE), the search is made again around the path of passages: the
-# texts read a passage at a time, where a missing passage is a passage left out. On two
-# synthetic 10,000-sentence texts (bench/align_bench.py) with a 150-sentence preface,
-# 0.43 -> 0.95 of the source sentences found their own translation; with 150 sentences
-# left out in the middle, 0.65 -> 0.93; at 40,000 with the preface, 0.45 -> 0.95; texts
-# without such a passage are aligned as before. A passage is a 500th of the longer text
-# (so that a programme over pairs of passages stays a fraction of the sentences'), but at
-# most PASSAGE_MAX sentences: 80 summed sentences share so much by chance with any others
-# that two 40,000-sentence texts' passages no longer found each other. Passages are
-# compared within PASSAGE_BAND passages of their length diagonal (5,000 sentences).
+# The first pass is searched in a band of at most 48 sentences around the length diagonal;
+# a passage one text has and the other lacks (a translator's preface, a chapter left
+# untranslated) moves the true path further off that diagonal than the band reaches, and
+# the path found inside it is then wrong for as long as it stays out. So the texts are also
+# read a passage at a time (the path of passages: a missing passage is a passage left out)
+# and, where that path strays from the diagonal, searched around it too: a document of up
+# to ``coarse_from`` sentences keeps the better-scoring of the two paths; a longer one
+# takes the passages' path where it stays beyond the band for long (STRAY_SHARE) or where
+# the first path runs along the band's edge (EDGE_SHARE). Synthetic pairs (bench/align_bench.py;
+# share of the source sentences matched to their own translation): 10,000 sentences with a
+# 150-sentence preface 0.43 -> 0.95, with 150 left out in the middle 0.65 -> 0.93; 40,000
+# 0.45 / 0.62 -> 0.95 / 0.95; 800 0.37 / 0.67 -> 0.97 / 0.94; FLORES+WMT ru-en without MT,
+# 3,000 0.49 -> 0.96; pairs without such a passage, and the cross-validation folds, are
+# aligned as before. A passage is a 500th of the longer text (so that a programme over
+# pairs of passages stays a fraction of the sentences'), but at most PASSAGE_MAX sentences:
+# 80 summed sentences share so much by chance with any others that two 40,000-sentence
+# texts' passages no longer found each other. Passages are compared within PASSAGE_BAND
+# passages of their length diagonal (5,000 sentences).
 PASSAGES = 500
 PASSAGE_MAX = 20
 PASSAGE_BAND = 250
@@ -120,13 +124,13 @@ def _passage_guide(lengths: LengthModel, coarse: list[Evidence], params: AlignPa
     return guide, size
 
 
-# A first path that ends more than this share of its beads within two cells of its band's
-# edge probably left the band: on synthetic 3,000- and 10,000-sentence pairs the paths of
-# texts without a passage the other lacks did so for 0 and 0.5% of their beads, those with
-# one (150 sentences, at the start or in the middle) for 3-14%. Documents of up to
-# ``coarse_from`` sentences are not checked: there a path spread such a passage over
-# merged beads inside the band rather than run along its edge (1,500 sentences with the
-# preface: 11 beads near the edge), a limit this check does not lift.
+# A long document's first path that ends more than this share of its beads within two
+# cells of its band's edge probably left the band: on synthetic 3,000- and 10,000-sentence
+# pairs the paths of texts without a passage the other lacks did so for 0 and 0.5% of
+# their beads, those with one (150 sentences, at the start or in the middle) for 3-14%.
+# (A shorter document's path rather spreads such a passage over merged beads inside the
+# band: 1,500 sentences with the preface, 11 beads near the edge; there both paths are
+# searched and scored.)
 EDGE_SHARE = 0.02
 
 
@@ -137,6 +141,36 @@ def _along_the_edge(path: list[tuple[int, int, int, int]], table, m: int) -> boo
     hi = [int(start) + len(row) - 1 for start, row in zip(lo, table.score)]
     near = sum(1 for _, i, _, j in path if (j - lo[i] <= 2 and lo[i] > 0) or (hi[i] - j <= 2 and hi[i] < m))
     return near > EDGE_SHARE * len(path)
+
+
+def _guide_reach(guide: list[tuple[int, int, int, int]], n: int, half: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per source prefix, the target prefixes a first pass's band must cover around a
+    guiding path: a row whose span the band covers from its middle is banded around the
+    middle (a passage's few omitted lines would otherwise widen every row), a wider one
+    around its whole span."""
+    first, last = reach_of_path(guide, n)
+    middle, fits = (first + last) // 2, last - first <= 2 * half
+    return np.where(fits, middle, first), np.where(fits, middle, last)
+
+
+# The passages' path of a long document strays from the length diagonal for a few passages
+# where it catches up with a drift (the synthetic pairs with every 50th target sentence
+# dropped: beyond the band for 65 of 10,000 source sentences and 219 of 40,000, 0.55-0.65%),
+# and a passage one text lacks holds it off for a stretch that grows with the document, as
+# the diagonal spreads the passage over its length (150 sentences left out: 424 of 2,400,
+# 438 of 10,000, 1,796 of 40,000; a preface, 3,053 of 10,000). Beyond the band for more than
+# this share of the source sentences at a stretch, the passages' path is believed.
+STRAY_SHARE = 0.025
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    """The longest run of True."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(np.int8), [0]])))
+    return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
+
+
+def _best_score(table, n: int, m: int) -> float:
+    return float(table.score[n][m - table.lo[n]])
 
 
 def _long_target_runs(path: list[tuple[int, int, int, int]], keep: int) -> list[tuple[int, int, int]]:
@@ -205,13 +239,9 @@ def _search_around(guide: list[tuple[int, int, int, int]], guide_quals: list[flo
         whole = (i0, i1, j0, j1) == (0, n, 0, m)
         piece_lengths, piece_evidence, piece_breaks = (lengths, evidence, breaks) if whole else _piece(lengths, evidence, breaks, i0, i1, j0, j1)
         inside = [k for k, (a0, a1, b0, b1) in enumerate(guide) if i0 <= a0 and a1 <= i1 and j0 <= b0 and b1 <= j1]
-        first, last = reach_of_path([(guide[k][0] - i0, guide[k][1] - i0, guide[k][2] - j0, guide[k][3] - j0) for k in inside], i1 - i0)
-        if not with_margins:
-            # a first pass: a row whose guide span fits in the band is banded around its
-            # middle, which covers it (a passage's few omitted lines widened every row)
-            middle, fits = (first + last) // 2, last - first <= 2 * half
-            first, last = np.where(fits, middle, first), np.where(fits, middle, last)
-        reach = first, last
+        inside_guide = [(guide[k][0] - i0, guide[k][1] - i0, guide[k][2] - j0, guide[k][3] - j0) for k in inside]
+        # a first pass is banded around the passages' path; a narrow pass around every cell of the first path
+        reach = _guide_reach(inside_guide, i1 - i0, half) if not with_margins else reach_of_path(inside_guide, i1 - i0)
         piece_half = half
         while True:
             try:
@@ -297,13 +327,28 @@ def align_sentences(
             if half >= max(n, m):
                 raise
             half *= 2
-    if long_document and _along_the_edge(path, table, m):
-        # the band missed the path (a passage one text lacks moved it off the length
-        # diagonal): search again around where the texts' passages meet
+    # where the band around the length diagonal may have missed the path (a passage one
+    # text lacks moves it further off the diagonal than the band reaches), the texts are
+    # read a passage at a time, and where the passages' path strays from the diagonal the
+    # band around it is searched too
+    if half < max(n, m):
         guide, passage = _passage_guide(lengths, first_evidence, params)
-        half = max(half, 3 * passage)  # where the passages' path catches up with a drift it is a passage or two off
-        path, quals, _ = _search_around(guide, [0.0] * len(guide), half, passage, lengths, first_evidence, params, COARSE_BEADS, breaks,
-                                        with_margins=False)
+        reach = _guide_reach(guide, n, half)
+        off = np.abs(reach[0] - centers)
+        if not long_document and off.max() > half // 2:
+            # a first pass costs little here: the better-scoring of the two paths is kept
+            try:
+                other = best_path(lengths, reach, half, first_evidence, params, first_shapes, breaks)
+                if _best_score(other[2], n, m) > _best_score(table, n, m):
+                    path, quals, table = other
+            except RuntimeError:  # the corner is outside that band: the first path stands
+                pass
+        elif long_document and (_longest_run(off > half) > STRAY_SHARE * n or _along_the_edge(path, table, m)):
+            # the passages' path left the band for a while, or the first path runs along its
+            # edge: the search is made again around the passages' path, in pieces
+            half = max(half, 3 * passage)  # where the passages' path catches up with a drift it is a passage or two off
+            path, quals, _ = _search_around(guide, [0.0] * len(guide), half, passage, lengths, first_evidence, params, COARSE_BEADS, breaks,
+                                            with_margins=False)
     if long_document:
         table = None  # coarse scores say nothing about the final beads
     lexicon = _lexicon_evidence(src, tgt, path, params, folded) if params.lexicon_weight > 0 else None
