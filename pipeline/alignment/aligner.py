@@ -330,8 +330,10 @@ def align_sentences(
     # where the band around the length diagonal may have missed the path (a passage one
     # text lacks moves it further off the diagonal than the band reaches), the texts are
     # read a passage at a time, and where the passages' path strays from the diagonal the
-    # band around it is searched too
-    if half < max(n, m):
+    # band around it is searched too (not where the band reaches half the longer text, up
+    # to 96 sentences: there the passages' path adds little a band that wide does not
+    # reach, and it took FLORES's 31 cases of 21-38 sentences from 1.9 to 3.1 s)
+    if 2 * half < max(n, m):
         guide, passage = _passage_guide(lengths, first_evidence, params)
         reach = _guide_reach(guide, n, half)
         off = np.abs(reach[0] - centers)
