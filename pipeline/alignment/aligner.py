@@ -18,7 +18,8 @@ found by dynamic programming over these kinds of evidence:
 
 The search (:mod:`.dp`) runs twice: in a wide band around the length diagonal, then in a
 narrow band around every point of the first path, so cost grows linearly with document
-length. Each bead's confidence (:mod:`.confidence`) weighs how much worse the alignment
+length. The texts are also read a passage at a time; where that path strays from the
+diagonal (a passage one text lacks), the first search is made around it too. Each bead's confidence (:mod:`.confidence`) weighs how much worse the alignment
 gets if its boundaries move, the least share of the match any member of a merged bead
 carries, and the bead's size. No I/O here: :mod:`pipeline.jobs.align_texts` reads files.
 """
@@ -32,7 +33,7 @@ import numpy as np
 
 from .beads import Bead
 from .confidence import UNRELATED_CONFIDENCE, bead_confidence, boundary_margins, texts_look_unrelated
-from .dp import Evidence, LengthModel, ParagraphBreaks, Side, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
+from .dp import Evidence, LengthModel, ParagraphBreaks, Side, Table, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
 from .features import fold_each, idf_weighted, vectors
 from .lexicon import learn, lexicon_rows
 from .params import BEADS, COARSE_BEADS, LONG_BEADS, AlignParams
@@ -260,6 +261,49 @@ def _search_around(guide: list[tuple[int, int, int, int]], guide_quals: list[flo
     return out_path, out_quals, out_margins
 
 
+def _first_path(lengths: LengthModel, half: int, evidence: list[Evidence], shapes, params: AlignParams, breaks: ParagraphBreaks | None,
+                long_document: bool) -> tuple[list, list[float], Table | None, int]:
+    """The first pass's path, its beads' qualities, its table (None for a long document,
+    whose coarse scores say nothing about the final beads) and the band's final half-width."""
+    n, m = len(lengths.cs) - 1, len(lengths.ct) - 1
+    centers = centers_from_lengths(lengths)
+    while True:
+        try:
+            path, quals, table = best_path(lengths, centers, half, evidence, params, shapes, breaks)
+            break
+        except RuntimeError:  # the band missed the corner: widen it
+            if half >= max(n, m):
+                raise
+            half *= 2
+    # where the band around the length diagonal may have missed the path (a passage one
+    # text lacks moves it further off the diagonal than the band reaches), the texts are
+    # read a passage at a time, and where the passages' path strays from the diagonal the
+    # band around it is searched too (not where the band reaches half the longer text, up
+    # to 96 sentences: there the passages' path adds little a band that wide does not
+    # reach, and it took FLORES's 31 cases of 21-38 sentences from 1.9 to 3.1 s)
+    if 2 * half < max(n, m):
+        guide, passage = _passage_guide(lengths, evidence, params)
+        reach = _guide_reach(guide, n, half)
+        off = np.abs(reach[0] - centers)
+        if not long_document and off.max() > half // 2:
+            # a first pass costs little here: the better-scoring of the two paths is kept
+            try:
+                other = best_path(lengths, reach, half, evidence, params, shapes, breaks)
+                if _best_score(other[2], n, m) > _best_score(table, n, m):
+                    path, quals, table = other
+            except RuntimeError:  # the corner is outside that band: the first path stands
+                pass
+        elif long_document and (_longest_run(off > half) > STRAY_SHARE * n or _along_the_edge(path, table, m)):
+            # the passages' path left the band for a while, or the first path runs along its
+            # edge: the search is made again around the passages' path, in pieces
+            half = max(half, 3 * passage)  # where the passages' path catches up with a drift it is a passage or two off
+            path, quals, _ = _search_around(guide, [0.0] * len(guide), half, passage, lengths, evidence, params, COARSE_BEADS, breaks,
+                                            with_margins=False)
+    if long_document:
+        table = None  # coarse scores say nothing about the final beads
+    return path, quals, table, half
+
+
 def _lexicon_evidence(src, tgt, path, params: AlignParams, folded) -> Evidence | None:
     """A lexicon learned from the first path's 1-1 beads (:mod:`.lexicon`) as one more kind
     of evidence for the narrow pass around that path; None where there are too few 1-1
@@ -318,41 +362,7 @@ def align_sentences(
     long_document = max(n, m) > params.coarse_from
     # long documents: a coarse first pass (folded vectors, the common bead shapes)
     first_evidence, first_shapes = (_coarse(evidence), COARSE_BEADS) if long_document else (evidence, shapes)
-    centers = centers_from_lengths(lengths)
-    while True:
-        try:
-            path, quals, table = best_path(lengths, centers, half, first_evidence, params, first_shapes, breaks)
-            break
-        except RuntimeError:  # the band missed the corner: widen it
-            if half >= max(n, m):
-                raise
-            half *= 2
-    # where the band around the length diagonal may have missed the path (a passage one
-    # text lacks moves it further off the diagonal than the band reaches), the texts are
-    # read a passage at a time, and where the passages' path strays from the diagonal the
-    # band around it is searched too (not where the band reaches half the longer text, up
-    # to 96 sentences: there the passages' path adds little a band that wide does not
-    # reach, and it took FLORES's 31 cases of 21-38 sentences from 1.9 to 3.1 s)
-    if 2 * half < max(n, m):
-        guide, passage = _passage_guide(lengths, first_evidence, params)
-        reach = _guide_reach(guide, n, half)
-        off = np.abs(reach[0] - centers)
-        if not long_document and off.max() > half // 2:
-            # a first pass costs little here: the better-scoring of the two paths is kept
-            try:
-                other = best_path(lengths, reach, half, first_evidence, params, first_shapes, breaks)
-                if _best_score(other[2], n, m) > _best_score(table, n, m):
-                    path, quals, table = other
-            except RuntimeError:  # the corner is outside that band: the first path stands
-                pass
-        elif long_document and (_longest_run(off > half) > STRAY_SHARE * n or _along_the_edge(path, table, m)):
-            # the passages' path left the band for a while, or the first path runs along its
-            # edge: the search is made again around the passages' path, in pieces
-            half = max(half, 3 * passage)  # where the passages' path catches up with a drift it is a passage or two off
-            path, quals, _ = _search_around(guide, [0.0] * len(guide), half, passage, lengths, first_evidence, params, COARSE_BEADS, breaks,
-                                            with_margins=False)
-    if long_document:
-        table = None  # coarse scores say nothing about the final beads
+    path, quals, table, half = _first_path(lengths, half, first_evidence, first_shapes, params, breaks, long_document)
     lexicon = _lexicon_evidence(src, tgt, path, params, folded) if params.lexicon_weight > 0 else None
     if lexicon is not None:
         evidence = evidence + [lexicon]
