@@ -105,15 +105,7 @@ def _passage_guide(lengths: LengthModel, coarse: list[Evidence], params: AlignPa
     # instead of leaving one out: 0.94 rather than 0.95 of the gap case right, and a
     # sentence's single price made passages dropped on both sides cheaper than pairing)
     passage_params = replace(params, skip=(params.skip + params.skip_run * (size - 1)) / size)
-    half, whole = PASSAGE_BAND, max(len(src_cuts), len(tgt_cuts))
-    while True:
-        try:
-            path, _, _ = best_path(passage_lengths, centers_from_lengths(passage_lengths), min(half, whole), passages, passage_params, COARSE_BEADS)
-            break
-        except RuntimeError:  # the band missed the corner: widen it
-            if half >= whole:
-                raise
-            half *= 2
+    path = _widening(passage_lengths, centers_from_lengths(passage_lengths), PASSAGE_BAND, passages, passage_params, COARSE_BEADS)[0]
     guide = []
     for p0, p1, q0, q1 in path:
         i0, i1, j0, j1 = (int(x) for x in (src_cuts[p0], src_cuts[p1], tgt_cuts[q0], tgt_cuts[q1]))
@@ -168,6 +160,20 @@ def _longest_run(flags: np.ndarray) -> int:
     """The longest run of True."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(np.int8), [0]])))
     return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
+
+
+def _widening(lengths: LengthModel, centers, half: int, evidence: list[Evidence], params: AlignParams, shapes,
+              breaks: ParagraphBreaks | None = None) -> tuple[list, list[float], Table, int]:
+    """:func:`.dp.best_path`, its band doubled wherever it missed the corner (until it is
+    the whole text), and the half-width it took."""
+    widest = max(len(lengths.cs), len(lengths.ct)) - 1
+    while True:
+        try:
+            return (*best_path(lengths, centers, half, evidence, params, shapes, breaks), half)
+        except RuntimeError:
+            if half >= widest:
+                raise
+            half *= 2
 
 
 def _best_score(table, n: int, m: int) -> float:
@@ -243,18 +249,13 @@ def _search_around(guide: list[tuple[int, int, int, int]], guide_quals: list[flo
         inside_guide = [(guide[k][0] - i0, guide[k][1] - i0, guide[k][2] - j0, guide[k][3] - j0) for k in inside]
         # a first pass is banded around the passages' path; a narrow pass around every cell of the first path
         reach = _guide_reach(inside_guide, i1 - i0, half) if not with_margins else reach_of_path(inside_guide, i1 - i0)
-        piece_half = half
-        while True:
+        if not with_margins:  # a first pass widens its band where it misses the corner
+            path, quals, table, _ = _widening(piece_lengths, reach, half, piece_evidence, params, shapes, piece_breaks)
+        else:
             try:
-                path, quals, table = best_path(piece_lengths, reach, piece_half, piece_evidence, params, shapes, piece_breaks)
-                break
-            except RuntimeError:  # the band missed the corner
-                if with_margins:  # a narrow pass: keep the guide's path
-                    path, quals, table = [(guide[k][0] - i0, guide[k][1] - i0, guide[k][2] - j0, guide[k][3] - j0) for k in inside], [guide_quals[k] for k in inside], None
-                    break
-                if piece_half >= max(i1 - i0, j1 - j0):
-                    raise
-                piece_half *= 2
+                path, quals, table = best_path(piece_lengths, reach, half, piece_evidence, params, shapes, piece_breaks)
+            except RuntimeError:  # a narrow pass keeps the guide's path
+                path, quals, table = inside_guide, [guide_quals[k] for k in inside], None
         out_margins += boundary_margins(path, table, piece_lengths, piece_evidence, params, shapes, piece_breaks) if with_margins else [0.0] * len(path)
         out_path += [(a0 + i0, a1 + i0, b0 + j0, b1 + j0) for a0, a1, b0, b1 in path]
         out_quals += quals
@@ -267,14 +268,7 @@ def _first_path(lengths: LengthModel, half: int, evidence: list[Evidence], shape
     whose coarse scores say nothing about the final beads) and the band's final half-width."""
     n, m = len(lengths.cs) - 1, len(lengths.ct) - 1
     centers = centers_from_lengths(lengths)
-    while True:
-        try:
-            path, quals, table = best_path(lengths, centers, half, evidence, params, shapes, breaks)
-            break
-        except RuntimeError:  # the band missed the corner: widen it
-            if half >= max(n, m):
-                raise
-            half *= 2
+    path, quals, table, half = _widening(lengths, centers, half, evidence, params, shapes, breaks)
     # where the band around the length diagonal may have missed the path (a passage one
     # text lacks moves it further off the diagonal than the band reaches), the texts are
     # read a passage at a time, and where the passages' path strays from the diagonal the
