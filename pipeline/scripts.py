@@ -37,12 +37,15 @@ def script_counts(text: str) -> tuple[int, int]:
     for mark in _COMMON_MARKS:  # whole UTF-8 sequences: no other character contains them
         if mark in raw:
             raw = raw.replace(mark, b"")
-    rest = raw.decode("utf-8", "surrogatepass")
+    return _counts_of_letters(raw.decode("utf-8", "surrogatepass"))
+
+
+def _counts_of_letters(rest: str) -> tuple[int, int]:
+    """(Cyrillic, other) letters of what is left once ASCII non-letters are gone."""
     letters = rest if rest.isalpha() else _NOT_LETTERS.sub("", rest)
     if not CYRILLIC.search(letters):
         return 0, len(letters)
-    raw = letters.encode("utf-8")
-    cyr = sum(raw.count(lead) for lead in _CYRILLIC_LEAD_BYTES)
+    cyr = sum(letters.encode("utf-8").count(lead) for lead in _CYRILLIC_LEAD_BYTES)
     return cyr, len(letters) - cyr
 
 
@@ -63,15 +66,8 @@ def script_counts_many(texts: list[str]) -> list[tuple[int, int]]:
     for piece in joined.encode("utf-8", "surrogatepass").translate(None, _ASCII_NOT_LETTERS_BUT_NUL).split(b"\x00"):
         if piece.isascii():  # what is left of ASCII is letters
             counts.append((0, len(piece)))
-            continue
-        rest = piece.decode("utf-8", "surrogatepass")
-        letters = rest if rest.isalpha() else _NOT_LETTERS.sub("", rest)
-        if not CYRILLIC.search(letters):
-            counts.append((0, len(letters)))
-            continue
-        encoded = letters.encode("utf-8")
-        cyr = sum(encoded.count(lead) for lead in _CYRILLIC_LEAD_BYTES)
-        counts.append((cyr, len(letters) - cyr))
+        else:
+            counts.append(_counts_of_letters(piece.decode("utf-8", "surrogatepass")))
     return counts
 
 
