@@ -52,10 +52,13 @@ def _detector(low_accuracy: bool = False):
     return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
 
 
+def _may_hold_markup(text: str) -> bool:
+    """A sign without which _MARKUP cannot match: most texts are let through untouched."""
+    return "<" in text or "[" in text or "://" in text or "@" in text
+
+
 def _without_markup(text: str) -> str:
-    if "<" in text or "[" in text or "://" in text or "@" in text:
-        return _MARKUP.sub("", text)
-    return text
+    return _MARKUP.sub("", text) if _may_hold_markup(text) else text
 
 
 def _script_counts(text: str) -> tuple[int, int]:
@@ -65,8 +68,7 @@ def _script_counts(text: str) -> tuple[int, int]:
 
 def _script_counts_many(texts: list[str]) -> list[tuple[int, int]]:
     """:func:`_script_counts` of every text, counted together (:func:`script_counts_many`)."""
-    joined = "".join(texts)
-    if "<" in joined or "[" in joined or "://" in joined or "@" in joined:
+    if _may_hold_markup("".join(texts)):
         texts = list(map(_without_markup, texts))
     return script_counts_many(texts)
 
