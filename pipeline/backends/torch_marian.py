@@ -95,6 +95,9 @@ class MarianTorchBackend(MarianTokens):
                     num_beams=settings.beam_size,
                     length_penalty=settings.length_penalty,
                     max_new_tokens=settings.max_length,
+                    # opus-mt's config forces </s> as the last of max_new_tokens, which made a
+                    # cut-off output one token shorter than CTranslate2's for the same max_length
+                    forced_eos_token_id=None,
                     min_new_tokens=settings.min_length or None,
                     no_repeat_ngram_size=settings.no_repeat_ngram_size or None,
                     repetition_penalty=settings.repetition_penalty if settings.repetition_penalty != 1.0 else None,
