@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import random
 from pathlib import Path
 from typing import Iterable
 
@@ -41,6 +40,34 @@ def _pieces(model_bytes: bytes) -> list[str]:
     return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
 
 
+# Marian's own initialisation: N(0, 0.02) for weight matrices and embeddings
+# (MarianConfig.init_std), zero biases, unit layer-norm scales, sinusoidal positions
+_INIT_STD = 0.02
+
+
+def _draw_weights(model, seed: int) -> None:
+    """Replace torch's initialisation with draws from NumPy's PCG64, which gives the same
+    numbers on every machine: torch's CPU normal_ takes a different kernel on different
+    processors (its 'default' and AVX2 paths draw different weights from the same seed),
+    so a snapshot of the tiny models' output made on one machine failed on another."""
+    import numpy as np
+    import torch
+
+    rng = np.random.default_rng(seed)
+    with torch.no_grad():
+        for name, param in sorted(model.named_parameters()):
+            if "embed_positions" in name:  # static sinusoids, not drawn
+                continue
+            if "layer_norm" in name or "layernorm" in name:
+                param.fill_(1.0 if name.endswith("weight") else 0.0)
+            elif name.endswith("bias"):
+                param.zero_()
+            else:
+                param.copy_(torch.from_numpy(rng.normal(0.0, _INIT_STD, tuple(param.shape)).astype(np.float32)))
+        pad = model.config.pad_token_id
+        model.get_input_embeddings().weight[pad].zero_()  # as nn.Embedding(padding_idx=pad) keeps it
+
+
 def build_marian(
     out_dir: str | Path,
     source_lines: list[str],
@@ -54,6 +81,7 @@ def build_marian(
     heads: int = 2,
     ffn: int = 64,
     eos_logit_bias: float | None = -10.0,
+    piece_logit_biases: dict[str, float] | None = None,
     seed: int = 0,
 ) -> Path:
     """Write a MarianMT folder (config, weights, source.spm, target.spm, vocab.json).
@@ -63,6 +91,9 @@ def build_marian(
     to stop, so ``eos_logit_bias`` (negative by default) keeps them from ending at the
     first step with an empty output: every output then runs to the decoding max_length,
     which tests set low and benchmarks set to fixed multiples of the source length.
+    ``piece_logit_biases`` favours pieces of the vocabulary at every step: a large one
+    makes a model that loops on that piece whatever its input, for the hallucination
+    guard's tests.
     """
     import torch
     from transformers import MarianConfig, MarianMTModel
@@ -111,12 +142,14 @@ def build_marian(
         share_encoder_decoder_embeddings=True,
         static_position_embeddings=True,
     )
-    torch.manual_seed(seed)
-    random.seed(seed)
     model = MarianMTModel(config).eval()
+    _draw_weights(model, seed)
     if eos_logit_bias is not None:
         with torch.no_grad():
             model.final_logits_bias[0, 0] = eos_logit_bias
+    with torch.no_grad():
+        for piece, bias in (piece_logit_biases or {}).items():
+            model.final_logits_bias[0, vocab[piece]] = bias
     model.generation_config.num_beams = 4
     model.generation_config.max_length = 512
     model.generation_config.bad_words_ids = [[pad_id]]
