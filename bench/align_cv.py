@@ -50,10 +50,12 @@ GRIDS = {
     # in for a machine translation: measured on the folds without one (Text+Berg without
     # its MT in place of Text+Berg with it)
     "lexicon": {"lexicon_weight": (0.0, 0.2, 0.3, 0.4)},
+    # how much of the learned lexicon's hub correction (AlignParams.hub_weight) applies
+    "hubs": {"hub_weight": (0.0, 0.5, 1.0, 2.0, 4.0)},
 }
 # what a grid's settings are measured against: a setting may not lower any fold (of those
 # it is chosen on) by more than MAX_DROP below it. None: the current defaults.
-REFERENCE = {"small": None, "paragraphs": {"paragraph_bonus": 0.0}, "lexicon": {"lexicon_weight": 0.0}}
+REFERENCE = {"small": None, "paragraphs": {"paragraph_bonus": 0.0}, "lexicon": {"lexicon_weight": 0.0}, "hubs": {"hub_weight": 0.0}}
 MAX_DROP = 0.01  # the bound on what a change may cost one fold
 
 
@@ -131,7 +133,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--grid", choices=(*GRIDS, "none"), default="small",
                     help="small: the omission costs and the support penalty; paragraphs: the paragraph bonus; "
-                         "lexicon: the learned lexicon's weight, on folds without MT; none: only the defaults (fast)")
+                         "lexicon: the learned lexicon's weight, on folds without MT; hubs: the lexicon's hub correction; none: only the defaults (fast)")
     args = ap.parse_args()
     if not (args.data / "align").is_dir():
         raise SystemExit(f"{args.data / 'align'}: not found (the shared data set sits beside the checkout)")

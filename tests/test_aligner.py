@@ -494,3 +494,24 @@ def test_paragraph_bonuses_are_the_same_read_forwards_and_backwards(seed):
     _, _, backward = best_path(back_lengths, centers_from_lengths(back_lengths), 60, backward_evidence, params, BEADS, breaks.backwards())
     n, m = len(src), len(tgt)
     assert forward.score[n][m - forward.lo[n]] == pytest.approx(backward.score[n][m - backward.lo[n]], abs=1e-6)
+
+
+def test_a_sentence_like_every_other_is_found_a_hub():
+    """The lexicon's hub correction: a source row that shares a feature with every target
+    row has the highest mean cosine with them; the excesses are measured from their mean,
+    so they add up to nothing."""
+    import numpy as np
+
+    from pipeline.alignment.dp import Side, _excess_chance
+    from pipeline.alignment.rows import SentenceRows
+
+    def rows(features: list[list[int]]) -> SentenceRows:
+        cells = np.array([r * 8 + f for r, fs in enumerate(features) for f in fs], dtype=np.int64)
+        return SentenceRows.from_cells(len(features), 8, cells, np.ones(len(cells), dtype=np.float32))
+
+    src = rows([[0], [1], [0, 1, 2, 3], [5]])  # row 2 holds every target row's feature
+    tgt = rows([[0], [1], [2], [3]])
+    prefix = _excess_chance(src, Side(src).self_dot, tgt, Side(tgt).self_dot)
+    excess = np.diff(prefix)
+    assert int(np.argmax(excess)) == 2 and excess[3] < 0  # the hub first, the stranger last
+    assert abs(prefix[-1]) < 1e-9

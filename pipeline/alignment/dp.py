@@ -133,6 +133,19 @@ class BandEvidence(NamedTuple):
     tgt_side: "Side"
     baseline: dict
     learned: bool = False
+    hub_src: np.ndarray | None = None  # prefix sums of each source sentence's excess chance cosine
+    hub_tgt: np.ndarray | None = None
+
+
+def _excess_chance(x: SentenceRows, x_self: np.ndarray, y: SentenceRows, y_self: np.ndarray) -> np.ndarray:
+    """Per row of x, its mean cosine with the rows of y (x's row . the centroid of y's unit
+    rows), less the mean of that over x: a sentence that resembles every sentence of the
+    other text (a hub: common words, a number that recurs) scores high with all of them."""
+    inv_y = 1.0 / np.sqrt(np.maximum(y_self, 1e-12))
+    centroid = np.bincount(y.indices, weights=y.data * inv_y[y.row_of], minlength=y.dims) / max(len(y), 1)
+    dots = np.bincount(x.row_of, weights=x.data * centroid[x.indices], minlength=len(x))
+    cos = dots / np.sqrt(np.maximum(x_self, 1e-12))
+    return np.concatenate([[0.0], np.cumsum(cos - cos.mean())]) if len(cos) else np.zeros(1)
 
 
 class LengthModel(NamedTuple):
@@ -173,7 +186,7 @@ def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidenc
     row_start = rows[:, None] * (width + 1)
     o_hi += row_start
     o_lo += row_start
-    for weight, pref, spans, a_side, b_side, base, learned in prepared:
+    for weight, pref, spans, a_side, b_side, base, learned, hub_src, hub_tgt in prepared:
         if learned and plain is None:
             plain = q
         span = spans[k].reshape(-1)
@@ -182,7 +195,13 @@ def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidenc
         nb = b_side.span_norm2(np.clip(J - l, 0, max(m - l, 0)), l)
         cos = dot / np.sqrt(np.maximum(na * nb, 1e-9))
         b0 = base.get((k, l), 0.0)
-        term = weight * (cos - b0) / (1.0 - b0)
+        if hub_src is not None:
+            # a bead of hub sentences is measured against what those sentences score with
+            # any sentence, not against the shape's median alone
+            excess = (hub_src[rows] - hub_src[start])[:, None] / k + (hub_tgt[Jc] - hub_tgt[np.clip(Jc - l, 0, m)]) / l
+            term = weight * (cos - b0 - params.hub_weight * excess / 2) / (1.0 - b0)
+        else:
+            term = weight * (cos - b0) / (1.0 - b0)
         q = q + term
         if plain is not None and not learned:
             plain = plain + term
@@ -382,7 +401,10 @@ def best_path(
         pref = band_dots(ev.src, ev.tgt, wlo, width)
         # the coarse pass's shapes need spans of two sentences, not five
         spans = span_prefixes(pref, wlo, width, max(k for k, _ in beads))
-        prepared.append(BandEvidence(ev.weight, pref, spans, ev.src_side, ev.tgt_side, ev.baseline, ev.learned))
+        # only for the learned lexicon (see AlignParams.hub_weight)
+        hubs = (_excess_chance(ev.src, ev.src_side.self_dot, ev.tgt, ev.tgt_side.self_dot),
+                _excess_chance(ev.tgt, ev.tgt_side.self_dot, ev.src, ev.src_side.self_dot)) if params.hub_weight and ev.learned else (None, None)
+        prepared.append(BandEvidence(ev.weight, pref, spans, ev.src_side, ev.tgt_side, ev.baseline, ev.learned, *hubs))
     scored = {kl: bead_scores(kl, band, lengths, prepared, params) for kl in beads if kl[0] and kl[1]}
     quality = {kl: s for kl, (s, _) in scored.items()}
     plain_quality = {kl: p for kl, (_, p) in scored.items()}
