@@ -56,11 +56,7 @@ def _evidence(params: AlignParams, a: np.ndarray, b: np.ndarray, mt: np.ndarray 
 def _coarse(evidence: list[Evidence]) -> list[Evidence]:
     """The same evidence over folded vectors (a quarter of the dimensions): cheaper, and
     enough to find the neighbourhood of the path."""
-    out = []
-    for ev in evidence:
-        src, tgt = fold_dims(ev.src), fold_dims(ev.tgt)
-        out.append(Evidence(ev.weight, src, Side(src), Side(tgt), tgt, ev.baseline, ev.learned))
-    return out
+    return [ev.over(fold_dims(ev.src), fold_dims(ev.tgt)) for ev in evidence]
 
 
 # The first pass is searched in a band of at most 48 sentences around the length diagonal;
@@ -92,11 +88,7 @@ def _passage_guide(lengths: LengthModel, coarse: list[Evidence], params: AlignPa
     n, m = len(lengths.cs) - 1, len(lengths.ct) - 1
     size = min(-(-max(n, m) // PASSAGES), PASSAGE_MAX)
     rng = np.random.default_rng(0)
-    passages = []
-    for ev in coarse:
-        a, b = ev.src.grouped(size), ev.tgt.grouped(size)
-        sa, sb = Side(a), Side(b)
-        passages.append(Evidence(ev.weight, a, sa, sb, b, chance_baseline(a, b, sa, sb, rng), ev.learned))
+    passages = [ev.over(ev.src.grouped(size), ev.tgt.grouped(size), rng) for ev in coarse]
     src_cuts, tgt_cuts = np.append(np.arange(0, n, size), n), np.append(np.arange(0, m, size), m)
     passage_lengths = LengthModel.of(np.diff(lengths.cs[src_cuts]), np.diff(lengths.ct[tgt_cuts]))
     # A passage bead's evidence is one cosine, as a sentence bead's is, so a passage left
@@ -202,10 +194,7 @@ def _piece(lengths: LengthModel, evidence: list[Evidence], breaks: ParagraphBrea
     """The sentences i0..i1-1 and j0..j1-1 as a document of their own: the whole
     document's length ratio and chance baselines, paragraph breaks but at its two ends."""
     piece_lengths = LengthModel(lengths.cs[i0:i1 + 1] - lengths.cs[i0], lengths.ct[j0:j1 + 1] - lengths.ct[j0], lengths.ratio, lengths.var)
-    piece_evidence = []
-    for ev in evidence:
-        a, b = ev.src.rows(i0, i1), ev.tgt.rows(j0, j1)
-        piece_evidence.append(Evidence(ev.weight, a, Side(a), Side(b), b, ev.baseline, ev.learned))
+    piece_evidence = [ev.over(ev.src.rows(i0, i1), ev.tgt.rows(j0, j1)) for ev in evidence]
     piece_breaks = None
     if breaks is not None:
         src, tgt = breaks.src[i0:i1 + 1].copy(), breaks.tgt[j0:j1 + 1].copy()

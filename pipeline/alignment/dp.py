@@ -122,6 +122,14 @@ class Evidence(NamedTuple):
     # from it (a lexicon learned from two unrelated texts fits its own chance pairs)
     learned: bool = False
 
+    def over(self, src: SentenceRows, tgt: SentenceRows, rng: np.random.Generator | None = None) -> "Evidence":
+        """The same kind of evidence over other vectors of the two texts (folded, a piece of
+        them, read backwards), its baseline kept; or sampled afresh from ``rng`` where
+        the rows are spans of another kind (passages)."""
+        src_side, tgt_side = Side(src), Side(tgt)
+        baseline = self.baseline if rng is None else chance_baseline(src, tgt, src_side, tgt_side, rng)
+        return Evidence(self.weight, src, src_side, tgt_side, tgt, baseline, self.learned)
+
 
 class BandEvidence(NamedTuple):
     """Evidence prepared for one band: its dot products as prefix sums along the band."""
@@ -195,13 +203,13 @@ def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidenc
         nb = b_side.span_norm2(np.clip(J - l, 0, max(m - l, 0)), l)
         cos = dot / np.sqrt(np.maximum(na * nb, 1e-9))
         b0 = base.get((k, l), 0.0)
+        chance = b0
         if hub_src is not None:
             # a bead of hub sentences is measured against what those sentences score with
             # any sentence, not against the shape's median alone
             excess = (hub_src[rows] - hub_src[start])[:, None] / k + (hub_tgt[Jc] - hub_tgt[np.clip(Jc - l, 0, m)]) / l
-            term = weight * (cos - b0 - params.hub_weight * excess / 2) / (1.0 - b0)
-        else:
-            term = weight * (cos - b0) / (1.0 - b0)
+            chance = b0 + params.hub_weight * excess / 2
+        term = weight * (cos - chance) / (1.0 - b0)
         q = q + term
         if plain is not None and not learned:
             plain = plain + term

@@ -81,9 +81,9 @@ class AlignParams:
     # 1 and 2 (book 006 +0.017, 010 +0.002, no fold down); 4 costs book 003 0.008. Left
     # out in turn, every fold's others chose 1 but 003's, which chose 4 (held-out mean
     # 0.877, worst 0.565 against 0.573): 1, the full correction, is the default. On the
-    # trigram evidence too it changed no fold but cost FLORES
-    # ru-en pre-split 0.9796 -> 0.9778: in a 25-sentence document a sentence's own
-    # translation is a twenty-fifth of what it is measured against.
+    # trigram evidence too it changed no fold but cost FLORES ru-en pre-split 0.9796 ->
+    # 0.9778: in a 25-sentence document a sentence's own translation is a twenty-fifth of
+    # what it is measured against.
     hub_weight: float = 1.0
 
     def __post_init__(self) -> None:
