@@ -182,7 +182,7 @@ def function_word_votes_many(texts: list[str]) -> list[tuple[int, int]]:
         for i, part in zip(mixed, _vote_string(joined.split()).split("|")):
             out[i] = part.count("e"), part.count("f")
         # each title pattern only where its letters are written ("M" alone is in every "Mais")
-        if "Mr" in joined or "Ms" in joined or "M." in joined or "Mme" in joined or "Mlle" in joined:
+        if _may_hold_en_title(joined) or _may_hold_fr_title(joined):
             for i in mixed:
                 out[i] = _with_titles(samples[i], *out[i])
     return out
@@ -213,10 +213,18 @@ def _votes_alone(text: str, shouting: bool) -> tuple[int, int]:
     return _with_titles(text, votes.count(1), votes.count(2))
 
 
+def _may_hold_en_title(text: str) -> bool:
+    return "Mr" in text or "Ms" in text  # the letters _EN_TITLE needs
+
+
+def _may_hold_fr_title(text: str) -> bool:
+    return "M." in text or "Mme" in text or "Mlle" in text  # the letters _FR_TITLE needs
+
+
 def _with_titles(text: str, en: int, fr: int) -> tuple[int, int]:
-    if "Mr" in text or "Ms" in text:
+    if _may_hold_en_title(text):
         en += len(_EN_TITLE.findall(text))
-    if "M." in text or "Mme" in text or "Mlle" in text:
+    if _may_hold_fr_title(text):
         fr += len(_FR_TITLE.findall(text))
     return en, fr
 

@@ -50,7 +50,7 @@ def _counts_of_letters(rest: str) -> tuple[int, int]:
 
 
 # the same, NUL kept: it separates the texts of script_counts_many
-_ASCII_NOT_LETTERS_BUT_NUL = _ASCII_NOT_LETTERS[1:]
+_ASCII_NOT_LETTERS_BUT_NUL = _ASCII_NOT_LETTERS.replace(b"\x00", b"")
 
 
 def script_counts_many(texts: list[str]) -> list[tuple[int, int]]:
