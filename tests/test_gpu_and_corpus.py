@@ -331,7 +331,9 @@ def test_documents_beyond_one_window_are_prepared_again_and_come_out_the_same(tm
     prepared = []
     real_prepare = job.prepare
     monkeypatch.setattr(job, "prepare", lambda path: prepared.append(path) or real_prepare(path))
-    options = EngineOptions(overrides=[f"fr={tiny_models['fr']}", f"ru={tiny_models['ru']}"], settings=DecodingSettings(max_length=24))
+    # float32, as seeds_run, the editions compared with
+    options = EngineOptions(overrides=[f"fr={tiny_models['fr']}", f"ru={tiny_models['ru']}"], settings=DecodingSettings(max_length=24),
+                            compute_type="float32")
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     monkeypatch.chdir(ROOT)  # seeds/ by default, as the command line's run found them (their paths are in the editions)
     report = job.run(None, out_dir=tmp_path / "o", options=options)
