@@ -52,10 +52,12 @@ GRIDS = {
     "lexicon": {"lexicon_weight": (0.0, 0.2, 0.3, 0.4)},
     # how much of the learned lexicon's hub correction (AlignParams.hub_weight) applies
     "hubs": {"hub_weight": (0.0, 0.5, 1.0, 2.0, 4.0)},
+    # what a kept token (a number; a word in the other text's script) missing from a bead's other side costs
+    "verbatim": {"verbatim_weight": (0.0, 0.025, 0.05, 0.1, 0.2)},
 }
 # what a grid's settings are measured against: a setting may not lower any fold (of those
 # it is chosen on) by more than MAX_DROP below it. None: the current defaults.
-REFERENCE = {"small": None, "paragraphs": {"paragraph_bonus": 0.0}, "lexicon": {"lexicon_weight": 0.0}, "hubs": {"hub_weight": 0.0}}
+REFERENCE = {"small": None, "paragraphs": {"paragraph_bonus": 0.0}, "lexicon": {"lexicon_weight": 0.0}, "hubs": {"hub_weight": 0.0}, "verbatim": {"verbatim_weight": 0.0}}
 MAX_DROP = 0.01  # the bound on what a change may cost one fold
 
 

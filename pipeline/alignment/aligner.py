@@ -34,9 +34,11 @@ import numpy as np
 from .beads import Bead
 from .confidence import UNRELATED_CONFIDENCE, bead_confidence, boundary_margins, texts_look_unrelated
 from .dp import Evidence, LengthModel, ParagraphBreaks, Side, Table, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
-from .features import fold_each, idf_weighted, vectors
+from .features import fold_each, idf_weighted, vectors, word_ids
 from .lexicon import learn, lexicon_rows
+from ..scripts import mostly_cyrillic
 from .params import BEADS, COARSE_BEADS, LONG_BEADS, AlignParams
+from .verbatim import kept_and_held, kept_columns
 
 
 def _evidence(params: AlignParams, a: np.ndarray, b: np.ndarray, mt: np.ndarray | None, back: np.ndarray | None) -> list[Evidence]:
@@ -53,10 +55,20 @@ def _evidence(params: AlignParams, a: np.ndarray, b: np.ndarray, mt: np.ndarray 
     return evidence
 
 
+def _verbatim_evidence(src, tgt, words, params: AlignParams) -> list[Evidence]:
+    """The tokens each side must keep that the other side of a bead lacks
+    (:mod:`.verbatim`), counted both ways; ``words``: both sides through :func:`.features.word_ids`."""
+    # the scripts as the confidence's unrelated-texts test reads them: the first 200 sentences
+    src_script = "cyrillic" if mostly_cyrillic(" ".join(src[:200])) else "latin"
+    tgt_script = "cyrillic" if mostly_cyrillic(" ".join(tgt[:200])) else "latin"
+    x, y = kept_and_held(src, tgt, words, (src_script, tgt_script))
+    return [Evidence(params.verbatim_weight, x, Side(x, kept_columns(x, "src")), Side(y, kept_columns(y, "tgt")), y, {}, miss=True)]
+
+
 def _coarse(evidence: list[Evidence]) -> list[Evidence]:
     """The same evidence over folded vectors (a quarter of the dimensions): cheaper, and
     enough to find the neighbourhood of the path."""
-    return [ev.over(fold_dims(ev.src), fold_dims(ev.tgt)) for ev in evidence]
+    return [ev.over(fold_dims(ev.src), fold_dims(ev.tgt)) for ev in evidence if not ev.miss]
 
 
 # The first pass is searched in a band of at most 48 sentences around the length diagonal;
@@ -88,7 +100,7 @@ def _passage_guide(lengths: LengthModel, coarse: list[Evidence], params: AlignPa
     n, m = len(lengths.cs) - 1, len(lengths.ct) - 1
     size = min(-(-max(n, m) // PASSAGES), PASSAGE_MAX)
     rng = np.random.default_rng(0)
-    passages = [ev.over(ev.src.grouped(size), ev.tgt.grouped(size), rng) for ev in coarse]
+    passages = [ev.over(ev.src.grouped(size), ev.tgt.grouped(size), rng) for ev in coarse if not ev.miss]
     src_cuts, tgt_cuts = np.append(np.arange(0, n, size), n), np.append(np.arange(0, m, size), m)
     passage_lengths = LengthModel.of(np.diff(lengths.cs[src_cuts]), np.diff(lengths.ct[tgt_cuts]))
     # A passage bead's evidence is one cosine, as a sentence bead's is, so a passage left
@@ -287,13 +299,13 @@ def _first_path(lengths: LengthModel, half: int, evidence: list[Evidence], shape
     return path, quals, table, half
 
 
-def _lexicon_evidence(src, tgt, path, params: AlignParams, folded) -> Evidence | None:
+def _lexicon_evidence(src, tgt, path, params: AlignParams, folded, words) -> Evidence | None:
     """A lexicon learned from the first path's 1-1 beads (:mod:`.lexicon`) as one more kind
     of evidence for the narrow pass around that path; None where there are too few 1-1
     beads to learn from. Learned from the first pass, not the narrow one, so that the
     narrow pass runs once (a third pass cost a third of the time of two 10,000-sentence
     documents)."""
-    found = learn(src, tgt, [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0) for i0, i1, j0, j1 in path], folded)
+    found = learn(src, tgt, [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0) for i0, i1, j0, j1 in path], folded, words)
     if found is None or not len(found):
         return None
     x, y = idf_weighted(list(lexicon_rows(found, params.dims)), params.idf)
@@ -336,6 +348,10 @@ def align_sentences(
         vectors(tgt_mt, params) if tgt_mt is not None else None,
     ], params.idf)
     evidence = _evidence(params, a, b, mt, back)
+    # both sides' words, for the kept tokens and the lexicon
+    words = (word_ids(src, folded[0]), word_ids(tgt, folded[1])) if params.verbatim_weight or params.lexicon_weight else None
+    if params.verbatim_weight:
+        evidence += _verbatim_evidence(src, tgt, words, params)
 
     merged = tuple(kl for kl in BEADS + LONG_BEADS if kl[0] and kl[1] and max(kl) <= params.max_side)
     shapes = merged + ((1, 0), (0, 1))  # skips last: a run of skips starts from a finished row
@@ -346,7 +362,7 @@ def align_sentences(
     # long documents: a coarse first pass (folded vectors, the common bead shapes)
     first_evidence, first_shapes = (_coarse(evidence), COARSE_BEADS) if long_document else (evidence, shapes)
     path, quals, table, half = _first_path(lengths, half, first_evidence, first_shapes, params, breaks, long_document)
-    lexicon = _lexicon_evidence(src, tgt, path, params, folded) if params.lexicon_weight > 0 else None
+    lexicon = _lexicon_evidence(src, tgt, path, params, folded, words) if params.lexicon_weight > 0 else None
     if lexicon is not None:
         evidence = evidence + [lexicon]
     if half > params.refine_band or lexicon is not None or table is None:

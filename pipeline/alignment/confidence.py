@@ -106,6 +106,8 @@ def least_share(bead: Bead, evidence: list[Evidence]) -> float:
     src, tgt = list(bead.src), list(bead.tgt)
     best = np.zeros(len(src) + len(tgt))
     for ev in evidence:
+        if ev.miss:
+            continue
         # a bead's sentences are consecutive: one block of rows a side
         a_rows, b_rows = ev.src.dense(src[0], src[-1] + 1), ev.tgt.dense(tgt[0], tgt[-1] + 1)
         a_sum, b_sum = a_rows.sum(axis=0), b_rows.sum(axis=0)

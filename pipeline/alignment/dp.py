@@ -17,6 +17,7 @@ import numpy as np
 
 from .params import BEADS, GALE_CHURCH_VARIANCE, LONG_BEADS, MAX_SIDE, AlignParams
 from .rows import BLOCK_ROWS, SentenceRows
+from .verbatim import kept_columns
 
 # Unrelated spans sampled per bead shape to learn what "no evidence" scores (their median
 # cosine); the sampling uses a fixed seed, so a pair always aligns the same way.
@@ -33,9 +34,16 @@ COARSE_FOLD = 4
 class Side:
     """Vectors of one side with their neighbour dot products (for norms of spans)."""
 
-    def __init__(self, mat: SentenceRows):
+    def __init__(self, mat: SentenceRows, counted: tuple[int, int] | None = None):
+        """``counted``: the columns of kept tokens, for rows of kept and held tokens
+        (:mod:`.verbatim`), which need only how many kept tokens each row has."""
         self.mat = mat
         n = len(mat)
+        if counted is not None:
+            kept = (mat.indices >= counted[0]) & (mat.indices < counted[1])
+            self.count_prefix = np.concatenate([[0.0], np.cumsum(np.bincount(mat.row_of[kept], minlength=n), dtype=np.float64)])
+            self.norms = {}
+            return
         # near[d][r] = row r . row r+d: the cross terms of the norm of a span, a block of
         # rows at a time (with the MAX_SIDE - 1 rows after it) from the sparse rows
         near = [np.zeros(n, np.float32) for _ in range(MAX_SIDE)]
@@ -47,6 +55,7 @@ class Side:
                 if upto > r0:
                     near[d][r0:upto] = np.einsum("ij,ij->i", block[: upto - r0], block[d : upto - r0 + d])
         self.self_dot = near[0]
+        self.count_prefix = np.concatenate([[0.0], np.cumsum(self.self_dot, dtype=np.float64)])
         pad = np.zeros(MAX_SIDE, dtype=np.float32)
         near = [np.concatenate([x, pad]) for x in near]
         # |sum of rows start..start+k-1|^2 for every start (padded at the end)
@@ -86,6 +95,27 @@ def band_dots(a: SentenceRows, b: SentenceRows, wlo: np.ndarray, width: int, chu
 
 
 
+def band_dots_sparse(a: SentenceRows, b: SentenceRows, wlo: np.ndarray, width: int) -> np.ndarray:
+    """:func:`band_dots` for rows with few entries (kept tokens): each entry of ``a`` met
+    with the entries of ``b`` in its column, those inside the band kept, instead of dense
+    products that would be almost all zeros."""
+    n = len(a)
+    dots = np.zeros((n, width + 1), dtype=np.float32)
+    order = np.argsort(b.indices, kind="stable")
+    b_cols, b_rows, b_vals = b.indices[order], b.row_of[order], b.data[order]
+    first = np.searchsorted(b_cols, a.indices, side="left")
+    count = np.searchsorted(b_cols, a.indices, side="right") - first
+    if count.sum():
+        entry = np.repeat(np.arange(len(a.indices)), count)
+        at = np.repeat(first - np.concatenate([[0], np.cumsum(count)[:-1]]), count) + np.arange(count.sum())
+        r, c = a.row_of[entry], b_rows[at]
+        o = c - wlo[r]
+        inside = (o >= 0) & (o < width)
+        flat = r[inside] * (width + 1) + o[inside] + 1
+        dots += np.bincount(flat, weights=a.data[entry[inside]] * b_vals[at[inside]], minlength=dots.size).reshape(dots.shape).astype(np.float32)
+    return np.cumsum(dots, axis=1)
+
+
 @dataclass(frozen=True)
 class Table:
     """Best score of a path from the start to every cell of a band: score[i][j - lo[i]]."""
@@ -121,14 +151,17 @@ class Evidence(NamedTuple):
     # beads' quality, which must say what unrelated text scores (0) whatever was learned
     # from it (a lexicon learned from two unrelated texts fits its own chance pairs)
     learned: bool = False
+    # not a cosine: the tokens either side must keep (numbers, words in the other's
+    # script) that the other side lacks, the rows laid out as kept_columns says (.verbatim)
+    miss: bool = False
 
     def over(self, src: SentenceRows, tgt: SentenceRows, rng: np.random.Generator | None = None) -> "Evidence":
         """The same kind of evidence over other vectors of the two texts (folded, a piece of
         them, read backwards), its baseline kept; or sampled afresh from ``rng`` where
         the rows are spans of another kind (passages)."""
-        src_side, tgt_side = Side(src), Side(tgt)
+        src_side, tgt_side = (Side(src), Side(tgt)) if not self.miss else (Side(src, kept_columns(src, "src")), Side(tgt, kept_columns(tgt, "tgt")))
         baseline = self.baseline if rng is None else chance_baseline(src, tgt, src_side, tgt_side, rng)
-        return Evidence(self.weight, src, src_side, tgt_side, tgt, baseline, self.learned)
+        return Evidence(self.weight, src, src_side, tgt_side, tgt, baseline, self.learned, self.miss)
 
 
 class BandEvidence(NamedTuple):
@@ -143,6 +176,7 @@ class BandEvidence(NamedTuple):
     learned: bool = False
     hub_src: np.ndarray | None = None  # prefix sums of each source sentence's excess chance cosine
     hub_tgt: np.ndarray | None = None
+    miss: bool = False
 
 
 def _excess_chance(x: SentenceRows, x_self: np.ndarray, y: SentenceRows, y_self: np.ndarray) -> np.ndarray:
@@ -194,11 +228,21 @@ def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidenc
     row_start = rows[:, None] * (width + 1)
     o_hi += row_start
     o_lo += row_start
-    for weight, pref, spans, a_side, b_side, base, learned, hub_src, hub_tgt in prepared:
+    for weight, pref, spans, a_side, b_side, base, learned, hub_src, hub_tgt, miss in prepared:
         if learned and plain is None:
             plain = q
         span = spans[k].reshape(-1)
         dot = span.take(o_hi) - span.take(o_lo)
+        if miss:
+            # both spans' kept tokens less those the other span holds (the dot of kept
+            # with held columns); per bead, not per sentence of it (the gain multiplies
+            # the quality by the bead's size)
+            kept = (a_side.count_prefix[rows] - a_side.count_prefix[start])[:, None] + (b_side.count_prefix[Jc] - b_side.count_prefix[np.clip(Jc - l, 0, m)])
+            term = -weight * np.maximum(kept - dot, 0.0) / ((k + l) / 2.0)
+            q = q + term
+            if plain is not None:
+                plain = plain + term
+            continue
         na = a_side.span_norm2(start, k)[:, None]
         nb = b_side.span_norm2(np.clip(J - l, 0, max(m - l, 0)), l)
         cos = dot / np.sqrt(np.maximum(na * nb, 1e-9))
@@ -406,13 +450,13 @@ def best_path(
     band = Band(rows, J, np.minimum(J, m), J <= hi[:, None], wlo, width, m)
     prepared = []
     for ev in evidence:
-        pref = band_dots(ev.src, ev.tgt, wlo, width)
+        pref = band_dots(ev.src, ev.tgt, wlo, width) if not ev.miss else band_dots_sparse(ev.src, ev.tgt, wlo, width)
         # the coarse pass's shapes need spans of two sentences, not five
         spans = span_prefixes(pref, wlo, width, max(k for k, _ in beads))
         # only for the learned lexicon (see AlignParams.hub_weight)
         hubs = (_excess_chance(ev.src, ev.src_side.self_dot, ev.tgt, ev.tgt_side.self_dot),
                 _excess_chance(ev.tgt, ev.tgt_side.self_dot, ev.src, ev.src_side.self_dot)) if params.hub_weight and ev.learned else (None, None)
-        prepared.append(BandEvidence(ev.weight, pref, spans, ev.src_side, ev.tgt_side, ev.baseline, ev.learned, *hubs))
+        prepared.append(BandEvidence(ev.weight, pref, spans, ev.src_side, ev.tgt_side, ev.baseline, ev.learned, *hubs, ev.miss))
     scored = {kl: bead_scores(kl, band, lengths, prepared, params) for kl in beads if kl[0] and kl[1]}
     quality = {kl: s for kl, (s, _) in scored.items()}
     plain_quality = {kl: p for kl, (_, p) in scored.items()}

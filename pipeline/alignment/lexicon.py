@@ -18,13 +18,12 @@ out by +0.03 on average, on Text+Berg (German-French) without MT it changed it b
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple, Sequence
 
 import numpy as np
 
 from .beads import Bead
-from .features import fold_each
+from .features import word_ids
 from .rows import SentenceRows
 
 # Entries must rest on repeated evidence: three co-occurrences and a Dice coefficient of
@@ -36,7 +35,6 @@ MIN_COOCCURRENCES = 3
 MIN_DICE = 0.5
 # fewer 1-1 beads than this make a lexicon of chance pairs (a FLORES case of 20 lines)
 MIN_TRAINING_BEADS = 50
-_WORD = re.compile(r"[^\W\d_]{2,}")
 # hash multipliers for an entry's column: primes, as for trigrams
 _PAIR_PRIMES = (1_000_003, 10_007)
 
@@ -64,32 +62,17 @@ class Lexicon(NamedTuple):
         return [(src[s], tgt[t], round(float(d), 3)) for s, t, d in zip(self.source_word.tolist(), self.target_word.tolist(), self.dice)]
 
 
-def _word_ids(sentences: Sequence[str], folded: list[str] | None = None) -> tuple[list[np.ndarray], dict[str, int]]:
-    """Each sentence's distinct folded words as ids, and the vocabulary, the ids looked up
-    by C-level maps (a set per sentence built word by word took two-thirds of a second
-    per 10,000 sentences). ``folded``: ``fold_each(sentences)``, where the caller has it."""
-    words = [_WORD.findall(p) for p in (fold_each(sentences) if folded is None else folded)]
-    flat = [w for ws in words for w in ws]
-    vocabulary = {w: i for i, w in enumerate(dict.fromkeys(flat))}
-    ids = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
-    rows = np.repeat(np.arange(len(words), dtype=np.int64), [len(ws) for ws in words])
-    width = max(len(vocabulary), 1)
-    cells = np.unique(rows * width + ids)  # each word once per sentence, sorted
-    bounds = np.searchsorted(cells, np.arange(len(words) + 1, dtype=np.int64) * width)
-    distinct = cells % width
-    return [distinct[bounds[r]:bounds[r + 1]] for r in range(len(words))], vocabulary
-
-
 def learn(src: Sequence[str], tgt: Sequence[str], beads: Sequence[Bead],
-          folded: tuple[list[str], list[str]] | None = None) -> Lexicon | None:
+          folded: tuple[list[str], list[str]] | None = None,
+          words: tuple[tuple[list[np.ndarray], dict[str, int]], tuple[list[np.ndarray], dict[str, int]]] | None = None) -> Lexicon | None:
     """The lexicon of the first pass's 1-1 beads; None where there are too few of them.
-    ``folded``: both sides through ``fold_each``, where the caller has them (the aligner
-    folded them for its vectors)."""
+    ``folded``: both sides through ``fold_each``, and ``words``: both sides through
+    :func:`.features.word_ids`, where the caller has them (the aligner has both)."""
     pairs = [(b.src[0], b.tgt[0]) for b in beads if len(b.src) == 1 and len(b.tgt) == 1]
     if len(pairs) < MIN_TRAINING_BEADS:
         return None
-    src_ids, src_vocabulary = _word_ids(src, folded[0] if folded else None)
-    tgt_ids, tgt_vocabulary = _word_ids(tgt, folded[1] if folded else None)
+    (src_ids, src_vocabulary), (tgt_ids, tgt_vocabulary) = words or (
+        word_ids(src, folded[0] if folded else None), word_ids(tgt, folded[1] if folded else None))
     pairs = [(i, j) for i, j in pairs if len(src_ids[i]) and len(tgt_ids[j])]
     if not pairs:
         return None
