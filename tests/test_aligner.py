@@ -556,3 +556,30 @@ def test_of_two_neighbours_the_one_whose_latin_names_the_translation_lacks_is_le
     assert ((17,), ()) in beads and ((18,), (15,)) in beads
     without = {(b.src, b.tgt) for b in align_sentences(src, tgt, params=AlignParams(verbatim_weight=0.0))}
     assert ((17,), (15,)) in without
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 40), st.integers(0, 39), st.integers(1, 40), st.integers(0, 10**6))
+def test_a_side_sliced_or_reversed_is_the_side_built_from_those_rows(n, start, length, seed):
+    """Pieces and the backward pass reuse a side's dot products instead of computing them
+    again: every norm of a span inside the rows, every row's dot and count, bit for bit."""
+    import numpy as np
+    from pipeline.alignment.dp import Side
+    from pipeline.alignment.rows import SentenceRows
+
+    rng = np.random.default_rng(seed)
+    cells = np.unique(rng.integers(0, n * 64, size=n * 6))
+    rows = SentenceRows.from_cells(n, 64, cells, rng.random(len(cells)).astype(np.float32) * 3)
+    start = min(start, n - 1)
+    stop = min(n, start + length)
+    side = Side(rows)
+    for built, derived in ((Side(rows.reversed()), side.reversed()), (Side(rows.rows(start, stop)), side.rows(start, stop))):
+        size = len(built.mat)
+        assert np.array_equal(built.mat.dense(), derived.mat.dense())
+        assert np.array_equal(built.self_dot, derived.self_dot) and np.array_equal(built.count_prefix, derived.count_prefix)
+        for k in range(1, 6):
+            inside = np.arange(size + 1) + k <= size
+            assert np.array_equal(built.norms[k][inside], derived.norms[k][inside])
+    counted = Side(rows, counted=(0, 32))
+    assert np.array_equal(Side(rows.reversed(), counted=(0, 32)).count_prefix, counted.reversed().count_prefix)
+    assert np.array_equal(Side(rows.rows(start, stop), counted=(0, 32)).count_prefix, counted.rows(start, stop).count_prefix)

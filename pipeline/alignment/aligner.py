@@ -206,7 +206,7 @@ def _piece(lengths: LengthModel, evidence: list[Evidence], breaks: ParagraphBrea
     """The sentences i0..i1-1 and j0..j1-1 as a document of their own: the whole
     document's length ratio and chance baselines, paragraph breaks but at its two ends."""
     piece_lengths = LengthModel(lengths.cs[i0:i1 + 1] - lengths.cs[i0], lengths.ct[j0:j1 + 1] - lengths.ct[j0], lengths.ratio, lengths.var)
-    piece_evidence = [ev.over(ev.src.rows(i0, i1), ev.tgt.rows(j0, j1)) for ev in evidence]
+    piece_evidence = [ev.rows(i0, i1, j0, j1) for ev in evidence]
     piece_breaks = None
     if breaks is not None:
         src, tgt = breaks.src[i0:i1 + 1].copy(), breaks.tgt[j0:j1 + 1].copy()

@@ -50,7 +50,7 @@ def boundary_margins(path, table: Table | None, lengths: LengthModel, evidence: 
     # must score a bead alike for their scores to add up)
     backwards = LengthModel(lengths.cs[-1] - lengths.cs[::-1], lengths.ct[-1] - lengths.ct[::-1], lengths.ratio, lengths.var)
     reversed_path = [(n - i1, n - i0, m - j1, m - j0) for i0, i1, j0, j1 in path[::-1]]
-    reversed_evidence = [ev.over(ev.src.reversed(), ev.tgt.reversed()) for ev in evidence]
+    reversed_evidence = [ev.reversed() for ev in evidence]
     try:
         reversed_breaks = breaks.backwards() if breaks is not None else None
         _, _, back = best_path(backwards, reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes,
