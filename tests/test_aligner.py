@@ -583,3 +583,19 @@ def test_a_side_sliced_or_reversed_is_the_side_built_from_those_rows(n, start, l
     counted = Side(rows, counted=(0, 32))
     assert np.array_equal(Side(rows.reversed(), counted=(0, 32)).count_prefix, counted.reversed().count_prefix)
     assert np.array_equal(Side(rows.rows(start, stop), counted=(0, 32)).count_prefix, counted.rows(start, stop).count_prefix)
+
+
+def test_a_bead_that_loses_a_number_is_trusted_less():
+    # the same pair with one target sentence's height changed: that bead is still found,
+    # and its confidence drops by what the lost token costs (LOST_TOKEN_COST), its
+    # neighbours' does not
+    from pipeline.alignment.confidence import LOST_TOKEN_COST
+
+    src = [f"Le sommet numéro {i} mesure {8000 + 37 * i} mètres selon la mesure de {1900 + i}." for i in range(16)]
+    tgt = [f"Summit number {i} is {8000 + 37 * i} metres high according to the {1900 + i} survey." for i in range(16)]
+    changed = tgt[:5] + ["Summit number 5 is 9999 metres high according to the 1905 survey."] + tgt[6:]
+    before = {(b.src, b.tgt): b.confidence for b in align_sentences(src, tgt)}
+    after = {(b.src, b.tgt): b.confidence for b in align_sentences(src, changed)}
+    assert LOST_TOKEN_COST > 0 and ((5,), (5,)) in after
+    assert after[((5,), (5,))] < before[((5,), (5,))]
+    assert after[((4,), (4,))] == before[((4,), (4,))]
