@@ -599,3 +599,16 @@ def test_a_bead_that_loses_a_number_is_trusted_less():
     assert LOST_TOKEN_COST > 0 and ((5,), (5,)) in after
     assert after[((5,), (5,))] < before[((5,), (5,))]
     assert after[((4,), (4,))] == before[((4,), (4,))]
+
+
+def test_a_roman_numeral_in_a_russian_text_is_not_a_word_to_keep():
+    # "XIX век" is "the 19th century": the numeral is not a Latin word English keeps,
+    # while an acronym (here "DVD", which no numeral spells) still is
+    from pipeline.alignment.features import fold_each, word_ids
+    from pipeline.alignment.verbatim import kept_and_held, kept_columns
+
+    src = ["Это было в XIX веке.", "Фильм вышел на DVD."]
+    tgt = ["It was in the 19th century.", "The film came out on DVD."]
+    x, _ = kept_and_held(src, tgt, (word_ids(src, fold_each(src)), word_ids(tgt, fold_each(tgt))), ("cyrillic", "latin"))
+    lo, hi = kept_columns(x, "src")
+    assert x.dense()[:, lo:hi].sum(axis=1).tolist() == [0, 1]

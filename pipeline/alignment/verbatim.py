@@ -28,6 +28,11 @@ from .features import NUMBER, fold, number_token
 from .rows import SentenceRows
 
 _SCRIPT_WORD = {"latin": re.compile(r"[A-Za-z\u00c0-\u024f]{2,}"), "cyrillic": re.compile(r"[\u0400-\u04ff]{2,}")}
+# A Roman numeral in a Russian text ("XIX век", "Людовик XIV") is no Latin word a
+# translation keeps: English writes "19th century" as often as not. Those of centuries,
+# monarchs and chapters, up to XXXIX (with C, D, L and M, "CD", "DC" and "MD" would be
+# numerals too, and they are abbreviations a translation keeps)
+_ROMAN = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 
 
 def _number_words() -> dict[str, str]:
@@ -85,8 +90,10 @@ def _tokens(sentences: Sequence[str], words: tuple[list[np.ndarray], dict[str, i
         # words in the other's script are rare in a text: only the sentences with one are read
         pattern = _SCRIPT_WORD[other_script]
         with_some = [r for r, s in enumerate(sentences) if pattern.search(s)]
-        rows, foreign = _hits([sentences[r] for r in with_some], pattern, lambda m: fold(m.group(0)))
-        foreign_rows = np.array(with_some, dtype=np.int64)[rows] if len(rows) else rows
+        rows, foreign = _hits([sentences[r] for r in with_some], pattern, lambda m: "" if _ROMAN.fullmatch(m.group(0)) else fold(m.group(0)))
+        rows = np.array(with_some, dtype=np.int64)[rows] if len(rows) else rows
+        kept = [i for i, t in enumerate(foreign) if t]
+        foreign_rows, foreign = rows[kept], [foreign[i] for i in kept]
     return _Tokens(number_rows, numbers, foreign_rows, foreign, *words)
 
 
