@@ -33,7 +33,7 @@ import numpy as np
 
 from .beads import Bead
 from .confidence import UNRELATED_CONFIDENCE, bead_confidence, boundary_margins, texts_look_unrelated
-from .dp import Evidence, LengthModel, ParagraphBreaks, Side, Table, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
+from .dp import Evidence, KeptCounts, LengthModel, ParagraphBreaks, Side, Table, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
 from .features import fold_each, idf_weighted, vectors, word_ids
 from .lexicon import learn, lexicon_rows
 from ..scripts import mostly_cyrillic
@@ -62,7 +62,7 @@ def _verbatim_evidence(src, tgt, words, params: AlignParams) -> list[Evidence]:
     src_script = "cyrillic" if mostly_cyrillic(" ".join(src[:200])) else "latin"
     tgt_script = "cyrillic" if mostly_cyrillic(" ".join(tgt[:200])) else "latin"
     x, y = kept_and_held(src, tgt, words, (src_script, tgt_script))
-    return [Evidence(params.verbatim_weight, x, Side(x, kept_columns(x, "src")), Side(y, kept_columns(y, "tgt")), y, {}, miss=True)]
+    return [Evidence(params.verbatim_weight, x, KeptCounts(x, kept_columns(x, "src")), KeptCounts(y, kept_columns(y, "tgt")), y, {}, miss=True)]
 
 
 def _coarse(evidence: list[Evidence]) -> list[Evidence]:

@@ -113,7 +113,7 @@ def tokens_lost(bead: Bead, evidence: list[Evidence]) -> float:
     for ev in evidence:
         if ev.miss:
             i0, i1, j0, j1 = bead.src[0], bead.src[-1] + 1, bead.tgt[0], bead.tgt[-1] + 1
-            kept = (ev.src_side.count_prefix[i1] - ev.src_side.count_prefix[i0]) + (ev.tgt_side.count_prefix[j1] - ev.tgt_side.count_prefix[j0])
+            kept = ev.src_side.between(i0, i1) + ev.tgt_side.between(j0, j1)
             held = float(ev.src.dense(i0, i1).sum(axis=0) @ ev.tgt.dense(j0, j1).sum(axis=0))
             return max(float(kept) - held, 0.0)
     return 0.0

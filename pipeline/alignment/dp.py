@@ -17,7 +17,6 @@ import numpy as np
 
 from .params import BEADS, GALE_CHURCH_VARIANCE, LONG_BEADS, MAX_SIDE, AlignParams
 from .rows import BLOCK_ROWS, SentenceRows
-from .verbatim import kept_columns
 
 # Unrelated spans sampled per bead shape to learn what "no evidence" scores (their median
 # cosine); the sampling uses a fixed seed, so a pair always aligns the same way.
@@ -34,22 +33,10 @@ COARSE_FOLD = 4
 class Side:
     """Vectors of one side with their neighbour dot products (for norms of spans)."""
 
-    def __init__(self, mat: SentenceRows, counted: tuple[int, int] | None = None, near: list[np.ndarray] | None = None,
-                 counts: np.ndarray | None = None):
-        """``counted``: the columns of kept tokens, for rows of kept and held tokens
-        (:mod:`.verbatim`), which need only how many kept tokens each row has.
-        ``near`` / ``counts``: what :meth:`rows` and :meth:`reversed` carry over."""
+    def __init__(self, mat: SentenceRows, near: list[np.ndarray] | None = None):
+        """``near``: the dot products :meth:`rows` and :meth:`reversed` carry over."""
         self.mat = mat
         n = len(mat)
-        self.near = None
-        if counted is not None or counts is not None:
-            if counts is None:
-                kept = (mat.indices >= counted[0]) & (mat.indices < counted[1])
-                counts = np.bincount(mat.row_of[kept], minlength=n)
-            self.counts = counts
-            self.count_prefix = np.concatenate([[0.0], np.cumsum(counts, dtype=np.float64)])
-            self.norms = {}
-            return
         if near is None:
             # near[d][r] = row r . row r+d: the cross terms of the norm of a span, a block
             # of rows at a time (with the MAX_SIDE - 1 rows after it) from the sparse rows
@@ -63,7 +50,6 @@ class Side:
                         near[d][r0:upto] = np.einsum("ij,ij->i", block[: upto - r0], block[d : upto - r0 + d])
         self.near = near
         self.self_dot = near[0]
-        self.count_prefix = np.concatenate([[0.0], np.cumsum(self.self_dot, dtype=np.float64)])
         pad = np.zeros(MAX_SIDE, dtype=np.float32)
         padded = [np.concatenate([x, pad]) for x in near]
         # |sum of rows start..start+k-1|^2 for every start (padded at the end)
@@ -78,8 +64,6 @@ class Side:
         products rather than computed again: the same numbers, each a dot of the same two
         rows (a row's dots with rows past the piece are left out, as they would be)."""
         mat = self.mat.rows(start, stop)
-        if self.near is None:
-            return Side(mat, counts=self.counts[start:stop])
         near = []
         for d, x in enumerate(self.near):
             piece = x[start:stop].copy()
@@ -91,8 +75,6 @@ class Side:
         """The side of the rows last first (the confidence's backward pass), from this
         side's dot products: row r read backwards meets row r + d where row r meets row r - d."""
         mat = self.mat.reversed()
-        if self.near is None:
-            return Side(mat, counts=self.counts[::-1].copy())
         n = len(mat)
         near = []
         for d, x in enumerate(self.near):
@@ -105,6 +87,31 @@ class Side:
     def span_norm2(self, start: np.ndarray | int, k: int) -> np.ndarray:
         """|sum of rows start..start+k-1|^2 (vectorized over start)."""
         return self.norms[k][start]
+
+
+class KeptCounts:
+    """Rows of kept and held tokens (:mod:`.verbatim`) with how many kept tokens each row
+    has: what a bead's rows must keep, where a cosine's side has its span norms."""
+
+    def __init__(self, mat: SentenceRows, counted: tuple[int, int] | None = None, counts: np.ndarray | None = None):
+        """``counted``: the columns of the kept tokens; ``counts``: the counts themselves,
+        as :meth:`rows` and :meth:`reversed` carry them over."""
+        self.mat = mat
+        if counts is None:
+            kept = (mat.indices >= counted[0]) & (mat.indices < counted[1])
+            counts = np.bincount(mat.row_of[kept], minlength=len(mat))
+        self.counts = counts
+        self._prefix = np.concatenate([[0.0], np.cumsum(counts, dtype=np.float64)])
+
+    def between(self, start: np.ndarray | int, stop: np.ndarray | int) -> np.ndarray | float:
+        """The kept tokens of rows start..stop-1 (vectorized)."""
+        return self._prefix[stop] - self._prefix[start]
+
+    def rows(self, start: int, stop: int) -> "KeptCounts":
+        return KeptCounts(self.mat.rows(start, stop), counts=self.counts[start:stop])
+
+    def reversed(self) -> "KeptCounts":
+        return KeptCounts(self.mat.reversed(), counts=self.counts[::-1].copy())
 
 
 
@@ -137,7 +144,7 @@ def band_dots_sparse(a: SentenceRows, b: SentenceRows, wlo: np.ndarray, width: i
     with the entries of ``b`` in its column, those inside the band kept, instead of dense
     products that would be almost all zeros."""
     n = len(a)
-    dots = np.zeros((n, width + 1), dtype=np.float32)
+    dots = np.zeros(n * (width + 1), dtype=np.float32)
     order = np.argsort(b.indices, kind="stable")
     b_cols, b_rows, b_vals = b.indices[order], b.row_of[order], b.data[order]
     first = np.searchsorted(b_cols, a.indices, side="left")
@@ -149,8 +156,8 @@ def band_dots_sparse(a: SentenceRows, b: SentenceRows, wlo: np.ndarray, width: i
         o = c - wlo[r]
         inside = (o >= 0) & (o < width)
         flat = r[inside] * (width + 1) + o[inside] + 1
-        dots += np.bincount(flat, weights=a.data[entry[inside]] * b_vals[at[inside]], minlength=dots.size).reshape(dots.shape).astype(np.float32)
-    return np.cumsum(dots, axis=1)
+        dots = np.bincount(flat, weights=a.data[entry[inside]] * b_vals[at[inside]], minlength=dots.size).astype(np.float32)
+    return np.cumsum(dots.reshape(n, width + 1), axis=1)
 
 
 @dataclass(frozen=True)
@@ -193,10 +200,11 @@ class Evidence(NamedTuple):
     miss: bool = False
 
     def over(self, src: SentenceRows, tgt: SentenceRows, rng: np.random.Generator | None = None) -> "Evidence":
-        """The same kind of evidence over other vectors of the two texts (folded, a piece of
-        them, read backwards), its baseline kept; or sampled afresh from ``rng`` where
-        the rows are spans of another kind (passages)."""
-        src_side, tgt_side = (Side(src), Side(tgt)) if not self.miss else (Side(src, kept_columns(src, "src")), Side(tgt, kept_columns(tgt, "tgt")))
+        """The same kind of cosine evidence over other vectors of the two texts (folded),
+        its baseline kept; or sampled afresh from ``rng`` where the rows are spans of
+        another kind (passages). Kept tokens have no such vectors: the coarse and the
+        passages' passes leave them out."""
+        src_side, tgt_side = Side(src), Side(tgt)
         baseline = self.baseline if rng is None else chance_baseline(src, tgt, src_side, tgt_side, rng)
         return Evidence(self.weight, src, src_side, tgt_side, tgt, baseline, self.learned, self.miss)
 
@@ -285,7 +293,7 @@ def bead_scores(kl, band: Band, lengths: LengthModel, prepared: list[BandEvidenc
             # both spans' kept tokens less those the other span holds (the dot of kept
             # with held columns); per bead, not per sentence of it (the gain multiplies
             # the quality by the bead's size)
-            kept = (a_side.count_prefix[rows] - a_side.count_prefix[start])[:, None] + (b_side.count_prefix[Jc] - b_side.count_prefix[np.clip(Jc - l, 0, m)])
+            kept = a_side.between(start, rows)[:, None] + b_side.between(np.clip(Jc - l, 0, m), Jc)
             term = -weight * np.maximum(kept - dot, 0.0) / ((k + l) / 2.0)
             q = q + term
             if plain is not None:
