@@ -34,9 +34,8 @@ import numpy as np
 from .beads import Bead
 from .confidence import UNRELATED_CONFIDENCE, bead_confidence, boundary_margins, texts_look_unrelated
 from .dp import Evidence, KeptCounts, LengthModel, ParagraphBreaks, Side, Table, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
-from .features import fold_each, idf_weighted, vectors, word_ids
+from .features import fold_each, idf_weighted, script_of, vectors, word_ids
 from .lexicon import learn, lexicon_rows
-from ..scripts import mostly_cyrillic
 from .params import BEADS, COARSE_BEADS, LONG_BEADS, AlignParams
 from .verbatim import kept_and_held, kept_columns
 
@@ -58,10 +57,7 @@ def _evidence(params: AlignParams, a: np.ndarray, b: np.ndarray, mt: np.ndarray 
 def _verbatim_evidence(src, tgt, words, params: AlignParams) -> list[Evidence]:
     """The tokens each side must keep that the other side of a bead lacks
     (:mod:`.verbatim`), counted both ways; ``words``: both sides through :func:`.features.word_ids`."""
-    # the scripts as the confidence's unrelated-texts test reads them: the first 200 sentences
-    src_script = "cyrillic" if mostly_cyrillic(" ".join(src[:200])) else "latin"
-    tgt_script = "cyrillic" if mostly_cyrillic(" ".join(tgt[:200])) else "latin"
-    x, y = kept_and_held(src, tgt, words, (src_script, tgt_script))
+    x, y = kept_and_held(src, tgt, words, (script_of(src), script_of(tgt)))
     return [Evidence(params.verbatim_weight, x, KeptCounts(x, kept_columns(x, "src")), KeptCounts(y, kept_columns(y, "tgt")), y, {}, miss=True)]
 
 

@@ -6,8 +6,8 @@ import numpy as np
 
 from .beads import Bead
 from .dp import Evidence, LengthModel, ParagraphBreaks, Table, best_path, reach_of_path
+from .features import script_of
 from .params import AlignParams
-from ..scripts import mostly_cyrillic
 
 # Mean match of the 1-1 beads: -0.06..-0.03 between unrelated texts (the seeds against each
 # other, FLORES against other FLORES sentences), 0.13..0.28 between translations in one
@@ -22,7 +22,7 @@ def texts_look_unrelated(beads: list[Bead], src, tgt, src_mt=None, tgt_mt=None, 
     Needs a few 1-1 beads, and a bridge or one script on both sides: without a bridge,
     Cyrillic against Latin text shares too little to tell a translation from unrelated
     text (FLORES ru-en scores as low as unrelated pairs), so there is no verdict then."""
-    if src_mt is None and tgt_mt is None and mostly_cyrillic(" ".join(src[:200])) != mostly_cyrillic(" ".join(tgt[:200])):
+    if src_mt is None and tgt_mt is None and script_of(src) != script_of(tgt):
         return False
     ones = [b.quality for b in beads if len(b.src) == 1 and len(b.tgt) == 1]
     return len(ones) >= at_least and float(np.mean(ones)) <= UNRELATED_BELOW

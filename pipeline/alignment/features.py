@@ -16,6 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..scripts import mostly_cyrillic
 from .params import AlignParams
 from .rows import SentenceRows, add_up, merge_cells
 
@@ -57,6 +58,15 @@ def fold(text: str) -> str:
     plain = _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower().replace("й", "y")))
     # the table is looked up character by character: a French or English text skips it
     return plain.translate(_TRANSLIT) if _TRANSLITERATED.search(plain) else plain
+
+
+# sentences read to tell a text's script: enough for any text, cheap for a long one
+SCRIPT_SAMPLE = 200
+
+
+def script_of(sentences: Sequence[str]) -> str:
+    """"cyrillic" or "latin": the script most of a text's first sentences are written in."""
+    return "cyrillic" if mostly_cyrillic(" ".join(sentences[:SCRIPT_SAMPLE])) else "latin"
 
 
 def fold_each(sentences: Sequence[str]) -> list[str]:

@@ -113,24 +113,24 @@ def kept_and_held(src: Sequence[str], tgt: Sequence[str], words: tuple, scripts:
     column = {t: c for c, t in enumerate(dict.fromkeys(t for side in sides for t in side.numbers + side.foreign))}
     dims = max(len(column), 1)
 
-    def kept(side: _Tokens) -> tuple[np.ndarray, np.ndarray]:
-        cols = np.fromiter((column[t] for t in side.numbers + side.foreign), dtype=np.int64, count=len(side.numbers) + len(side.foreign))
-        return np.concatenate([side.number_rows, side.foreign_rows]), cols
+    def columns(tokens: list[str]) -> np.ndarray:
+        return np.fromiter((column[t] for t in tokens), dtype=np.int64, count=len(tokens))
 
-    def held(side: _Tokens) -> tuple[np.ndarray, np.ndarray]:
+    def kept_and_held_of(side: _Tokens) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        number_cols = columns(side.numbers)  # a number is kept and held alike
+        kept = np.concatenate([side.number_rows, side.foreign_rows]), np.concatenate([number_cols, columns(side.foreign)])
         # per word of the vocabulary, the kept token it is (itself, or the number it
         # spells), or -1: most words are no kept token of either text
         as_word = np.fromiter((column.get(w, -1) for w in side.vocabulary), dtype=np.int64, count=len(side.vocabulary))
         as_number = np.fromiter((column.get(NUMBER_WORDS.get(w, ""), -1) for w in side.vocabulary), dtype=np.int64, count=len(side.vocabulary))
         flat = np.concatenate(side.word_ids) if side.word_ids else np.zeros(0, dtype=np.int64)
         word_rows = np.repeat(np.arange(len(side.word_ids), dtype=np.int64), [len(x) for x in side.word_ids])
-        number_cols = np.fromiter((column[t] for t in side.numbers), dtype=np.int64, count=len(side.numbers))
         rows = np.concatenate([side.number_rows, word_rows, word_rows])
         cols = np.concatenate([number_cols, as_word[flat], as_number[flat]])
-        return rows[cols >= 0], cols[cols >= 0]
+        return kept, (rows[cols >= 0], cols[cols >= 0])
 
-    (src_kept_rows, src_kept_cols), (src_held_rows, src_held_cols) = kept(sides[0]), held(sides[0])
-    (tgt_kept_rows, tgt_kept_cols), (tgt_held_rows, tgt_held_cols) = kept(sides[1]), held(sides[1])
+    (src_kept_rows, src_kept_cols), (src_held_rows, src_held_cols) = kept_and_held_of(sides[0])
+    (tgt_kept_rows, tgt_kept_cols), (tgt_held_rows, tgt_held_cols) = kept_and_held_of(sides[1])
     x = _rows(len(src), 2 * dims, np.concatenate([src_kept_rows, src_held_rows]), np.concatenate([src_kept_cols, dims + src_held_cols]))
     y = _rows(len(tgt), 2 * dims, np.concatenate([tgt_held_rows, tgt_kept_rows]), np.concatenate([tgt_held_cols, dims + tgt_kept_cols]))
     return x, y
