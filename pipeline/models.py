@@ -138,15 +138,39 @@ def _folder_revision(path: Path) -> tuple[str, str]:
     if meta.is_file():
         data = json.loads(meta.read_text(encoding="utf-8"))
         return data["model_id"], data["revision"]
+    return f"local:{path.name}", content_revision(path)
+
+
+# Fields a writer records about itself, not about the model: transformers writes its own
+# version into config.json, so the same weights saved by 5.24 and 5.25 hashed apart and
+# every edition's model identity changed with a minor release.
+_WRITER_FIELDS = ("transformers_version",)
+
+
+def _identity_bytes(path: Path) -> bytes:
+    """config.json as canonical JSON without the writer's fields: what determines the model."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, dict):
+        for field in _WRITER_FIELDS:
+            data.pop(field, None)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def content_revision(path: Path) -> str:
+    """A local folder's revision: a hash of the files that determine its translations."""
     digest = hashlib.sha256()
     for name in sorted(REQUIRED_FILES + WEIGHT_FILES):
         f = path / name
-        if f.is_file():
-            digest.update(name.encode())
-            with open(f, "rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-    return f"local:{path.name}", "sha256-" + digest.hexdigest()[:12]
+        if not f.is_file():
+            continue
+        digest.update(name.encode())
+        if name == "config.json":
+            digest.update(_identity_bytes(f))
+            continue
+        with open(f, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    return "sha256-" + digest.hexdigest()[:12]
 
 
 def stored_folder(spec: ModelSpec) -> Path:

@@ -48,3 +48,32 @@ def test_models_list_shows_configured_and_local(offline_env, tiny_models):
 def test_models_download_offline_is_one_clear_line(offline_env):
     proc = diptych("models", "download", "fr", env=offline_env)
     assert proc.returncode == 2 and "unreachable" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_folders_revision_ignores_the_writers_transformers_version(tiny_models, tmp_path):
+    """transformers writes its own version into config.json; the same weights saved by
+    another minor release must keep their identity (else every edition's model changes)."""
+    import json
+    import shutil
+
+    from pipeline.models import content_revision
+
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny_models["fr"], copy)
+    before = content_revision(copy)
+    config = json.loads((copy / "config.json").read_text(encoding="utf-8"))
+    assert "transformers_version" in config  # else this test proves nothing
+    config["transformers_version"] = "9.99.0"
+    (copy / "config.json").write_text(json.dumps(config, indent=7), encoding="utf-8")
+    assert content_revision(copy) == before
+    config["d_model"] = config["d_model"] * 2  # a field that determines the model does count
+    (copy / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    assert content_revision(copy) != before
+    (copy / "config.json").write_text(json.dumps(dict(config, d_model=config["d_model"] // 2)), encoding="utf-8")
+    assert content_revision(copy) == before
+    with open(copy / "model.safetensors", "r+b") as fh:  # and so does every byte of the weights
+        fh.seek(-1, 2)
+        last = fh.read(1)
+        fh.seek(-1, 2)
+        fh.write(bytes([last[0] ^ 1]))
+    assert content_revision(copy) != before
