@@ -39,6 +39,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")
 # receives one EngineOptions (see with_engine_options).
 _ENGINE_OPTIONS = {
     "model": (ModelOpt, None),
+    "models": (Annotated[str, typer.Option("--models", metavar="SET", help="catalog (the opus-mt models), or demo: untrained models built here, whose English is noise (to see the pipeline offline).")], "catalog"),
     "device": (Annotated[str, typer.Option("--device", help="auto (CUDA if available), cpu, or cuda[:N].")], "auto"),
     "backend": (Annotated[str, typer.Option("--backend", help="auto (CTranslate2 where installed, else torch), ctranslate2 or torch.")], "auto"),
     "compute_type": (Annotated[str, typer.Option("--compute-type", help="auto, or: int8, int8_float16, float16 (ctranslate2); float32, float16, bfloat16 (torch).")], "auto"),
@@ -51,14 +52,14 @@ _ENGINE_OPTIONS = {
 }
 
 
-def _engine_options(model, device, backend, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache):
+def _engine_options(model, models, device, backend, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache):
     from .engines import EngineOptions
     from .translate import DecodingSettings
 
     return EngineOptions(
         overrides=model, backend=backend, device=device, compute_type=compute_type,
         settings=DecodingSettings(beam_size=beam_size, length_penalty=length_penalty, max_length=max_length),
-        batch_tokens=batch_tokens, cache_path=None if no_cache else (cache or "default"),
+        batch_tokens=batch_tokens, cache_path=None if no_cache else (cache or "default"), models=models,
     )
 
 
@@ -351,6 +352,15 @@ def models_convert(
     from .engines import convert_all
 
     print_lines(convert_all(langs or None, model, force=force))
+
+
+@models_app.command("demo")
+def models_demo(rebuild: Annotated[bool, typer.Option("--rebuild", metavar="", help="Build them again.")] = False) -> None:
+    """Build untrained demo models here (no network), for `diptych run --models demo`."""
+    from .console import print_lines
+    from .demo import demo_lines
+
+    print_lines(demo_lines(rebuild))
 
 
 @cache_app.command("stats")

@@ -4,11 +4,15 @@ missing one stops the work before anything is loaded or written."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .errors import UsageError
 from .models import resolve_all, specs_for
 from .translation_engine import DecodingSettings, TranslationEngine
+
+# --models: which set of models the languages without a --model take
+MODEL_SETS = ("catalog", "demo")
 
 
 @dataclass
@@ -23,6 +27,22 @@ class EngineOptions:
     batch_tokens: int | None = None
     cache_path: str | Path | None = "default"  # None: no cache
     guard: bool = True
+    models: str = "catalog"
+
+    def __post_init__(self) -> None:
+        """``demo``: the untrained demo models (built here where missing) for every language
+        without its own --model, decoding no longer than they can usefully write."""
+        if self.models not in MODEL_SETS:
+            raise UsageError(f"--models must be {' or '.join(MODEL_SETS)}, not {self.models!r}")
+        if self.models != "demo":
+            return
+        from .demo import DEMO_MAX_LENGTH, ensure_demo_models
+
+        own = {text.partition("=")[0] for text in self.overrides or []}
+        demo = [f"{lang}={folder}" for lang, folder in ensure_demo_models().items() if lang not in own]
+        self.overrides = [*(self.overrides or []), *demo]
+        self.settings = replace(self.settings, max_length=min(self.settings.max_length, DEMO_MAX_LENGTH))
+        self.models = "catalog"  # resolved: the overrides now name every demo folder
 
 
 def load_engines(langs: set[str], options: EngineOptions) -> dict[str, TranslationEngine]:

@@ -203,20 +203,24 @@ def resolve_all(specs: dict[str, ModelSpec]) -> dict[str, ResolvedModel]:
     if len(missing) == 1:
         raise missing[0][1]
     if missing:
-        what = "; ".join(f"no {LANGUAGE_NAMES.get(s.lang, s.lang)} model ({s.lang}→en): {s.label()} {exc.why}" for s, exc in missing)
-        langs = " ".join(s.lang for s, _ in missing)
-        flags = " ".join(f"--model {s.lang}=/path/to/a/marian/model/folder" for s, _ in missing)
-        raise ModelUnavailable(f"{what}; run `diptych models download {langs}` on a machine with network, or pass {flags}")
+        names = " and ".join(f"{LANGUAGE_NAMES.get(s.lang, s.lang)} ({s.label()})" for s, _ in missing)
+        whys = "; ".join(sorted({exc.why.removeprefix("is ") for _, exc in missing}))
+        raise ModelUnavailable(f"no {names} model: {whys}" + _remedies([s.lang for s, _ in missing]))
     return resolved
+
+
+def _remedies(langs: list[str]) -> str:
+    """The ways out of a missing model, one indented line each under the error's first line."""
+    flags = " ".join(f"--model {lang}=FOLDER" for lang in langs)
+    return ("\n  remedies:"
+            f"\n  1. on a machine with network: `diptych models download {' '.join(langs)}`, then bring models/ here"
+            f"\n  2. a MarianMT model folder you have: {flags}"
+            "\n  3. to see the pipeline without real models: `diptych run --models demo` (untrained models: the English is noise)")
 
 
 def _unavailable(spec: ModelSpec, why: str) -> ModelUnavailable:
     name = LANGUAGE_NAMES.get(spec.lang, spec.lang)
-    exc = ModelUnavailable(
-        f"no {name} model ({spec.lang}→en): {spec.label()} {why}; "
-        f"run `diptych models download {spec.lang}` on a machine with network, "
-        f"or pass --model {spec.lang}=/path/to/a/marian/model/folder"
-    )
+    exc = ModelUnavailable(f"no {name} model ({spec.lang}→en): {spec.label()} {why}" + _remedies([spec.lang]))
     exc.why = why
     return exc
 

@@ -230,8 +230,11 @@ def test_tsv_import_changes_only_the_cell_that_was_edited(tmp_path, seeds_run):
 def test_offline_names_every_missing_model_at_once_and_refuses_unknown_languages(tmp_path, offline_env):
     proc = cli("run", str(seed_path("003")), str(seed_path("004")), "--out", str(tmp_path / "o"), env=offline_env)
     assert proc.returncode == 2
-    line = one_line(proc)
-    assert "French" in line and "Russian" in line and "diptych models download fr ru" in line
+    err = proc.stderr.decode("utf-8")
+    assert "Traceback" not in err and "unexpected" not in err, err
+    first, *remedies = err.strip().splitlines()
+    assert "French" in first and "Russian" in first and all(line.startswith("  ") for line in remedies), err
+    assert "diptych models download fr ru" in err and "--model fr=FOLDER --model ru=FOLDER" in err
     proc = cli("run", str(seed_path("003")), "--model", "de=Helsinki-NLP/opus-mt-de-en", env=offline_env)
     assert proc.returncode == 2 and "translates fr, ru into English, not 'de'" in one_line(proc)
 

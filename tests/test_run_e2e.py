@@ -74,8 +74,10 @@ def test_no_network_and_no_model_fails_fast_with_exit_code_2(tmp_path, offline_e
     proc = diptych("run", "--out", str(out), env=offline_env, timeout=60)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1, proc.stderr
-    assert "diptych models download" in lines[0] and "--model fr=" in lines[0]
+    # a short first line, then the remedies indented under it
+    assert lines[0].startswith("diptych: error: no French") and len(lines[0]) < 300, proc.stderr
+    assert all(line.startswith("  ") for line in lines[1:]) and len(lines) == 5, proc.stderr
+    assert "diptych models download" in lines[2] and "--model fr=" in lines[3] and "diptych run --models demo" in lines[4]
     assert "Traceback" not in proc.stderr
     assert not out.exists()  # before any work
 

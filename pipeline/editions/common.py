@@ -73,6 +73,15 @@ def flag_counts(doc: Document) -> dict[str, int]:
     return out
 
 
+def demo_notice(doc: Document) -> str | None:
+    """The warning every edition opens with when its English came from the untrained demo
+    models (``--models demo``): noise that must never pass for a translation."""
+    from ..demo import NOTICE, is_demo_ref
+
+    models = doc.provenance.get("translate", {}).get("models", {})
+    return NOTICE if any(is_demo_ref(str(sig.get("model", ""))) for sig in models.values()) else None
+
+
 def signature_line(doc: Document) -> str:
     """The one-line signature of the settings behind this edition (see :mod:`pipeline.signature`)."""
     return Signature.of(doc).short()

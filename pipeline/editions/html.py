@@ -9,7 +9,7 @@ from pathlib import Path
 from ..bilingual import TRANSLATED_LANGUAGES, english_of
 from ..doc import Document
 from ..version import __version__
-from .common import counts, flag_counts, has_translations, is_original, languages, provenance_summary, signature_line, suffix_for, target_lang, write_atomic
+from .common import counts, demo_notice, flag_counts, has_translations, is_original, languages, provenance_summary, signature_line, suffix_for, target_lang, write_atomic
 
 # how many segments the review page's "worst first" list shows
 WORST_FIRST = 20
@@ -37,7 +37,7 @@ def render_html(doc: Document) -> str:
         rows.append({"id": block.id, "kind": block.kind, "lang": block.lang, "segments": segs, "flagged": any(s["flags"] for s in segs)})
     return _jinja_env().get_template("review.html.j2").render(
         doc=doc, rows=rows, counts=counts(doc), provenance=provenance_summary(doc), version=__version__, worst=worst_first(doc),
-        target_lang=target_lang(doc), signature=signature_line(doc),
+        target_lang=target_lang(doc), signature=signature_line(doc), demo=demo_notice(doc),
     )
 
 

@@ -11,7 +11,7 @@ import re
 from ..doc import Document
 from ..scripts import BULLETS
 from ..version import __version__
-from .common import english_block, is_original, signature_line, target_lang
+from .common import demo_notice, english_block, is_original, signature_line, target_lang
 
 BULLET = re.compile(rf"^[{BULLETS}*+-]\s*")
 _HEADING_MARKS = re.compile(r"^#{1,6}\s+")
@@ -28,7 +28,11 @@ def strip_heading_marks(text: str) -> str:
 def render_markdown(doc: Document) -> str:
     """Side by side: a two-column table per section, headings as headings."""
     tgt = target_lang(doc)
-    front = ["---", f"diptych-signature: \"{signature_line(doc)}\"", "---"]
+    notice = demo_notice(doc)
+    # front matter must open the file (else it is no front matter): the notice is its first
+    # key, and the first line of the text a reader sees
+    front = ["---", *([f"diptych-warning: \"{notice}\""] if notice else []), f"diptych-signature: \"{signature_line(doc)}\"", "---",
+             *([f"> **{notice}**", ""] if notice else [])]
     if is_original(doc):
         # nothing to set side by side: the text once, as Diptych read it
         lines = front + [f"# {doc.id}", "", f"*{doc.lang} original, no translation needed · Diptych {__version__}*", ""]
@@ -54,7 +58,8 @@ def render_markdown(doc: Document) -> str:
 
 
 def render_english_markdown(doc: Document) -> str:
-    out = []
+    notice = demo_notice(doc)
+    out = [f"> **{notice}**"] if notice else []
     for block in doc.content_blocks():
         english = english_block(block)
         if block.kind == "heading":

@@ -4,9 +4,10 @@ out, English kept verbatim; a last line after a ``-- `` separator gives the sign
 from __future__ import annotations
 
 from ..doc import Document
-from .common import english_block, signature_line
+from .common import demo_notice, english_block, signature_line
 
 
 def render_english_text(doc: Document) -> str:
-    body = "\n\n".join(english_block(b) for b in doc.content_blocks()) + "\n"
+    notice = demo_notice(doc)
+    body = (f"{notice}\n\n" if notice else "") + "\n\n".join(english_block(b) for b in doc.content_blocks()) + "\n"
     return body + f"\n-- \ndiptych-signature: {signature_line(doc)}\n"

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from ..bilingual import english_of
 from ..doc import Document
 from ..version import __version__
-from .common import TOOL, signature_line, target_lang
+from .common import TOOL, demo_notice, signature_line, target_lang
 
 # XML 1.0 cannot carry these control characters at all; U+FFFD marks where one was.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -41,6 +41,8 @@ def render_tmx(doc: Document) -> str:
             "creationdate": _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
         },
     )
+    if demo_notice(doc):  # the header's first child: what a CAT tool shows of the memory
+        ET.SubElement(header, "note").text = demo_notice(doc)
     ET.SubElement(header, "prop", type="x-diptych-signature").text = signature_line(doc)
     body = ET.SubElement(tmx, "body")
     for block in doc.content_blocks():

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..bilingual import english_of
 from ..doc import Document
 from ..errors import DiptychError
-from .common import signature_line
+from .common import demo_notice, signature_line
 
 HEADER = ("id", "kind", "lang", "source", "english", "flags")
 SIGNATURE_PREFIX = "# diptych-signature: "
@@ -38,7 +38,8 @@ def _english_cell(block, seg) -> str:
 
 
 def render_tsv(doc: Document) -> str:
-    rows = [SIGNATURE_PREFIX + signature_line(doc), "\t".join(HEADER)]
+    notice = demo_notice(doc)
+    rows = [*([f"# {notice}"] if notice else []), SIGNATURE_PREFIX + signature_line(doc), "\t".join(HEADER)]
     for block in doc.blocks:
         for seg in block.segments:
             rows.append("\t".join((seg.id, block.kind, seg.lang, tsv_cell(seg.text), _english_cell(block, seg), ",".join(seg.flags))))
