@@ -401,6 +401,29 @@ def test_merge_and_split_a_bead_in_the_page(aligned, serve, browser):
 
 
 @needs_chromium
+def test_a_corrected_bead_shows_its_new_english_in_the_page(aligned, serve, browser):
+    """The page showed a bead's aligned sentences after a reviewer corrected its English,
+    although the record and editions held the correction: the reviewer thought it lost."""
+    server = serve(aligned)
+    page, errors, _ = _page(browser, server)
+    row = page.locator('[data-row="bead-1"]')
+    before = row.locator(".tgt").inner_text()
+    row.locator("button", has_text="Edit").click()
+    page.locator("textarea").fill("A corrected English sentence.")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("document.getElementById('message').textContent === 'saved'")
+    shown = page.locator('[data-row="bead-1"] .tgt').inner_text()
+    assert "A corrected English sentence." in shown and before not in shown
+    page.reload()
+    page.wait_for_selector('[data-row="bead-1"]')
+    assert "A corrected English sentence." in page.locator('[data-row="bead-1"] .tgt').inner_text()
+    assert "A corrected English sentence." in (aligned / f"{_record(aligned).stem}.en.txt").read_text(encoding="utf-8")
+    page.fill("#search", "corrected English")  # the search reads what the page shows
+    assert page.locator("main .row:visible").count() == 1
+    assert errors == []
+
+
+@needs_chromium
 def test_a_stale_save_shows_both_texts_and_overwrites_nothing(translated, serve, browser):
     server = serve(translated)
     first, _, _ = _page(browser, server)
