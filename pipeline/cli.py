@@ -243,12 +243,13 @@ def review_cmd(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (other than the loopback only on purpose: anyone who reaches it and has the token can edit).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port (0: any free one).", min=0, max=65535)] = 0,
     no_open: Annotated[bool, typer.Option("--no-open", metavar="", help="Do not open a browser.")] = False,
+    new_token: Annotated[bool, typer.Option("--new-token", metavar="", help="Replace the kept token of these folders (open pages stop working).")] = False,
 ) -> None:
     """Review editions in the browser: correct, approve, comment, fix alignments, export XLIFF."""
     from .console import announce_line, warning_line
     from .jobs.records import review_folders
 
-    review_folders(paths or [Path("outputs")], host, port, not no_open, announce_line, warning_line)
+    review_folders(paths or [Path("outputs")], host, port, not no_open, announce_line, warning_line, new_token=new_token)
 
 
 @app.command("export")

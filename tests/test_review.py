@@ -389,6 +389,7 @@ def test_merge_and_split_a_bead_in_the_page(aligned, serve, browser):
     server = serve(aligned)
     page, errors, _ = _page(browser, server)
     rows = page.locator("main .row").count()
+    page.locator('[data-row="bead-2"] .src').click()  # a row's controls show on the focused row
     page.locator('[data-row="bead-2"] button', has_text="Merge").click()
     page.wait_for_function(f"document.querySelectorAll('main .row').length === {rows - 1}")
     assert len(Document.load(_record(aligned)).meta["alignment"]["pairs"]) == rows - 1
@@ -408,6 +409,7 @@ def test_a_corrected_bead_shows_its_new_english_in_the_page(aligned, serve, brow
     page, errors, _ = _page(browser, server)
     row = page.locator('[data-row="bead-1"]')
     before = row.locator(".tgt").inner_text()
+    row.locator(".src").click()
     row.locator("button", has_text="Edit").click()
     page.locator("textarea").fill("A corrected English sentence.")
     page.keyboard.press("Control+Enter")
@@ -430,6 +432,7 @@ def test_a_stale_save_shows_both_texts_and_overwrites_nothing(translated, serve,
     second, _, _ = _page(browser, server)
     key = first.locator("main .row").filter(has=first.locator(".tgt .sentence")).first.get_attribute("data-row")
     for page in (first, second):
+        page.locator(f'[data-row="{key}"] .src').click()
         page.locator(f'[data-row="{key}"] button', has_text="Edit").click()
     first.locator("textarea").fill("Saved first.")
     first.keyboard.press("Control+Enter")

@@ -87,8 +87,8 @@ def export_record(record: Path, fmt: str, out: Path | None) -> Path:
 
 
 def review_folders(paths: list[Path], host: str, port: int, open_browser: bool, announce: Callable[[str], None],
-                   warn: Callable[[str], None]) -> None:
+                   warn: Callable[[str], None], *, new_token: bool = False) -> None:
     """Serve the records under ``paths`` for review (``diptych review``) until Ctrl-C."""
     from ..review.server import serve
 
-    serve(paths, host=host, port=port, open_browser=open_browser, announce=announce, warn=warn)
+    serve(paths, host=host, port=port, open_browser=open_browser, announce=announce, warn=warn, new_token=new_token)

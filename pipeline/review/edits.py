@@ -69,6 +69,7 @@ def segment_view(doc: Document, seg: Segment) -> dict[str, Any]:
         "comments": list(review["comments"]),
         "version": review["version"],
         "edited": bool(seg.meta.get("edited")),
+        "history": list(review["history"]),
         "bead": bead.get("index") if is_aligned(doc) else None,
         "confidence": bead.get("confidence"),
     }
@@ -76,7 +77,7 @@ def segment_view(doc: Document, seg: Segment) -> dict[str, Any]:
 
 def document_view(doc: Document) -> dict[str, Any]:
     """Everything the review page shows of a document, as JSON."""
-    from ..editions.common import signature_line, target_lang
+    from ..editions.common import demo_notice, signature_line, target_lang
 
     segs = doc.content_segments()
     kinds = {b.id: b.kind for b in doc.blocks}
@@ -85,7 +86,7 @@ def document_view(doc: Document) -> dict[str, Any]:
         "lang": doc.lang,
         "target_lang": target_lang(doc),
         "signature": signature_line(doc),
-        "warning": doc.meta.get("alignment", {}).get("warning"),
+        "warning": demo_notice(doc) or doc.meta.get("alignment", {}).get("warning"),
         "aligned": is_aligned(doc),
         "progress": progress(doc),
         "segments": [dict(segment_view(doc, s), kind=kinds.get(s.block, "paragraph")) for s in segs],
@@ -134,11 +135,12 @@ def update_segment(doc: Document, seg_id: str, change: dict[str, Any]) -> dict[s
 
     Raises KeyError (no such segment), ReviewError (a bad change) or StaleVersion."""
     seg = find_segment(doc, seg_id)
-    unknown = set(change) - {"translation", "status", "comment", "version"}
+    unknown = set(change) - {"translation", "status", "comment", "delete_comment", "version"}
     if unknown:
-        raise ReviewError(f"unknown field(s): {', '.join(sorted(unknown))}; a segment takes translation, status, comment and version")
-    if not {"translation", "status", "comment"} & set(change):
-        raise ReviewError("nothing to change: send translation, status or comment")
+        raise ReviewError(f"unknown field(s): {', '.join(sorted(unknown))}; a segment takes translation, status, comment, "
+                          "delete_comment and version")
+    if not {"translation", "status", "comment", "delete_comment"} & set(change):
+        raise ReviewError("nothing to change: send translation, status, comment or delete_comment")
     version = change.get("version")
     if not _whole(version):
         raise ReviewError("version (the segment's version as read) is required, an integer")
@@ -164,9 +166,16 @@ def update_segment(doc: Document, seg_id: str, change: dict[str, Any]) -> dict[s
     if "status" in change and change["status"] != review["status"]:
         review["history"].append({"time": when, "field": "status", "before": review["status"], "after": change["status"]})
         review["status"] = change["status"]
+    if "delete_comment" in change:
+        at = change["delete_comment"]
+        if not _whole(at) or not 0 <= at < len(review["comments"]):
+            raise ReviewError(f"delete_comment must be the index of one of the segment's {len(review['comments'])} comments")
+        gone = review["comments"].pop(at)
+        review["history"].append({"time": when, "field": "comment", "before": gone["text"], "after": None})
     if "comment" in change:
         comment = _text(change["comment"], "comment").strip()
-        if comment:
+        # the same words sent again (a double click, a retried request) are one comment
+        if comment and all(c["text"] != comment for c in review["comments"]):
             review["comments"].append({"time": when, "text": comment})
             review["history"].append({"time": when, "field": "comment", "before": None, "after": comment})
     review["version"] += 1

@@ -30,6 +30,7 @@ from starlette.routing import Route
 from ..errors import UsageError
 from .edits import ReviewError, StaleVersion, change_beads, document_view, is_aligned, progress, update_segment
 from .store import EXPORT_FORMATS, ReviewStore, export
+from .tokens import token_for
 
 COOKIE = "diptych_review_token"
 # a JSON change is a few sentences; a bigger body is a mistake or an attack
@@ -93,14 +94,15 @@ def _html(text: str, nonce: str) -> HTMLResponse:
 
 
 def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: set[str] | None):
-    from ..editions.common import target_lang
+    from ..editions.common import is_original, target_lang
 
     def summaries() -> list[dict[str, Any]]:
         out = []
         for doc_id in store.documents:
             doc = store.read(doc_id)
+            # an original (in English) was not translated: nothing of it awaits review
             out.append({"id": doc_id, "lang": doc.lang, "target_lang": target_lang(doc), "progress": progress(doc),
-                        "aligned": is_aligned(doc)})
+                        "aligned": is_aligned(doc), "original": is_original(doc)})
         return out
 
     def unknown_document(request: Request) -> Response | None:
@@ -216,7 +218,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def serve(paths: list[Path], host: str = "127.0.0.1", port: int = 0, open_browser: bool = True,
-          announce: Callable[[str], None] = print, warn: Callable[[str], None] = print) -> None:
+          announce: Callable[[str], None] = print, warn: Callable[[str], None] = print, *, new_token: bool = False) -> None:
     """Serve the records under ``paths`` for review until interrupted (Ctrl-C)."""
     import uvicorn
 
@@ -235,7 +237,7 @@ def serve(paths: list[Path], host: str = "127.0.0.1", port: int = 0, open_browse
         # reached under whatever name the network gives it: the token guards it, and a
         # request from a page must come from the address it asked for
         hosts = origins = None
-    token = secrets.token_urlsafe(24)
+    token = token_for([served.path for served in store.documents.values()], new=new_token)
     app = make_app(store, token, hosts, origins)
     url = f"http://{shown}:{port}/?token={token}"
     n = len(store.documents)
