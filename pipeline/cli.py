@@ -3,7 +3,6 @@ Python API, and prints through :mod:`pipeline.console`; nothing else happens her
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 import sys
@@ -373,46 +372,6 @@ def cache_clear(
     typer.echo(f"removed {clear_cache(cache, model_id)} cached translations")
 
 
-# difflib's similarity from which an unknown option is taken for a typo: "--jsn" and
-# "--json" score 0.91, "--modle" and "--model" 0.86, "--beam" and "--beam-size" 0.71,
-# while "--bogus" and "--out" (no typo of each other) score 0.67
-CLOSE_MATCH = 0.7
-
-
-def _framework_exceptions():
-    """The exception classes of the Typer that is installed: Typer 0.2x carries its own copy
-    of Click (``typer._click``); older ones raise Click's."""
-    try:
-        from typer._click import exceptions
-    except ImportError:  # pragma: no cover - Typer before it carried Click
-        from click import exceptions
-    return exceptions
-
-
-def _usage_error(exc: Exception) -> int:
-    """One line for a usage error of the framework's (unknown option or command, bad or
-    missing value); plain ``diptych`` (or a group with no command) prints its help, exit 0."""
-    from .console import usage_line
-
-    ex = _framework_exceptions()
-    ctx = getattr(exc, "ctx", None)
-    if isinstance(exc, ex.NoArgsIsHelpError):
-        sys.stdout.write(exc.format_message() + "\n")
-        return 0
-    if isinstance(exc, ex.NoSuchOption):
-        message = f"no such option {exc.option_name}"
-        # the framework offers loose matches ("--bogus": "--out"); only near misses are worth naming
-        close = difflib.get_close_matches(exc.option_name, exc.possibilities or [], n=2, cutoff=CLOSE_MATCH)
-        if close:
-            message += f" (did you mean {' or '.join(close)}?)"
-    else:
-        message = exc.format_message().strip().rstrip(".")
-        message = message[:1].lower() + message[1:]
-    where = ctx.command_path if ctx is not None else "diptych"
-    usage_line(where, " ".join(message.split()), f"{where} --help")
-    return getattr(exc, "exit_code", 2)
-
-
 def entry() -> None:
     """Console-script entry point: what a user can cause becomes one line and an exit code
     (2 usage and setup, 1 bad input); a traceback only for Diptych's own bugs."""
@@ -437,7 +396,9 @@ def entry() -> None:
         error_line("aborted")
         sys.exit(1)
     except typer.TyperException as exc:  # the framework's usage errors (its Click exceptions)
-        sys.exit(_usage_error(exc))
+        from .console import usage_error
+
+        sys.exit(usage_error(exc))
     except Exception as exc:  # noqa: BLE001 - a bug of Diptych's: no traceback unless asked
         if os.environ.get("DIPTYCH_DEBUG"):
             raise

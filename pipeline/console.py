@@ -32,6 +32,47 @@ def usage_line(command: str, message: str, help_command: str) -> None:
     err_console.print(f"[bold red]{escape(command)}:[/] {escape(message)} (see {escape(help_command)})", markup=True, soft_wrap=True)
 
 
+# difflib's similarity from which an unknown option is taken for a typo: "--jsn" and
+# "--json" score 0.91, "--modle" and "--model" 0.86, "--beam" and "--beam-size" 0.71,
+# while "--bogus" and "--out" (no typo of each other) score 0.67
+CLOSE_MATCH = 0.7
+
+
+def _framework_exceptions():
+    """The exception classes of the Typer that is installed: Typer 0.2x carries its own copy
+    of Click (``typer._click``); older ones raise Click's."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - Typer before it carried Click
+        from click import exceptions
+    return exceptions
+
+
+def usage_error(exc: Exception) -> int:
+    """One line for a usage error of the framework's (unknown option or command, bad or
+    missing value), naming the command it was made on and its help; plain ``diptych`` (or
+    a group with no command) prints its help, exit 0. Returns the exit code."""
+    import difflib
+
+    ex = _framework_exceptions()
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, ex.NoArgsIsHelpError):
+        sys.stdout.write(exc.format_message() + "\n")
+        return 0
+    if isinstance(exc, ex.NoSuchOption):
+        message = f"no such option {exc.option_name}"
+        # the framework offers loose matches ("--bogus": "--out"); only near misses are worth naming
+        close = difflib.get_close_matches(exc.option_name, exc.possibilities or [], n=2, cutoff=CLOSE_MATCH)
+        if close:
+            message += f" (did you mean {' or '.join(close)}?)"
+    else:
+        message = exc.format_message().strip().rstrip(".")
+        message = message[:1].lower() + message[1:]
+    where = ctx.command_path if ctx is not None else "diptych"
+    usage_line(where, " ".join(message.split()), f"{where} --help")
+    return getattr(exc, "exit_code", 2)
+
+
 def warning_line(message: str) -> None:
     err_console.print(f"[bold yellow]diptych: warning:[/] {escape(message)}", markup=True, soft_wrap=True)
 
