@@ -1,0 +1,50 @@
+"""What the help and the one-line messages say, through the real console script: each
+says what is true in words a user reads, and names what to do or where to look."""
+
+import os
+import re
+
+import pytest
+
+from conftest import diptych
+
+WIDE = dict(os.environ, COLUMNS="200")
+COMMANDS = (["run"], ["segment"], ["translate"], ["align"], ["align-eval"], ["render"], ["review"], ["export"], ["score"], ["check"],
+            ["models", "list"], ["models", "download"], ["models", "convert"], ["cache", "stats"], ["cache", "clear"], [])
+
+
+def test_the_help_shows_text_that_looks_like_markup_as_written():
+    help_text = diptych("run", "--help", env=WIDE).stdout
+    assert "pip install 'diptych[ray]'" in help_text
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a) or "diptych")
+def test_the_help_names_values_as_a_user_gives_them(args):
+    help_text = diptych(*args, "--help", env=WIDE).stdout
+    assert "Usage: " in help_text
+    # no flag shows a value to give (--help included), no Python type stands for a value
+    assert "<bool>" not in help_text and "<list[" not in help_text, help_text
+    # an argument's usage is bracketed once: [FOLDER]..., not [[OUTPUTS_DIR ...]]...
+    assert "[[" not in help_text.split("\n\n")[1]
+
+
+def test_a_repeated_argument_reads_as_such():
+    usage = diptych("run", "--help", env=WIDE).stdout
+    assert "[FILE|FOLDER]..." in usage and re.search(r"│\s+FILE\|FOLDER\s+Text files or folders", usage)
+    assert "[LANG]..." in diptych("models", "download", "--help", env=WIDE).stdout
+
+
+@pytest.mark.parametrize("args", [["score", "a"], ["score", "a", "b", "--reference", "c"], ["align", "a", "b", "c"]])
+def test_a_missing_or_extra_argument_is_a_usage_error(args):
+    proc = diptych(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["run", "-o"], ["cache", "stats", "--cache"], ["run", "--out"]])
+def test_an_option_without_its_value_names_the_command_and_its_help(args):
+    proc = diptych(*args)
+    command = " ".join(args[:-1])
+    assert proc.returncode == 2
+    line = proc.stderr.strip()
+    assert f"pipeline {command}: option '{args[-1]}' requires an argument (see " in line and line.endswith(f"pipeline {command} --help)"), line
