@@ -137,16 +137,17 @@ def run_table(report: "RunReport") -> Table:
 def print_run(report: "RunReport", as_json: bool) -> None:
     # The table goes to stderr when --json is asked for, so stdout stays machine-readable.
     console = err_console if as_json else out_console
-    console.print(run_table(report))
-    for d in report.documents:
-        if not d.translation_needed:
-            console.print(f"{escape(d.id)}: written in {d.lang}, no translation needed", soft_wrap=True)
-    for lang, model in sorted(report.models.items()):
-        console.print(f"model {lang}: {escape(model)}", soft_wrap=True)
-    if report.backend:
-        console.print(f"backend: {escape(report.backend)}", soft_wrap=True)
-    if report.cache:
-        console.print(f"cache: {escape(report.cache)}", soft_wrap=True)
+    if report.documents:  # a run that wrote no document has nothing to sum up: its errors say why
+        console.print(run_table(report))
+        for d in report.documents:
+            if not d.translation_needed:
+                console.print(f"{escape(d.id)}: written in {d.lang}, no translation needed", soft_wrap=True)
+        for lang, model in sorted(report.models.items()):
+            console.print(f"model {lang}: {escape(model)}", soft_wrap=True)
+        if report.backend:
+            console.print(f"backend: {escape(report.backend)}", soft_wrap=True)
+        if report.cache:
+            console.print(f"cache: {escape(report.cache)}", soft_wrap=True)
     for message in report.warnings:
         warning_line(message)
     for message in report.errors:

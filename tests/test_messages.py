@@ -1,12 +1,16 @@
 """What the help and the one-line messages say, through the real console script: each
 says what is true in words a user reads, and names what to do or where to look."""
 
+import json
 import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import diptych
+from conftest import ROOT, diptych, seed_path
 
 WIDE = dict(os.environ, COLUMNS="200")
 COMMANDS = (["run"], ["segment"], ["translate"], ["align"], ["align-eval"], ["render"], ["review"], ["export"], ["score"], ["check"],
@@ -48,3 +52,18 @@ def test_an_option_without_its_value_names_the_command_and_its_help(args):
     assert proc.returncode == 2
     line = proc.stderr.strip()
     assert f"pipeline {command}: option '{args[-1]}' requires an argument (see " in line and line.endswith(f"pipeline {command} --help)"), line
+
+
+def test_no_inputs_and_no_seeds_folder_is_one_setup_line_and_nothing_after(tmp_path):
+    proc = diptych("run", cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.returncode == 2
+    assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1, proc.stdout + proc.stderr
+    assert "no inputs given" in proc.stderr and "seeds/" in proc.stderr
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_a_run_that_writes_no_document_prints_its_errors_and_no_empty_table(tmp_path):
+    proc = diptych("run", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o"))
+    assert proc.returncode == 1
+    assert proc.stdout == "", proc.stdout
+    assert proc.stderr.strip() == f"diptych: error: {tmp_path / 'missing.txt'}: no such file or folder"
