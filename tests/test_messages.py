@@ -67,3 +67,15 @@ def test_a_run_that_writes_no_document_prints_its_errors_and_no_empty_table(tmp_
     assert proc.returncode == 1
     assert proc.stdout == "", proc.stdout
     assert proc.stderr.strip() == f"diptych: error: {tmp_path / 'missing.txt'}: no such file or folder"
+
+
+@pytest.mark.parametrize("command", ["run", "segment"])
+def test_a_symlink_loop_is_named_as_such(tmp_path, command):
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "gone.txt")
+    proc = diptych(command, str(loop), *(["--out", str(tmp_path / "o")] if command == "run" else []))
+    assert proc.returncode == 1 and "symbolic link loop" in proc.stderr and "no such" not in proc.stderr, proc.stderr
+    proc = diptych(command, str(dangling), *(["--out", str(tmp_path / "o")] if command == "run" else []))
+    assert proc.returncode == 1 and f"a symbolic link to {tmp_path / 'gone.txt'}, which does not exist" in proc.stderr, proc.stderr

@@ -21,7 +21,7 @@ from ..engines import EngineOptions, load_engines
 from ..errors import InputError, UsageError
 from ..frontend import damage_warning, prepare
 from ..ingest import TEXT_SUFFIXES
-from ..paths import check_output_folder, child
+from ..paths import check_output_folder, child, missing_reason
 from ..quality import check
 from ..translate import languages_needed, needs_translation, pending_segments, translate_documents
 
@@ -92,7 +92,7 @@ def discover(inputs: list[str | Path]) -> tuple[list[Path], list[str]]:
         elif p.exists() or str(p) == "-":
             files.append(p)
         else:
-            errors.append(f"{p}: no such file or folder")
+            errors.append(f"{p}: {missing_reason(p)}")
     return files, errors
 
 
