@@ -79,3 +79,12 @@ def test_a_symlink_loop_is_named_as_such(tmp_path, command):
     assert proc.returncode == 1 and "symbolic link loop" in proc.stderr and "no such" not in proc.stderr, proc.stderr
     proc = diptych(command, str(dangling), *(["--out", str(tmp_path / "o")] if command == "run" else []))
     assert proc.returncode == 1 and f"a symbolic link to {tmp_path / 'gone.txt'}, which does not exist" in proc.stderr, proc.stderr
+
+
+def test_the_damaged_byte_warning_says_what_became_of_the_byte(tmp_path):
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_bytes("Une idée simple.\nDeux ".encode() + b"\xff" + "phrases déjà écrites.\n".encode())
+    proc = diptych("segment", str(damaged))
+    assert proc.returncode == 0
+    assert "Deux phrases déjà écrites." in proc.stdout.splitlines() and "\ufffd" not in proc.stdout
+    assert "1 damaged byte (not UTF-8) left out of the sentences;" in proc.stderr and "replaced" not in proc.stderr, proc.stderr
