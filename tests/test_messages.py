@@ -88,3 +88,15 @@ def test_the_damaged_byte_warning_says_what_became_of_the_byte(tmp_path):
     assert proc.returncode == 0
     assert "Deux phrases déjà écrites." in proc.stdout.splitlines() and "\ufffd" not in proc.stdout
     assert "1 damaged byte (not UTF-8) left out of the sentences;" in proc.stderr and "replaced" not in proc.stderr, proc.stderr
+
+
+def test_a_cache_that_cannot_be_written_says_so(tmp_path, tiny_models):
+    # /proc takes no new file, whoever runs the test (root writes through permissions)
+    if not Path("/proc/self").is_dir():
+        pytest.skip("no /proc on this system")
+    proc = diptych("run", str(seed_path("003")), "--model", f"fr={tiny_models['fr']}", "--cache", "/proc/diptych.sqlite",
+                   "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("diptych: error: cache /proc/diptych.sqlite: cannot be written (its folder takes no new files); "
+                                   "choose another with --cache, or --no-cache"), proc.stderr
+    assert not (tmp_path / "o").exists()
