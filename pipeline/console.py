@@ -177,17 +177,19 @@ def print_alignment_scores(scores: dict[str, float], to_stdout: bool = False) ->
     console.print(table)
 
 
+# Scores are printed with the one decimal sacrebleu gives them (pipeline.score.WIDTH), the
+# figure the JSON and sacrebleu's command line show: "68.1", not "68.10".
 def print_scores(out: dict) -> None:
     for name, r in out["scores"].items():
-        ci = f" ± {r['ci95']:.2f}" if "ci95" in r else ""
-        out_console.print(f"{escape(name):8s} {r['score']:6.2f}{ci}   {escape(r['signature'])}", soft_wrap=True)
+        ci = f" ± {r['ci95']:.1f}" if "ci95" in r else ""
+        out_console.print(f"{escape(name):8s} {r['score']:5.1f}{ci}   {escape(r['signature'])}", soft_wrap=True)
     for name, values in out.get("sentences", {}).items():
         out_console.print(f"sentence {name}: " + " ".join(f"{v:.1f}" for v in values), soft_wrap=True)
     for test in out.get("paired", []):
         out_console.print(f"{test['test']} ({test['samples']} samples):")
         for name, r in test["metrics"].items():
             p = "n/a" if r["p_value"] is None else f"{r['p_value']:.4f}"
-            out_console.print(f"  {escape(name):8s} baseline {r['baseline']:6.2f}  system {r['system']:6.2f}  p = {p}")
+            out_console.print(f"  {escape(name):8s} baseline {r['baseline']:5.1f}  system {r['system']:5.1f}  p = {p}")
 
 
 def print_edition_scores(result) -> None:
@@ -200,7 +202,7 @@ def print_edition_scores(result) -> None:
         soft_wrap=True,
     )
     for r in d["scores"]:
-        out_console.print(f"  {escape(r['name']):8s} {r['score']:6.2f}   {escape(r['signature'])}", soft_wrap=True)
+        out_console.print(f"  {escape(r['name']):8s} {r['score']:5.1f}   {escape(r['signature'])}", soft_wrap=True)
     if d["worst"]:
         out_console.print("  worst first (sentence chrF):")
         for w in d["worst"]:

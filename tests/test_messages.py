@@ -100,3 +100,21 @@ def test_a_cache_that_cannot_be_written_says_so(tmp_path, tiny_models):
     assert proc.stderr.strip() == ("diptych: error: cache /proc/diptych.sqlite: cannot be written (its folder takes no new files); "
                                    "choose another with --cache, or --no-cache"), proc.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_scores_are_printed_at_sacrebleus_own_precision(tmp_path):
+    ref = tmp_path / "ref.txt"
+    hyp = tmp_path / "hyp.txt"
+    ref.write_text("The cat sat on the mat by the door.\nA dog barked at the moon all night long.\nWe left early in the morning.\n", encoding="utf-8")
+    hyp.write_text("The cat sat on a mat by the door.\nA dog barked at the moon all the night.\nWe left early this morning.\n", encoding="utf-8")
+    theirs = json.loads(subprocess.run([sys.executable, "-m", "sacrebleu", str(ref), "-i", str(hyp), "-m", "bleu", "chrf", "ter"],
+                                       capture_output=True, text=True, check=True).stdout)
+    figures = {r["name"]: r["score"] for r in theirs}
+    ours = json.loads(diptych("score", str(hyp), str(ref), "--json").stdout)["scores"]
+    lines = diptych("score", str(hyp), str(ref)).stdout.splitlines()
+    for name in ("BLEU", "chrF2", "TER"):
+        printed = next(line.split()[1] for line in lines if line.split()[0] == name)
+        assert printed == f"{figures[name]:.1f}" and ours[name]["score"] == figures[name], (name, printed, figures[name])
+        # the JSON's long form too: "BLEU = 58.8 88.5/...", not "BLEU = 58.80 88.5/..."
+        assert (ours[name]["verbose_score"] + " ").startswith(f"{name} = {figures[name]:.1f} "), ours[name]["verbose_score"]
+    assert ours["BLEU"]["verbose_score"].endswith(" " + theirs[0]["verbose_score"])
