@@ -118,3 +118,13 @@ def test_scores_are_printed_at_sacrebleus_own_precision(tmp_path):
         # the JSON's long form too: "BLEU = 58.8 88.5/...", not "BLEU = 58.80 88.5/..."
         assert (ours[name]["verbose_score"] + " ").startswith(f"{name} = {figures[name]:.1f} "), ours[name]["verbose_score"]
     assert ours["BLEU"]["verbose_score"].endswith(" " + theirs[0]["verbose_score"])
+
+
+def test_the_index_names_no_language_in_words(tmp_path):
+    out = tmp_path / "o"
+    proc = diptych("run", str(seed_path("001")), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    index = (out / "index.html").read_text(encoding="utf-8")
+    shown = re.sub(r"<[^>]*>", " ", index.split("<body>")[1])  # what a reader sees: no tags, no attributes
+    assert "+no language 1" in " ".join(shown.split())
+    assert "zxx" not in shown and "und" not in shown.split()
