@@ -45,6 +45,13 @@ def entry_key(signature_key: str, source: str) -> str:
     return hashlib.sha256(f"{signature_key}\x00{source}".encode("utf-8")).hexdigest()
 
 
+def _unwritable_reason(path: Path) -> str:
+    """Why SQLite could not write ``path``, as far as the file system says."""
+    if path.exists():
+        return "the file is read-only" if not os.access(path, os.W_OK) else "its folder takes no new files (SQLite writes its journal beside it)"
+    return "its folder takes no new files"
+
+
 class TranslationCache:
     def __init__(self, path: str | Path, create: bool = True):
         """Open (or, with ``create``, create) the cache at ``path``. Anything that keeps it
@@ -65,6 +72,9 @@ class TranslationCache:
         except OSError as exc:
             raise UsageError(f"cache {self.path}: cannot be created ({exc.strerror}); choose another with --cache, or --no-cache") from None
         except sqlite3.DatabaseError as exc:
+            # SQLite's own words name neither the file nor the cause: "unable to open database file"
+            if getattr(exc, "sqlite_errorname", "").split("_")[:2] in (["SQLITE", "CANTOPEN"], ["SQLITE", "READONLY"], ["SQLITE", "PERM"]):
+                raise UsageError(f"cache {self.path}: cannot be written ({_unwritable_reason(self.path)}); choose another with --cache, or --no-cache") from None
             raise UsageError(f"cache {self.path}: not a Diptych translation cache ({exc}); choose another with --cache, or --no-cache") from None
 
     def get_many(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:

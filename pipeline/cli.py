@@ -3,7 +3,6 @@ Python API, and prints through :mod:`pipeline.console`; nothing else happens her
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 import sys
@@ -12,20 +11,59 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import DiptychError
+from .errors import DiptychError, UsageError
 from .version import __version__
 
-app = typer.Typer(
+
+class _Plain:
+    """What Diptych's commands and groups change in the framework's: a flag (``--help``
+    too) shows no value in the help, where Typer 0.29 writes ``<bool>``; an argument is
+    named by its metavar alone; and a usage error the parser raises without a command
+    (``run -o`` with no value) is given it, so that its line names the command."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for p in params:
+            if isinstance(p, typer.core.TyperArgument):
+                p.display_type_rich = lambda ctx: None  # its metavar alone, not FILE <list[Path]>
+            elif getattr(p, "is_flag", False):
+                p.metavar = ""
+        return params
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except typer.TyperException as exc:
+            if getattr(exc, "ctx", False) is None:
+                exc.ctx, exc.cmd = ctx, self
+            raise
+
+
+class _Command(_Plain, typer.core.TyperCommand):
+    pass
+
+
+class _Group(_Plain, typer.core.TyperGroup):
+    pass
+
+
+class _Typer(typer.Typer):
+    def command(self, *args, **kwargs):
+        return super().command(*args, cls=_Command, **kwargs)
+
+
+app = _Typer(
     name="diptych",
     help="Sentence-aligned bilingual editions of French and Russian texts with English.",
     no_args_is_help=True,
     add_completion=False,
+    cls=_Group,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-models_app = typer.Typer(help="See, download and convert the translation models.", no_args_is_help=True)
+models_app = _Typer(cls=_Group, help="See, download and convert the translation models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
-cache_app = typer.Typer(help="Inspect or empty the translation cache.", no_args_is_help=True)
+cache_app = _Typer(cls=_Group, help="Inspect or empty the translation cache.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
 ModelOpt = Annotated[
@@ -100,10 +138,10 @@ def main(
 @app.command()
 @with_engine_options
 def run(
-    inputs: Annotated[Optional[list[Path]], typer.Argument(help="Text files or folders (default: seeds/).", show_default=False)] = None,
+    inputs: Annotated[Optional[list[Path]], typer.Argument(metavar="FILE|FOLDER", help="Text files or folders (default: seeds/).", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the editions, one sub-folder per document.")] = Path("outputs"),
     as_json: Annotated[bool, typer.Option("--json", metavar="", help="Also print one final JSON line with the counts per document.")] = False,
-    engine: Annotated[str, typer.Option("--engine", help="local (this machine), or ray (a Ray cluster; pip install 'diptych[ray]').")] = "local",
+    engine: Annotated[str, typer.Option("--engine", help="local (this machine), or ray (a Ray cluster; pip install 'diptych\\[ray]').")] = "local",
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", metavar="auto|HOST:PORT", help="With --engine ray: the cluster to join (auto: the one running here; default: RAY_ADDRESS, else a local Ray).")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: at most this many translation workers (default: one per GPU, else per CPU).")] = None,
     options=None,
@@ -156,7 +194,7 @@ def segment_cmd(
 @app.command("translate")
 @with_engine_options
 def translate_cmd(
-    record: Annotated[Path, typer.Argument(help="A document record (JSONL) from `diptych segment --record`.")],
+    record: Annotated[Path, typer.Argument(metavar="RECORD", help="A document record (JSONL) from `diptych segment --record`.")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the translated record (default: standard output).")] = None,
     options=None,
 ) -> None:
@@ -171,7 +209,7 @@ def translate_cmd(
 
 @app.command("align")
 def align_cmd(
-    inputs: Annotated[list[Path], typer.Argument(metavar="SOURCE [TRANSLATION]", help="A translated record (JSONL), or a source text and its existing translation.")],
+    inputs: Annotated[list[Path], typer.Argument(metavar="FILE", help="A translated record (JSONL), or a source text and its existing translation (two files).")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Record: where to write it (default: standard output). Two texts: the edition folder (default: outputs/<source>) or, with --format vecalign, the bead file (default: standard output).")] = None,
     pre_split: Annotated[bool, typer.Option("--pre-split", metavar="", help="The two files hold one sentence per line: do not segment them.")] = False,
     src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of the source (skips detection).")] = None,
@@ -195,7 +233,7 @@ def align_cmd(
         write_record(align_record(inputs[0]), out)
         return
     if len(inputs) != 2:
-        raise DiptychError("align takes one translated record, or a source text and its translation")
+        raise UsageError("align takes one translated record, or a source text and its translation")
     check_align_format(fmt)
     result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side,
                         target_mt=target_mt, no_lexicon=no_lexicon)
@@ -226,7 +264,7 @@ def align_eval(
 
 @app.command("render")
 def render_cmd(
-    record: Annotated[Path, typer.Argument(help="A document record (JSONL).")],
+    record: Annotated[Path, typer.Argument(metavar="RECORD", help="A document record (JSONL).")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the editions (default: the record's folder).")] = None,
     formats: Annotated[str, typer.Option("--format", help="Comma-separated formats: tsv, tmx, md, en (en.txt and en.md), html.")] = "tsv,tmx,md,en,html",
 ) -> None:
@@ -239,7 +277,7 @@ def render_cmd(
 
 @app.command("review")
 def review_cmd(
-    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="[OUTPUTS_DIR|EDITION_DIR ...]", help="Folders of editions (default: outputs/).", show_default=False)] = None,
+    paths: Annotated[Optional[list[Path]], typer.Argument(metavar="FOLDER", help="Folders of editions (default: outputs/).", show_default=False)] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (other than the loopback only on purpose: anyone who reaches it and has the token can edit).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port (0: any free one).", min=0, max=65535)] = 0,
     no_open: Annotated[bool, typer.Option("--no-open", metavar="", help="Do not open a browser.")] = False,
@@ -254,7 +292,7 @@ def review_cmd(
 
 @app.command("export")
 def export_cmd(
-    record: Annotated[Path, typer.Argument(help="A document record (JSONL), reviewed or not.")],
+    record: Annotated[Path, typer.Argument(metavar="RECORD", help="A document record (JSONL), reviewed or not.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="xliff2, xliff12, tmx, tsv, or beads (an aligned pair's beads, vecalign format).")] = "xliff2",
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write (default: beside the record, <doc>.xlf / .v12.xlf / …).")] = None,
 ) -> None:
@@ -268,14 +306,14 @@ def export_cmd(
 @app.command("score")
 def score_cmd(
     hypothesis: Annotated[Path, typer.Argument(metavar="HYP|EDITION", help="A hypothesis file (one sentence per line), or an edition folder / record with --reference.")],
-    references: Annotated[Optional[list[Path]], typer.Argument(metavar="[REF ...]", help="Line-aligned reference file(s).", show_default=False)] = None,
+    references: Annotated[Optional[list[Path]], typer.Argument(metavar="REF", help="Line-aligned reference file(s).", show_default=False)] = None,
     reference: Annotated[Optional[Path], typer.Option("--reference", help="A reference that is not line-aligned: it is segmented and aligned with the edition's English first. With an outputs/ folder: a folder of <document>.txt references.")] = None,
     metrics: Annotated[str, typer.Option("--metrics", "-m", help="Comma-separated: bleu, chrf (chrF2), chrf++, ter.")] = "bleu,chrf,chrf++,ter",
     sentences: Annotated[bool, typer.Option("--sentences", metavar="", help="Also print sentence-level scores.")] = False,
     confidence: Annotated[int, typer.Option("--confidence", help="Bootstrap resamples for 95% confidence intervals (0: none).", min=0)] = 0,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="A baseline system: test the difference with paired bootstrap and approximate randomization.")] = None,
     worst: Annotated[int, typer.Option("--worst", help="With --reference: list this many worst sentences by chrF.")] = 10,
-    block: Annotated[Optional[list[str]], typer.Option("--block", help="With --reference: score only these blocks of the edition (e.g. b0). Repeatable.")] = None,
+    block: Annotated[Optional[list[str]], typer.Option("--block", metavar="BLOCK", help="With --reference: score only these blocks of the edition (e.g. b0). Repeatable.")] = None,
     as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object.")] = False,
 ) -> None:
     """Score a translation with sacrebleu (BLEU, chrF2, chrF++, TER), with signatures."""
@@ -287,7 +325,7 @@ def score_cmd(
         from .jobs.score_editions import score_editions
 
         if references:
-            raise DiptychError("give either line-aligned REF files or --reference, not both")
+            raise UsageError("give either line-aligned REF files or --reference, not both")
         results, skipped = score_editions(hypothesis, reference, chosen, worst=worst, blocks=block or ())
         for line in skipped:
             error_line(line)
@@ -298,7 +336,7 @@ def score_cmd(
                 print_edition_scores(r)
         return
     if not references:
-        raise DiptychError("give line-aligned reference file(s), or --reference for an edition")
+        raise UsageError("give line-aligned reference file(s), or --reference for an edition")
     out = score_files(hypothesis, references, chosen, sentences=sentences, bootstrap=confidence, baseline=baseline)
     if as_json:
         print_json(out)
@@ -308,7 +346,7 @@ def score_cmd(
 
 @app.command("check")
 def check_cmd(
-    record: Annotated[Path, typer.Argument(help="A document record (JSONL).")],
+    record: Annotated[Path, typer.Argument(metavar="RECORD", help="A document record (JSONL).")],
     translations: Annotated[Optional[Path], typer.Option("--translations", help="A TSV edition whose english column was edited: import it first.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the updated record (default: in place).")] = None,
     as_json: Annotated[bool, typer.Option("--json", metavar="", help="One JSON object per flagged segment: id, flags.")] = False,
@@ -332,7 +370,7 @@ def models_list(model: ModelOpt = None) -> None:
 
 @models_app.command("download")
 def models_download(
-    langs: Annotated[Optional[list[str]], typer.Argument(help="Languages to download (default: all in the catalog).", show_default=False)] = None,
+    langs: Annotated[Optional[list[str]], typer.Argument(metavar="LANG", help="Languages to download (default: all in the catalog).", show_default=False)] = None,
     model: ModelOpt = None,
 ) -> None:
     """Store models under models/ so that Diptych runs offline."""
@@ -344,7 +382,7 @@ def models_download(
 
 @models_app.command("convert")
 def models_convert(
-    langs: Annotated[Optional[list[str]], typer.Argument(help="Languages to convert (default: all available offline).", show_default=False)] = None,
+    langs: Annotated[Optional[list[str]], typer.Argument(metavar="LANG", help="Languages to convert (default: all available offline).", show_default=False)] = None,
     model: ModelOpt = None,
     force: Annotated[bool, typer.Option("--force", metavar="", help="Convert again even if a conversion exists.")] = False,
 ) -> None:
@@ -384,46 +422,6 @@ def cache_clear(
     typer.echo(f"removed {clear_cache(cache, model_id)} cached translations")
 
 
-# difflib's similarity from which an unknown option is taken for a typo: "--jsn" and
-# "--json" score 0.91, "--modle" and "--model" 0.86, "--beam" and "--beam-size" 0.71,
-# while "--bogus" and "--out" (no typo of each other) score 0.67
-CLOSE_MATCH = 0.7
-
-
-def _framework_exceptions():
-    """The exception classes of the Typer that is installed: Typer 0.2x carries its own copy
-    of Click (``typer._click``); older ones raise Click's."""
-    try:
-        from typer._click import exceptions
-    except ImportError:  # pragma: no cover - Typer before it carried Click
-        from click import exceptions
-    return exceptions
-
-
-def _usage_error(exc: Exception) -> int:
-    """One line for a usage error of the framework's (unknown option or command, bad or
-    missing value); plain ``diptych`` (or a group with no command) prints its help, exit 0."""
-    from .console import usage_line
-
-    ex = _framework_exceptions()
-    ctx = getattr(exc, "ctx", None)
-    if isinstance(exc, ex.NoArgsIsHelpError):
-        sys.stdout.write(exc.format_message() + "\n")
-        return 0
-    if isinstance(exc, ex.NoSuchOption):
-        message = f"no such option {exc.option_name}"
-        # the framework offers loose matches ("--bogus": "--out"); only near misses are worth naming
-        close = difflib.get_close_matches(exc.option_name, exc.possibilities or [], n=2, cutoff=CLOSE_MATCH)
-        if close:
-            message += f" (did you mean {' or '.join(close)}?)"
-    else:
-        message = exc.format_message().strip().rstrip(".")
-        message = message[:1].lower() + message[1:]
-    where = ctx.command_path if ctx is not None else "diptych"
-    usage_line(where, " ".join(message.split()), f"{where} --help")
-    return getattr(exc, "exit_code", 2)
-
-
 def entry() -> None:
     """Console-script entry point: what a user can cause becomes one line and an exit code
     (2 usage and setup, 1 bad input); a traceback only for Diptych's own bugs."""
@@ -448,7 +446,9 @@ def entry() -> None:
         error_line("aborted")
         sys.exit(1)
     except typer.TyperException as exc:  # the framework's usage errors (its Click exceptions)
-        sys.exit(_usage_error(exc))
+        from .console import usage_error
+
+        sys.exit(usage_error(exc))
     except Exception as exc:  # noqa: BLE001 - a bug of Diptych's: no traceback unless asked
         if os.environ.get("DIPTYCH_DEBUG"):
             raise

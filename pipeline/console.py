@@ -32,6 +32,47 @@ def usage_line(command: str, message: str, help_command: str) -> None:
     err_console.print(f"[bold red]{escape(command)}:[/] {escape(message)} (see {escape(help_command)})", markup=True, soft_wrap=True)
 
 
+# difflib's similarity from which an unknown option is taken for a typo: "--jsn" and
+# "--json" score 0.91, "--modle" and "--model" 0.86, "--beam" and "--beam-size" 0.71,
+# while "--bogus" and "--out" (no typo of each other) score 0.67
+CLOSE_MATCH = 0.7
+
+
+def _framework_exceptions():
+    """The exception classes of the Typer that is installed: Typer 0.2x carries its own copy
+    of Click (``typer._click``); older ones raise Click's."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - Typer before it carried Click
+        from click import exceptions
+    return exceptions
+
+
+def usage_error(exc: Exception) -> int:
+    """One line for a usage error of the framework's (unknown option or command, bad or
+    missing value), naming the command it was made on and its help; plain ``diptych`` (or
+    a group with no command) prints its help, exit 0. Returns the exit code."""
+    import difflib
+
+    ex = _framework_exceptions()
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, ex.NoArgsIsHelpError):
+        sys.stdout.write(exc.format_message() + "\n")
+        return 0
+    if isinstance(exc, ex.NoSuchOption):
+        message = f"no such option {exc.option_name}"
+        # the framework offers loose matches ("--bogus": "--out"); only near misses are worth naming
+        close = difflib.get_close_matches(exc.option_name, exc.possibilities or [], n=2, cutoff=CLOSE_MATCH)
+        if close:
+            message += f" (did you mean {' or '.join(close)}?)"
+    else:
+        message = exc.format_message().strip().rstrip(".")
+        message = message[:1].lower() + message[1:]
+    where = ctx.command_path if ctx is not None else "diptych"
+    usage_line(where, " ".join(message.split()), f"{where} --help")
+    return getattr(exc, "exit_code", 2)
+
+
 def warning_line(message: str) -> None:
     err_console.print(f"[bold yellow]diptych: warning:[/] {escape(message)}", markup=True, soft_wrap=True)
 
@@ -96,16 +137,17 @@ def run_table(report: "RunReport") -> Table:
 def print_run(report: "RunReport", as_json: bool) -> None:
     # The table goes to stderr when --json is asked for, so stdout stays machine-readable.
     console = err_console if as_json else out_console
-    console.print(run_table(report))
-    for d in report.documents:
-        if not d.translation_needed:
-            console.print(f"{escape(d.id)}: written in {d.lang}, no translation needed", soft_wrap=True)
-    for lang, model in sorted(report.models.items()):
-        console.print(f"model {lang}: {escape(model)}", soft_wrap=True)
-    if report.backend:
-        console.print(f"backend: {escape(report.backend)}", soft_wrap=True)
-    if report.cache:
-        console.print(f"cache: {escape(report.cache)}", soft_wrap=True)
+    if report.documents:  # a run that wrote no document has nothing to sum up: its errors say why
+        console.print(run_table(report))
+        for d in report.documents:
+            if not d.translation_needed:
+                console.print(f"{escape(d.id)}: written in {d.lang}, no translation needed", soft_wrap=True)
+        for lang, model in sorted(report.models.items()):
+            console.print(f"model {lang}: {escape(model)}", soft_wrap=True)
+        if report.backend:
+            console.print(f"backend: {escape(report.backend)}", soft_wrap=True)
+        if report.cache:
+            console.print(f"cache: {escape(report.cache)}", soft_wrap=True)
     for message in report.warnings:
         warning_line(message)
     for message in report.errors:
@@ -135,17 +177,19 @@ def print_alignment_scores(scores: dict[str, float], to_stdout: bool = False) ->
     console.print(table)
 
 
+# Scores are printed with the one decimal sacrebleu gives them (pipeline.score.WIDTH), the
+# figure the JSON and sacrebleu's command line show: "68.1", not "68.10".
 def print_scores(out: dict) -> None:
     for name, r in out["scores"].items():
-        ci = f" ± {r['ci95']:.2f}" if "ci95" in r else ""
-        out_console.print(f"{escape(name):8s} {r['score']:6.2f}{ci}   {escape(r['signature'])}", soft_wrap=True)
+        ci = f" ± {r['ci95']:.1f}" if "ci95" in r else ""
+        out_console.print(f"{escape(name):8s} {r['score']:5.1f}{ci}   {escape(r['signature'])}", soft_wrap=True)
     for name, values in out.get("sentences", {}).items():
         out_console.print(f"sentence {name}: " + " ".join(f"{v:.1f}" for v in values), soft_wrap=True)
     for test in out.get("paired", []):
         out_console.print(f"{test['test']} ({test['samples']} samples):")
         for name, r in test["metrics"].items():
             p = "n/a" if r["p_value"] is None else f"{r['p_value']:.4f}"
-            out_console.print(f"  {escape(name):8s} baseline {r['baseline']:6.2f}  system {r['system']:6.2f}  p = {p}")
+            out_console.print(f"  {escape(name):8s} baseline {r['baseline']:5.1f}  system {r['system']:5.1f}  p = {p}")
 
 
 def print_edition_scores(result) -> None:
@@ -158,7 +202,7 @@ def print_edition_scores(result) -> None:
         soft_wrap=True,
     )
     for r in d["scores"]:
-        out_console.print(f"  {escape(r['name']):8s} {r['score']:6.2f}   {escape(r['signature'])}", soft_wrap=True)
+        out_console.print(f"  {escape(r['name']):8s} {r['score']:5.1f}   {escape(r['signature'])}", soft_wrap=True)
     if d["worst"]:
         out_console.print("  worst first (sentence chrF):")
         for w in d["worst"]:

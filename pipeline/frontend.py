@@ -53,8 +53,19 @@ def damage_warning(doc: Document) -> str | None:
         return None
     flagged = sum(1 for s in doc.segments if "damaged_bytes" in s.flags)
     n = len(damaged)
-    return (f"{doc.source.get('path', doc.id)}: {n} damaged byte{'s' if n != 1 else ''} (not UTF-8) replaced by U+FFFD; "
+    # the front end leaves each byte out of its sentence (structure.leave_out_damaged_bytes): by
+    # an edit of its own, or inside a repair that replaces it; the U+FFFD that stands for it
+    # stays only beside a repair that inserts text at its place
+    kept = sum(1 for d in damaged if _kept_as_fffd(doc, d["char"]))
+    fate = "left out of the sentences" + (f", but {kept} kept there as U+FFFD" if kept else "")
+    return (f"{doc.source.get('path', doc.id)}: {n} damaged byte{'s' if n != 1 else ''} (not UTF-8) {fate}; "
             f"each is recorded with its offset, and {flagged} sentence{'s' if flagged != 1 else ''} flagged damaged_bytes")
+
+
+def _kept_as_fffd(doc: Document, at: int) -> bool:
+    """Whether the U+FFFD at ``at`` in the text reached its block's text (no edit covers it)."""
+    block = next((b for b in reversed(doc.blocks) if b.span[0] <= at < b.span[1]), None)
+    return block is not None and not any(e.span[0] <= at < e.span[1] for e in block.edits)
 
 
 def sentence_rows(doc: Document, include_junk: bool = False) -> Iterator[dict[str, Any]]:

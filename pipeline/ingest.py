@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .doc import Document
 from .errors import InputError
+from .paths import missing_reason
 
 VERSION = "ingest/1"
 
@@ -216,7 +217,7 @@ def ingest(path: str | Path, doc_id: str | None = None) -> Document:
 def _read_file(p: Path) -> bytes:
     """The bytes of an input file, or one line saying why they cannot be had."""
     if not p.exists():
-        raise InputError(f"{p}: no such file")
+        raise InputError(f"{p}: {missing_reason(p, 'file')}")
     if p.is_dir():
         raise InputError(f"{p}: is a directory, not a text file")
     try:

@@ -3,6 +3,7 @@ untrusted, so every one is checked to stay inside its folder and fit the file sy
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from pathlib import Path
@@ -23,6 +24,21 @@ def shorten(name: str) -> str:
         return name
     keep = raw[: MAX_ID_BYTES - _HASH_CHARS - 1].decode("utf-8", errors="ignore").rstrip("._-")
     return f"{keep}-{hashlib.sha256(raw).hexdigest()[:_HASH_CHARS]}"
+
+
+def missing_reason(path: str | Path, what: str = "file or folder") -> str:
+    """Why ``path``, which :meth:`Path.exists` does not find, cannot be read: a symbolic link
+    that loops or leads nowhere is named as such, not as a missing name."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"a symbolic link loop (it leads back to itself), not a {what}"
+        if os.path.islink(path):
+            return f"a symbolic link to {os.readlink(path)}, which does not exist"
+        if exc.errno != errno.ENOENT:
+            return f"cannot be reached ({exc.strerror})"
+    return f"no such {what}"
 
 
 def unsafe_name_reason(name: str) -> str | None:

@@ -15,6 +15,9 @@ from .errors import DiptychError, UsageError
 
 VERSION = "score/1"
 METRICS = ("bleu", "chrf", "chrf++", "ter")
+# Decimals of a score, as sacrebleu's command line gives them (its --width default): every
+# figure Diptych shows or writes is that one, never a wider print of the rounded number.
+WIDTH = 1
 
 
 def make_metric(name: str, references: Sequence[Sequence[str]] | None = None):
@@ -47,10 +50,10 @@ class MetricResult:
     verbose: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        # rounded as sacrebleu prints by default (--width 1), so the figures are the ones its CLI shows
-        out = {"name": self.name, "score": round(self.score, 1), "signature": self.signature}
+        # rounded as sacrebleu prints them, so the figures are the ones its CLI shows
+        out = {"name": self.name, "score": round(self.score, WIDTH), "signature": self.signature}
         if self.ci is not None:
-            out["ci95"] = round(self.ci, 1)
+            out["ci95"] = round(self.ci, WIDTH)
         if self.verbose:
             out["verbose_score"] = self.verbose
         return out
@@ -66,7 +69,7 @@ def corpus_scores(hyps: list[str], refs: list[list[str]], metrics: Sequence[str]
         metric = make_metric(name, refs)
         result = metric.corpus_score(hyps, None, n_bootstrap=bootstrap or 1)
         ci = float(result._ci) if bootstrap and getattr(result, "_ci", None) is not None else None
-        out.append(MetricResult(result.name, float(result.score), str(metric.get_signature()), ci, result.format()))
+        out.append(MetricResult(result.name, float(result.score), str(metric.get_signature()), ci, result.format(width=WIDTH)))
     return out
 
 
@@ -89,8 +92,8 @@ def paired_test(baseline: list[str], system: list[str], refs: list[list[str]], m
     for name in (k for k in scores if k != "System"):  # keyed by sacrebleu's score names (BLEU, chrF2, ...)
         base, sys_ = scores[name]
         out["metrics"][name] = {
-            "baseline": round(float(base.score), 1),
-            "system": round(float(sys_.score), 1),
+            "baseline": round(float(base.score), WIDTH),
+            "system": round(float(sys_.score), WIDTH),
             "p_value": None if sys_.p_value is None else float(sys_.p_value),
             "signature": str(sigs[name]),
         }

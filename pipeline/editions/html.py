@@ -7,12 +7,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..bilingual import TRANSLATED_LANGUAGES, english_of
-from ..doc import Document
+from ..doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
 from ..version import __version__
 from .common import counts, demo_notice, flag_counts, has_translations, is_original, languages, provenance_summary, signature_line, suffix_for, target_lang, write_atomic
 
 # how many segments the review page's "worst first" list shows
 WORST_FIRST = 20
+# The index's words for the two codes a reader of it does not know: ISO 639's for
+# sentences with no words (numbers, addresses, symbols) and for a language not found.
+LANGUAGE_LABELS = {NO_LINGUISTIC_CONTENT: "no language", UNDETERMINED: "language unknown"}
 
 
 @lru_cache(maxsize=1)
@@ -90,4 +93,4 @@ def render_index(root: str | Path) -> Path:
         note = "" if has_translations(doc) else ("no translation needed: no TMX" if is_original(doc) else "nothing translated: no TMX")
         entries.append({"id": doc.id, "lang": doc.lang, "langs": languages(doc), "counts": counts(doc), "flags": flag_counts(doc), "files": files,
                         "signature": signature_line(doc), "note": note, "broken": False})
-    return write_atomic(root / "index.html", _jinja_env().get_template("index.html.j2").render(entries=entries, version=__version__))
+    return write_atomic(root / "index.html", _jinja_env().get_template("index.html.j2").render(entries=entries, labels=LANGUAGE_LABELS, version=__version__))

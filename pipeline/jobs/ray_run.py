@@ -26,7 +26,7 @@ from ..models import resolve_all, specs_for
 from ..paths import check_output_folder, child
 from ..cache import entry_key
 from ..translate import CorpusTranslation, TranslationResult, languages_needed, signature_key
-from .run import DEFAULT_OUT, DEFAULT_SEEDS, RunReport, admit, discover, publish
+from .run import DEFAULT_OUT, RunReport, admit, discover, given_inputs, publish
 
 INSTALL_HINT = "pip install 'diptych[ray]'"
 # Sentences per map_batches call: enough to fill the engine's token-budget batch inside an
@@ -170,7 +170,7 @@ def run_on_ray(
     started = time.perf_counter()
     options = options or EngineOptions()
     report = RunReport()
-    files, report.errors = discover(list(inputs) if inputs else [DEFAULT_SEEDS])
+    files, report.errors = discover(given_inputs(inputs))
     if any(str(f) == "-" for f in files):
         raise UsageError("--engine ray reads files on its workers: give paths they can read, not - (standard input)")
     ray = connect(address, workers)

@@ -21,7 +21,7 @@ from ..engines import EngineOptions, load_engines
 from ..errors import InputError, UsageError
 from ..frontend import damage_warning, prepare
 from ..ingest import TEXT_SUFFIXES
-from ..paths import check_output_folder, child
+from ..paths import check_output_folder, child, missing_reason
 from ..quality import check
 from ..translate import languages_needed, needs_translation, pending_segments, translate_documents
 
@@ -69,6 +69,15 @@ def check_engine(engine: str, ray_address: str | None, workers: int | None) -> N
         raise UsageError("--ray-address and --workers go with --engine ray")
 
 
+def given_inputs(inputs: list[str | Path] | None) -> list[str | Path]:
+    """The inputs given, else seeds/; neither is a setup error, before anything is read."""
+    if inputs:
+        return list(inputs)
+    if not DEFAULT_SEEDS.is_dir():
+        raise UsageError(f"no inputs given, and no {DEFAULT_SEEDS}/ folder here to read by default: give text files or folders")
+    return [DEFAULT_SEEDS]
+
+
 def discover(inputs: list[str | Path]) -> tuple[list[Path], list[str]]:
     """Expand folders into their text files. Returns (files, one-line errors)."""
     files: list[Path] = []
@@ -83,7 +92,7 @@ def discover(inputs: list[str | Path]) -> tuple[list[Path], list[str]]:
         elif p.exists() or str(p) == "-":
             files.append(p)
         else:
-            errors.append(f"{p}: no such file or folder")
+            errors.append(f"{p}: {missing_reason(p)}")
     return files, errors
 
 
@@ -228,7 +237,7 @@ def run(
     started = time.perf_counter()
     options = options or EngineOptions()
     report = RunReport()
-    files, report.errors = discover(list(inputs) if inputs else [DEFAULT_SEEDS])
+    files, report.errors = discover(given_inputs(inputs))
     items, langs = _first_pass(files, report)
 
     # everything that can stop the run is checked before any model is loaded: the output

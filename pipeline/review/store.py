@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 from ..doc import Document, RecordError
 from ..errors import InputError, UsageError
+from ..paths import missing_reason
 
 EXPORT_FORMATS = {
     # format: (media type, file suffix)
@@ -83,7 +84,7 @@ def find_records(paths: list[Path]) -> list[Path]:
                 raise UsageError(f"{p}: no record (<document>.jsonl) in it nor in its folders; run `diptych run` or `diptych align` first")
             found += here
         else:
-            raise UsageError(f"{p}: no such file or folder")
+            raise UsageError(f"{p}: {missing_reason(p)}")
     return list(dict.fromkeys(f.resolve() for f in found))
 
 
