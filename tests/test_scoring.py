@@ -2,6 +2,7 @@
 
 import json
 import random
+import shutil
 import subprocess
 import sys
 
@@ -150,3 +151,55 @@ def test_score_an_edition_against_a_reference_that_is_not_line_aligned(tmp_path)
     assert out["worst"][0]["chrf"] < 50 <= out["worst"][-1]["chrf"] or out["worst"][0]["chrf"] <= out["worst"][-1]["chrf"]
     assert any("Something else" in w["reference"] for w in out["worst"])
     assert (folder / f"{doc.id}.html").is_file()  # re-rendered with the scores, worst first
+
+
+def _one_line(proc) -> str:
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def test_a_reference_that_pairs_no_sentence_is_one_line_and_exit_1(tmp_path):
+    _, folder = _edition(tmp_path)
+    reference = tmp_path / "unrelated.txt"
+    reference.write_text("The quick brown fox jumps over the lazy dog.\nQuantum chromodynamics describes how gluons bind quarks.\n", encoding="utf-8")
+    proc = diptych("score", str(folder), "--reference", str(reference))
+    assert proc.returncode == 1, proc.stderr
+    assert "no sentence of the reference could be paired" in _one_line(proc)
+
+
+def test_an_unrelated_reference_is_refused_not_scored_over_chance_pairs(tmp_path):
+    # the aligner pairs almost every sentence of a long unrelated text by chance: a score
+    # over those pairs would measure nothing
+    _, folder = _edition(tmp_path)
+    proc = diptych("score", str(folder), "--reference", str(seed_path("000")), "--json")
+    assert proc.returncode == 1, proc.stdout
+    assert "does not look like a translation of" in _one_line(proc) and not proc.stdout
+
+
+def test_a_reference_of_part_of_the_edition_still_scores(tmp_path):
+    doc, folder = _edition(tmp_path)
+    english = [s.translation for b in doc.blocks if b.kind != "junk" for s in b.segments if s.translation]
+    half = english[: len(english) // 2]
+    reference = tmp_path / "half.txt"
+    reference.write_text("\n\n".join(" ".join(half[i : i + 5]) for i in range(0, len(half), 5)) + "\n", encoding="utf-8")
+    proc = diptych("score", str(folder), "--reference", str(reference), "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert 0.4 < out["coverage"]["hypothesis"] < 0.6 and out["coverage"]["reference"] > 0.9
+    assert out["scores"][0]["score"] > 90
+
+
+def test_scoring_every_edition_skips_one_whose_reference_pairs_nothing(tmp_path):
+    doc, folder = _edition(tmp_path / "outputs")
+    shutil.copytree(folder, tmp_path / "outputs" / "copy")
+    refs = tmp_path / "refs"
+    refs.mkdir()
+    (refs / f"{folder.name}.txt").write_text("The quick brown fox jumps over the lazy dog.\n", encoding="utf-8")
+    english = [s.translation for b in doc.blocks if b.kind != "junk" for s in b.segments if s.translation]
+    (refs / "copy.txt").write_text(" ".join(english) + "\n", encoding="utf-8")
+    proc = diptych("score", str(tmp_path / "outputs"), "--reference", str(refs), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert f"{folder.name}.txt: no sentence of the reference could be paired" in _one_line(proc) and proc.stderr.strip().endswith("skipped")
+    assert json.loads(proc.stdout)["scores"][0]["score"] > 90  # the other edition is scored

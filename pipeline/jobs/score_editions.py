@@ -16,6 +16,11 @@ from ..paths import child
 from ..score import METRICS, VERSION, MetricResult, corpus_scores, sentence_scores
 
 
+class NothingToScore(InputError):
+    """A reference that cannot be scored against an edition: none of its sentences pairs
+    with the edition's English, or the pairs match no better than unrelated text."""
+
+
 @dataclass
 class EditionScore:
     document: str
@@ -61,19 +66,23 @@ def score_editions(
 ) -> tuple[list[EditionScore], list[str]]:
     """Score one edition against a reference file, or every edition under an outputs/
     folder against ``<reference folder>/<edition>.txt``. Returns the scores and one line
-    for each edition left out for want of its reference."""
+    for each edition left out: for want of its reference, or because its reference pairs
+    with nothing in it."""
     target, reference = Path(target), Path(reference)
-    if target.is_dir() and not list(target.glob("*.jsonl")):
-        editions = sorted(p for p in target.iterdir() if p.is_dir() and list(p.glob("*.jsonl")))
-    else:
-        editions = [target]
+    many = target.is_dir() and not list(target.glob("*.jsonl"))
+    editions = sorted(p for p in target.iterdir() if p.is_dir() and list(p.glob("*.jsonl"))) if many else [target]
     results, skipped = [], []
     for edition in editions:
         ref = reference if reference.is_file() else reference / f"{edition.name}.txt"
         if not ref.is_file():
             skipped.append(f"{edition}: no reference {ref}; skipped")
             continue
-        results.append(score_edition(edition, ref, metrics, worst=worst, blocks=blocks))
+        try:
+            results.append(score_edition(edition, ref, metrics, worst=worst, blocks=blocks))
+        except NothingToScore as exc:
+            if not many:
+                raise
+            skipped.append(f"{exc}; skipped")  # the other editions' scores still stand
     return results, skipped
 
 
@@ -87,6 +96,7 @@ def score_edition(
 ) -> EditionScore:
     """Segment the reference, align it with the edition's English side, score the aligned pairs."""
     from ..alignment.aligner import align_sentences
+    from ..alignment.confidence import texts_look_unrelated
     from ..alignment.params import AlignParams
     from ..editions import render
 
@@ -107,6 +117,13 @@ def score_edition(
     # English against English: the trigrams see every word the two share, a lexicon adds nothing
     beads = align_sentences(hyps, refs, params=AlignParams(lexicon_weight=0.0))
     pairs = [(b, " ".join(hyps[i] for i in b.src), " ".join(refs[j] for j in b.tgt)) for b in beads if b.src and b.tgt]
+    if not pairs:
+        raise NothingToScore(f"{reference}: no sentence of the reference could be paired with the English of {record} "
+                             f"({len(refs)} reference and {len(hyps)} edition sentences)")
+    if texts_look_unrelated(beads, hyps, refs):
+        # the aligner pairs most sentences of any two texts; a score over chance pairs measures nothing
+        raise NothingToScore(f"{reference}: does not look like a translation of {record}: its {len(pairs)} paired sentences "
+                             "match no better than unrelated text")
     pair_hyps = [h for _, h, _ in pairs]
     pair_refs = [[r for _, _, r in pairs]]
     results = corpus_scores(pair_hyps, pair_refs, metrics)
