@@ -314,6 +314,7 @@ def score_cmd(
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="A baseline system: test the difference with paired bootstrap and approximate randomization.")] = None,
     worst: Annotated[int, typer.Option("--worst", help="With --reference: list this many worst sentences by chrF.")] = 10,
     block: Annotated[Optional[list[str]], typer.Option("--block", metavar="BLOCK", help="With --reference: score only these blocks of the edition (e.g. b0). Repeatable.")] = None,
+    write: Annotated[bool, typer.Option("--write", metavar="", help="With --reference: keep the scores in the edition's record and review page (worst first), naming the reference. Without it the edition is left as it is.")] = False,
     as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON object.")] = False,
 ) -> None:
     """Score a translation with sacrebleu (BLEU, chrF2, chrF++, TER), with signatures."""
@@ -326,7 +327,7 @@ def score_cmd(
 
         if references:
             raise UsageError("give either line-aligned REF files or --reference, not both")
-        results, skipped = score_editions(hypothesis, reference, chosen, worst=worst, blocks=block or ())
+        results, skipped = score_editions(hypothesis, reference, chosen, worst=worst, blocks=block or (), write=write)
         for line in skipped:
             error_line(line)
         if as_json:
@@ -337,6 +338,8 @@ def score_cmd(
         return
     if not references:
         raise UsageError("give line-aligned reference file(s), or --reference for an edition")
+    if write:
+        raise UsageError("--write keeps the scores in an edition: it goes with --reference")
     out = score_files(hypothesis, references, chosen, sentences=sentences, bootstrap=confidence, baseline=baseline)
     if as_json:
         print_json(out)

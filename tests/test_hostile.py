@@ -105,7 +105,7 @@ def test_score_and_check_keep_every_file_inside_its_folder(tmp_path):
     ref = tmp_path / "ref.txt"
     ref.write_text("Some English text. Another sentence.\n", encoding="utf-8")
     before = _files_under(tmp_path)
-    proc = cli("score", str(record), "--reference", str(ref))
+    proc = cli("score", str(record), "--reference", str(ref), "--write")
     assert proc.returncode == 1 and "refusing to write it" in one_line(proc)
     assert _files_under(tmp_path) == before
     proc = cli("check", str(record), "-o", str(tmp_path / "checked.jsonl"))

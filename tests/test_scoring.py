@@ -1,7 +1,9 @@
 """Scoring with sacrebleu (equal to its CLI), paired tests, quality flags, check, edition scoring."""
 
 import json
+import hashlib
 import random
+import shutil
 import subprocess
 import sys
 
@@ -10,7 +12,7 @@ import pytest
 from pipeline import prepare
 from pipeline.quality import numbers, quality_flags
 from pipeline.editions import render
-from conftest import SHARED_DATA, diptych, seed_path
+from conftest import SHARED_DATA, TINY_MAX_LENGTH, diptych, seed_path
 
 PARALLEL = SHARED_DATA / "parallel"
 needs_data = pytest.mark.skipif(not PARALLEL.is_dir(), reason="../shared/data/parallel is not beside this checkout")
@@ -149,4 +151,112 @@ def test_score_an_edition_against_a_reference_that_is_not_line_aligned(tmp_path)
     assert out["coverage"]["reference"] > 0.9 and out["coverage"]["hypothesis"] > 0.9
     assert out["worst"][0]["chrf"] < 50 <= out["worst"][-1]["chrf"] or out["worst"][0]["chrf"] <= out["worst"][-1]["chrf"]
     assert any("Something else" in w["reference"] for w in out["worst"])
-    assert (folder / f"{doc.id}.html").is_file()  # re-rendered with the scores, worst first
+    assert not (folder / f"{doc.id}.html").exists()  # scoring reads the edition: only --write renders the page
+
+
+def _one_line(proc) -> str:
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def test_a_reference_that_pairs_no_sentence_is_one_line_and_exit_1(tmp_path):
+    _, folder = _edition(tmp_path)
+    reference = tmp_path / "unrelated.txt"
+    reference.write_text("The quick brown fox jumps over the lazy dog.\nQuantum chromodynamics describes how gluons bind quarks.\n", encoding="utf-8")
+    proc = diptych("score", str(folder), "--reference", str(reference))
+    assert proc.returncode == 1, proc.stderr
+    assert "no sentence of the reference could be paired" in _one_line(proc)
+
+
+def test_an_unrelated_reference_is_refused_not_scored_over_chance_pairs(tmp_path):
+    # the aligner pairs almost every sentence of a long unrelated text by chance: a score
+    # over those pairs would measure nothing
+    _, folder = _edition(tmp_path)
+    proc = diptych("score", str(folder), "--reference", str(seed_path("000")), "--json")
+    assert proc.returncode == 1, proc.stdout
+    assert "does not look like a translation of" in _one_line(proc) and not proc.stdout
+
+
+def test_a_reference_of_part_of_the_edition_still_scores(tmp_path):
+    doc, folder = _edition(tmp_path)
+    english = [s.translation for b in doc.blocks if b.kind != "junk" for s in b.segments if s.translation]
+    half = english[: len(english) // 2]
+    reference = tmp_path / "half.txt"
+    reference.write_text("\n\n".join(" ".join(half[i : i + 5]) for i in range(0, len(half), 5)) + "\n", encoding="utf-8")
+    proc = diptych("score", str(folder), "--reference", str(reference), "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert 0.4 < out["coverage"]["hypothesis"] < 0.6 and out["coverage"]["reference"] > 0.9
+    assert out["scores"][0]["score"] > 90
+
+
+def test_scoring_every_edition_skips_one_whose_reference_pairs_nothing(tmp_path):
+    doc, folder = _edition(tmp_path / "outputs")
+    shutil.copytree(folder, tmp_path / "outputs" / "copy")
+    refs = tmp_path / "refs"
+    refs.mkdir()
+    (refs / f"{folder.name}.txt").write_text("The quick brown fox jumps over the lazy dog.\n", encoding="utf-8")
+    english = [s.translation for b in doc.blocks if b.kind != "junk" for s in b.segments if s.translation]
+    (refs / "copy.txt").write_text(" ".join(english) + "\n", encoding="utf-8")
+    proc = diptych("score", str(tmp_path / "outputs"), "--reference", str(refs), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert f"{folder.name}.txt: no sentence of the reference could be paired" in _one_line(proc) and proc.stderr.strip().endswith("skipped")
+    assert json.loads(proc.stdout)["scores"][0]["score"] > 90  # the other edition is scored
+
+
+def _hashes(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_readme_worked_example_scores_without_changing_the_edition(tiny_models, tmp_path):
+    seed = seed_path("004")
+    proc = diptych("run", str(seed), "--model", f"ru={tiny_models['ru']}", "--max-length", TINY_MAX_LENGTH,
+                   "--compute-type", "float32", "--out", str(tmp_path / "outputs"))
+    assert proc.returncode == 0, proc.stderr
+    segments = diptych("segment", str(seed), "--jsonl")
+    assert segments.returncode == 0, segments.stderr
+    abstract = tmp_path / "abstract.en.txt"  # as the README builds it
+    abstract.write_text(" ".join(o["text"] for o in map(json.loads, segments.stdout.splitlines()) if o["lang"] == "en") + "\n", encoding="utf-8")
+    edition = tmp_path / "outputs" / seed.stem
+    before = _hashes(edition)
+    proc = diptych("score", str(edition), "--reference", str(abstract), "--block", "b0", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["pairs"] > 0
+    assert _hashes(edition) == before  # scoring reads an edition; only --write changes it
+
+
+def test_score_write_names_the_reference_in_the_record_and_on_the_page(tmp_path):
+    from pipeline.doc import Document
+
+    doc, folder = _edition(tmp_path)
+    english = [s.translation for b in doc.blocks if b.kind != "junk" for s in b.segments if s.translation]
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text(" ".join(english) + "\n", encoding="utf-8")
+    second.write_text("\n\n".join(" ".join(english[i : i + 5]) for i in range(0, 40, 5)) + "\n", encoding="utf-8")
+    record, page = folder / f"{doc.id}.jsonl", folder / f"{doc.id}.html"
+    before = _hashes(folder)
+    proc = diptych("score", str(folder), "--reference", str(first), "--write")
+    assert proc.returncode == 0, proc.stderr
+    after = _hashes(folder)
+    assert {name for name in after if before.get(name) != after[name]} == {record.name, page.name}
+    scored_first = [s for s in Document.load(record).segments if "scores" in s.meta]
+    proc = diptych("score", str(folder), "--reference", str(second), "--write", "--json")
+    assert proc.returncode == 0, proc.stderr
+    sha = hashlib.sha256(second.read_bytes()).hexdigest()
+    written = Document.load(record).meta["reference_scores"]
+    assert written["reference"] == {"path": str(second), "sha256": sha}
+    html = page.read_text(encoding="utf-8")
+    assert str(second) in html and sha in html
+    assert str(first) not in html and hashlib.sha256(first.read_bytes()).hexdigest() not in html
+    # no sentence keeps a score against the first reference, which the second replaced
+    coverage = json.loads(proc.stdout)["coverage"]
+    scored = [s for s in Document.load(record).segments if "scores" in s.meta]
+    assert len(scored) == round(coverage["hypothesis"] * coverage["hypothesis_sentences"]) < len(scored_first)
+
+
+def test_write_without_an_edition_to_write_into_is_a_usage_error(tmp_path):
+    (tmp_path / "h.txt").write_text("a\n", encoding="utf-8")
+    proc = diptych("score", str(tmp_path / "h.txt"), str(tmp_path / "h.txt"), "--write")
+    assert proc.returncode == 2 and "--write" in _one_line(proc) and not proc.stdout

@@ -73,7 +73,11 @@ def worst_first(doc: Document, limit: int = WORST_FIRST) -> dict:
     scored = [s for s in segs if "chrf" in s.meta.get("scores", {})]
     if scored:
         ranked = sorted(scored, key=lambda s: s.meta["scores"]["chrf"])[:limit]
-        return {"by": "sentence chrF against the reference", "items": [{"id": s.id, "label": f"chrF {s.meta['scores']['chrf']:.1f}", "text": english_of(s) or ""} for s in ranked]}
+        # which reference the scores were made against: a page scored twice must not pass one off as the other
+        reference = doc.meta.get("reference_scores", {}).get("reference")
+        named = reference if isinstance(reference, dict) else {"path": reference} if reference else {}
+        return {"by": "sentence chrF against the reference", "reference": named,
+                "items": [{"id": s.id, "label": f"chrF {s.meta['scores']['chrf']:.1f}", "text": english_of(s) or ""} for s in ranked]}
     ranked = sorted((s for s in segs if s.flags), key=lambda s: -len(s.flags))[:limit]
     return {"by": "number of flags", "items": [{"id": s.id, "label": ", ".join(s.flags), "text": english_of(s) or ""} for s in ranked]}
 
