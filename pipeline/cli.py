@@ -236,7 +236,7 @@ def align_cmd(
         raise UsageError("align takes one translated record, or a source text and its translation")
     check_align_format(fmt)
     result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side,
-                        target_mt=target_mt, no_lexicon=no_lexicon)
+                        target_mt=target_mt, no_lexicon=no_lexicon, fmt=fmt)
     for warning in (damage_warning(result.document), result.warning):
         if warning:
             warning_line(warning)

@@ -368,7 +368,9 @@ def test_cli_max_side_is_checked_and_recorded(tmp_path):
     (tmp_path / "b.txt").write_text("Alpha 11 Bravo.\nCharlie 22 Delta.\n", encoding="utf-8")
     bad = diptych("align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--pre-split", "--max-side", "7")
     assert bad.returncode != 0 and "--max-side" in bad.stderr and "Traceback" not in bad.stderr
-    ok = diptych("align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--pre-split", "--max-side", "3", "--out", str(tmp_path / "ed"))
+    # (two lines too short to tell their language: the editions need it named)
+    ok = diptych("align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--pre-split", "--max-side", "3", "--src-lang", "en", "--tgt-lang", "en",
+                 "--out", str(tmp_path / "ed"))
     assert ok.returncode == 0, ok.stderr
     record = next((tmp_path / "ed").glob("*.jsonl"))
     header = json.loads(record.read_text(encoding="utf-8").splitlines()[0])

@@ -310,6 +310,30 @@ def test_review_refuses_what_it_cannot_serve_in_one_line(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
 
 
+def test_a_change_whose_tmx_cannot_be_written_is_refused_and_saves_nothing(tmp_path, serve):
+    # a pair aligned before its translation's language was found says "und", and no TMX
+    # may say that: a change to it is refused in one line, and neither record nor TMX moves
+    (tmp_path / "fr.txt").write_text("Le chat dort sur le canapé depuis le début de la matinée.\nIl fait beau à Paris, et les terrasses sont pleines.\n",
+                                     encoding="utf-8")
+    (tmp_path / "en.txt").write_text("The cat has been sleeping on the sofa since early this morning.\nThe weather is fine in Paris, and the terraces are full.\n",
+                                     encoding="utf-8")
+    ed = tmp_path / "ed"
+    assert diptych("align", str(tmp_path / "fr.txt"), str(tmp_path / "en.txt"), "--pre-split", "--out", str(ed)).returncode == 0
+    record = _record(ed)
+    lines = record.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    header["meta"]["translation"]["target_lang"] = "und"
+    record.write_text("\n".join([json.dumps(header, ensure_ascii=False), *lines[1:]]) + "\n", encoding="utf-8")
+    before, tmx = record.read_bytes(), (ed / f"{record.stem}.tmx").read_bytes()
+    server = serve(ed)
+    seg = Document.load(record).content_segments()[0]
+    status, body = server.call("PATCH", f"/api/documents/{record.stem}/segments/{seg.id}", {"translation": "A cat sleeps.", "version": 0})
+    assert status == 400 and "--tgt-lang" in body["error"], body
+    assert record.read_bytes() == before and (ed / f"{record.stem}.tmx").read_bytes() == tmx
+    server.stop()
+    assert "Traceback" not in server.proc.stderr.read()
+
+
 # -- the page, in Chromium -------------------------------------------------------------------------
 def _page(browser, server: Server, width: int = 1280):
     # bypass_csp: Playwright's own waits evaluate strings, which the page's CSP forbids; the

@@ -4,19 +4,46 @@ the provenance in words, the signature line, and atomic writes."""
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from pathlib import Path
 
 from ..bilingual import english_of
-from ..doc import Block, Document, Segment
+from ..doc import UNDETERMINED, Block, Document, Segment
+from ..errors import UsageError
 from ..signature import Signature
 
 TOOL = "Diptych"
+
+# TMX's xml:lang and XLIFF's srcLang/trgLang are BCP 47 tags (RFC 5646): a primary
+# language subtag of two or three letters, then subtags (script, region, variant) of one
+# to eight letters or digits, joined by hyphens
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+# the option of ``diptych align`` that names each side's language
+LANGUAGE_OPTION = {"source": "--src-lang", "translation": "--tgt-lang"}
 
 
 def target_lang(doc: Document) -> str:
     """The language of the right-hand side: English, unless the document was aligned with
     an existing translation into another language (``diptych align`` works for any pair)."""
     return (doc.meta.get("translation") or {}).get("target_lang") or "en"
+
+
+def check_language_option(code: str | None, side: str) -> str | None:
+    """A language a user named for one side (``source`` or ``translation``) of an aligned
+    pair: a language tag, and not "und", which is what naming it stands in for."""
+    if code is not None and (not _LANGUAGE_TAG.fullmatch(code) or code.lower() == UNDETERMINED):
+        raise UsageError(f"{LANGUAGE_OPTION[side]} must name the {side}'s language as a language tag (fr, en, de, pt-BR), not {code!r}")
+    return code
+
+
+def cat_language(doc: Document, code: str | None, side: str) -> str:
+    """A language as a TMX or XLIFF carries it. A CAT tool files every unit under its
+    language pair, so an undetermined one is refused, never written: a record aligned
+    without the language found says "und"."""
+    if not code or code.lower() == UNDETERMINED:
+        raise UsageError(f"{doc.id}: the {side}'s language is undetermined (und), and a TMX or XLIFF must name it; "
+                         f"align the texts again with {LANGUAGE_OPTION[side]}")
+    return code
 
 
 def suffix_for(doc: Document, suffix: str) -> str:

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from ..bilingual import english_of
 from ..doc import Document
 from ..version import __version__
-from .common import TOOL, demo_notice, signature_line, target_lang
+from .common import TOOL, cat_language, demo_notice, signature_line, target_lang
 
 # XML 1.0 cannot carry these control characters at all; U+FFFD marks where one was.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -25,7 +25,7 @@ def xml_text(text: str) -> str:
 
 
 def render_tmx(doc: Document) -> str:
-    srclang = doc.lang if doc.lang not in ("und", "zxx") else "fr"
+    srclang, tgtlang = cat_language(doc, doc.lang, "source"), cat_language(doc, target_lang(doc), "translation")
     tmx = ET.Element("tmx", version="1.4")
     header = ET.SubElement(
         tmx,
@@ -49,12 +49,13 @@ def render_tmx(doc: Document) -> str:
         for seg in block.segments:
             if seg.translation is None:
                 continue
-            tu = ET.SubElement(body, "tu", tuid=seg.id, srclang=seg.lang)
+            lang = cat_language(doc, seg.lang, "source")
+            tu = ET.SubElement(body, "tu", tuid=seg.id, srclang=lang)
             for prop_type, value in (("x-segment-id", seg.id), ("x-block-kind", block.kind), ("x-flags", ",".join(seg.flags))):
                 if value:
                     ET.SubElement(tu, "prop", type=prop_type).text = value
-            for lang, text in ((seg.lang, seg.text), (target_lang(doc), english_of(seg) or "")):
-                tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
+            for tuv_lang, text in ((lang, seg.text), (tgtlang, english_of(seg) or "")):
+                tuv = ET.SubElement(tu, "tuv", {_XML_LANG: tuv_lang})
                 ET.SubElement(tuv, "seg").text = xml_text(text)
     ET.indent(tmx, space=" ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + ET.tostring(tmx, encoding="unicode") + "\n"

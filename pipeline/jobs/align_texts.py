@@ -14,7 +14,8 @@ from ..alignment.beads import Bead, parse_beads, score_alignments
 from ..alignment.params import MAX_SIDE, AlignParams
 from ..alignment.stage import align_documents, paragraph_ids, recorded_beads
 from ..bilingual import TRANSLATED_LANGUAGES, translation_input
-from ..doc import Document
+from ..doc import UNDETERMINED, Document
+from ..editions.common import LANGUAGE_OPTION, check_language_option
 from ..errors import DiptychError, UsageError
 from ..frontend import prepare, prepare_lines
 from ..ingest import doc_id_for, read_lines
@@ -44,22 +45,37 @@ def _own_mt(doc: Document, overrides) -> tuple[list[str], dict]:
     return mt, {lang: engine.signature for lang, engine in engines.items()}
 
 
-def align_pair(source_path, target_path, pre_split=False, src_lang=None, tgt_lang=None, source_mt=None, use_mt=False, overrides=None, max_side=None, target_mt=None,
-               no_lexicon=False) -> AlignResult:
-    """Files in, aligned document out."""
+def _check_found(lang: str, path, side: str) -> None:
+    """The editions of a pair name both its languages (a TMX or XLIFF that says "und"
+    breaks the CAT tool that imports it): one the front end could not find must be named."""
+    if lang == UNDETERMINED:
+        raise UsageError(f"{path}: cannot tell which language the {side} is in; name it with {LANGUAGE_OPTION[side]} "
+                         "(the TMX and XLIFF editions must say it)")
+
+
+def align_pair(source_path, target_path, *, pre_split=False, src_lang=None, tgt_lang=None, source_mt=None, use_mt=False, overrides=None, max_side=None,
+               target_mt=None, no_lexicon=False, fmt="record") -> AlignResult:
+    """Files in, aligned document out. Both texts' languages are found as for ``diptych
+    run`` where not given; with ``fmt`` ``record`` (editions that name them) a side
+    whose language cannot be found is refused before any alignment."""
     if max_side is not None and not 3 <= max_side <= MAX_SIDE:
         raise UsageError(f"--max-side must be between 3 and {MAX_SIDE}, not {max_side}")
+    check_language_option(src_lang, "source")
+    check_language_option(tgt_lang, "translation")
     target_paragraphs = None  # one sentence per line says nothing of paragraphs
     if pre_split:
         doc = prepare_lines(source_path, lang=src_lang)
-        target = read_lines(target_path)
+        target = read_lines(target_path)  # the lines as they are: damaged bytes refused, not replaced
+        tgt_lang = tgt_lang or prepare_lines(target_path).lang
     else:
         doc = prepare(source_path, lang=src_lang)
         target_doc = prepare(target_path, lang=tgt_lang)
         target = [s.text for s in target_doc.content_segments()]
         target_paragraphs = paragraph_ids(target_doc)
         tgt_lang = tgt_lang or target_doc.lang
-    tgt_lang = tgt_lang or "und"
+    if fmt == "record":
+        _check_found(doc.lang, source_path, "source")
+        _check_found(tgt_lang, target_path, "translation")
     mt = None
     bridge: dict = {}  # where each machine translation came from, for the provenance
     if source_mt is not None:

@@ -147,7 +147,7 @@ def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: se
             return JSONResponse(store.change(doc_id, operation))
         except StaleVersion as exc:
             return _error(409, str(exc), current=exc.current)
-        except ReviewError as exc:
+        except (ReviewError, UsageError) as exc:  # UsageError: an edition the record cannot make
             return _error(400, str(exc))
         except KeyError as exc:
             return _error(404, f"no segment {exc.args[0]!r} in {doc_id}")

@@ -141,15 +141,23 @@ class ReviewStore:
             work = copy.deepcopy(doc)
             result = operation(work)
             work.seal()
+            # the editions are rendered in memory first: one that cannot be (a record
+            # whose language is "und" has no TMX) refuses the change before anything is saved
+            rendered = self._rendered(served, work)
             work.save(served.path)
             served.doc, served.mtime_ns = work, served.path.stat().st_mtime_ns
-            self._render(served)
+            self._write(rendered)
             return result
 
     @staticmethod
-    def _render(served: Served) -> None:
+    def _rendered(served: Served, doc: Document) -> list[tuple[Path, str]]:
         from ..editions import editions_of
+
+        return editions_of(doc, served.path.parent, served.formats)
+
+    @staticmethod
+    def _write(rendered: list[tuple[Path, str]]) -> None:
         from ..editions.common import write_atomic
 
-        for path, text in editions_of(served.doc, served.path.parent, served.formats):
+        for path, text in rendered:
             write_atomic(path, text)

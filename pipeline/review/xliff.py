@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..doc import Document
-from ..editions.common import signature_line, target_lang
+from ..editions.common import cat_language, signature_line, target_lang
 from ..editions.tmx import xml_text
 from .edits import review_of, segment_view
 
@@ -25,11 +25,16 @@ STATE_12 = {"initial": "new", "translated": "translated", "reviewed": "signed-of
 
 
 def _lang(code: str, fallback: str) -> str:
+    """A segment's language, or its document's where the segment has none of its own."""
     return code if code not in ("und", "zxx", "") else fallback
 
 
+def _languages(doc: Document) -> tuple[str, str]:
+    return cat_language(doc, doc.lang, "source"), cat_language(doc, target_lang(doc), "translation")
+
+
 def render_xliff2(doc: Document) -> str:
-    src, tgt = _lang(doc.lang, "und"), target_lang(doc)
+    src, tgt = _languages(doc)
     ET.register_namespace("", XLIFF2_NS)
     q = lambda tag: f"{{{XLIFF2_NS}}}{tag}"  # noqa: E731 - a local shorthand
     root = ET.Element(q("xliff"), {"version": "2.0", "srcLang": src, "trgLang": tgt})
@@ -57,7 +62,7 @@ def render_xliff2(doc: Document) -> str:
 
 
 def render_xliff12(doc: Document) -> str:
-    src, tgt = _lang(doc.lang, "x-und"), target_lang(doc)
+    src, tgt = _languages(doc)
     ET.register_namespace("", XLIFF12_NS)
     q = lambda tag: f"{{{XLIFF12_NS}}}{tag}"  # noqa: E731
     root = ET.Element(q("xliff"), {"version": "1.2"})
