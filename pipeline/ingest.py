@@ -42,12 +42,26 @@ def _safe_stem(path: str | Path) -> str:
     return _SAFE_STEM.sub("_", stem).strip("._") or "document"
 
 
-def doc_id_for(path: str | Path) -> str:
+# How a file found in a subfolder of an input folder is named: its relative path's parts,
+# joined by this (a folder name cannot hold "/", and "_" alone already stands for the
+# characters a name may not keep), so that a/x.txt and b/x.txt get different ids.
+FOLDER_SEPARATOR = "__"
+
+
+def doc_id_for(path: str | Path, folder: str | Path | None = None) -> str:
     """A document id that is also a safe folder name: no separators, no leading dots, and
-    short enough for any file system (a long name is cut and ends with a hash of itself)."""
+    short enough for any file system (a long name is cut and ends with a hash of itself).
+
+    With ``folder`` (an input folder that holds ``path``, at any depth), the path's parts
+    below ``folder`` are in the id: ``a/x.txt`` reads ``a__x``; a file at the folder's top
+    gets the id it gets alone."""
     from .paths import shorten
 
-    return shorten(_safe_stem(path))
+    stem = _safe_stem(path)
+    if folder is not None:
+        above = Path(path).relative_to(folder).parts[:-1]
+        stem = FOLDER_SEPARATOR.join([_SAFE_STEM.sub("_", part).strip("._") or "folder" for part in above] + [stem])
+    return shorten(stem)
 
 
 _OUR_LETTERS = frozenset(

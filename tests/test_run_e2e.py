@@ -156,3 +156,39 @@ def test_record_errors_are_one_line(tmp_path):
     proc = diptych("render", str(bad), "--out", str(tmp_path / "o"))
     assert proc.returncode == 1 and "newer" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+FRENCH = "Le comité s'est réuni hier soir à Paris. Il a décidé de publier le rapport la semaine prochaine.\n"
+ENGLISH = "The committee met last night in London. It decided to publish the report next week.\n"
+
+
+def test_a_folder_tree_is_read_in_order_with_relative_paths_in_the_ids(tmp_path, tiny_models):
+    corpus = tmp_path / "corpus"
+    texts = {"x.txt": ENGLISH, "a/x.txt": ENGLISH, "b/x.txt": FRENCH, "b/deep/c/y.md": ENGLISH,
+             ".git/HEAD.txt": ENGLISH, "a/.hidden.txt": ENGLISH}
+    for rel, text in texts.items():
+        (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / rel).write_text(text, encoding="utf-8")
+    (corpus / "notes.pdf").write_bytes(b"%PDF-1.7\n")
+    (corpus / "a" / "image.png").write_bytes(b"\x89PNG\r\n")
+    (corpus / "a" / "loop").symlink_to(corpus, target_is_directory=True)  # leads back up the tree
+    out = tmp_path / "o"
+    proc = diptych("run", str(corpus), "--model", f"fr={tiny_models['fr']}", "--max-length", TINY_MAX_LENGTH,
+                   "--compute-type", "float32", "--out", str(out), "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    # sorted by relative path, folder by folder; a file at the top keeps its plain id
+    expected = {"a__x": "a/x.txt", "b__deep__c__y": "b/deep/c/y.md", "b__x": "b/x.txt", "x": "x.txt"}
+    assert [d["id"] for d in report["documents"]] == list(expected)
+    for doc_id, rel in expected.items():
+        folder = out / doc_id
+        assert folder.resolve().parent == out.resolve()
+        doc = Document.load(folder / f"{doc_id}.jsonl")
+        assert doc.id == doc_id and Path(doc.source["path"]) == corpus / rel
+    assert all(s.translation for s in Document.load(out / "b__x" / "b__x.jsonl").segments)
+    skipped = [line for line in proc.stderr.splitlines() if "skipped" in line]
+    assert len(skipped) == 1, proc.stderr
+    for name in ("notes.pdf", "image.png", ".git", ".hidden.txt", "loop"):
+        assert name in skipped[0], name
+    assert "symlink loop" in skipped[0] and "hidden" in skipped[0] and "not text" in skipped[0]
+    assert "Traceback" not in proc.stderr

@@ -26,7 +26,7 @@ from ..models import resolve_all, specs_for
 from ..paths import check_output_folder, child
 from ..cache import entry_key
 from ..translate import CorpusTranslation, TranslationResult, languages_needed, signature_key
-from .run import DEFAULT_OUT, RunReport, admit, discover, given_inputs, publish
+from .run import DEFAULT_OUT, RunReport, admit, gather, publish
 
 INSTALL_HINT = "pip install 'diptych[ray]'"
 # Sentences per map_batches call: enough to fill the engine's token-budget batch inside an
@@ -102,7 +102,7 @@ def _prepare_row(row: dict) -> dict:
     from ..frontend import prepare
 
     try:
-        doc = prepare(row["path"])
+        doc = prepare(row["path"], row["doc_id"])
     except InputError as exc:
         return {"index": row["index"], "record": "", "error": str(exc)}
     return {"index": row["index"], "record": "\n".join(json.dumps(r, ensure_ascii=False) for r in doc.iter_records()), "error": ""}
@@ -170,20 +170,20 @@ def run_on_ray(
     started = time.perf_counter()
     options = options or EngineOptions()
     report = RunReport()
-    files, report.errors = discover(given_inputs(inputs))
-    if any(str(f) == "-" for f in files):
+    files = gather(inputs, report)
+    if any(str(f.path) == "-" for f in files):
         raise UsageError("--engine ray reads files on its workers: give paths they can read, not - (standard input)")
     ray = connect(address, workers)
 
     # 1. the front end over the files, in parallel; documents come back as records
-    rows = ray.data.from_items([{"index": i, "path": str(p)} for i, p in enumerate(files)]).map(_prepare_row).take_all()
+    rows = ray.data.from_items([{"index": i, "path": str(f.path), "doc_id": f.doc_id} for i, f in enumerate(files)]).map(_prepare_row).take_all()
     docs: list[tuple[int, Document]] = []
     used_ids: set[str] = set()
     for row in sorted(rows, key=lambda r: r["index"]):
         if row["error"]:
             report.errors.append(row["error"])
             continue
-        doc = Document.from_records((json.loads(line) for line in row["record"].split("\n")), origin=str(files[row["index"]]))
+        doc = Document.from_records((json.loads(line) for line in row["record"].split("\n")), origin=str(files[row["index"]].path))
         admit(doc, used_ids, report)
         docs.append((row["index"], doc))
 

@@ -20,8 +20,8 @@ from ..editions.common import counts, languages
 from ..engines import EngineOptions, load_engines
 from ..errors import InputError, UsageError
 from ..frontend import damage_warning, prepare
-from ..ingest import TEXT_SUFFIXES
-from ..paths import check_output_folder, child, missing_reason
+from ..inputs import InputFile, discover
+from ..paths import check_output_folder, child
 from ..quality import check
 from ..translate import languages_needed, needs_translation, pending_segments, translate_documents
 
@@ -78,22 +78,15 @@ def given_inputs(inputs: list[str | Path] | None) -> list[str | Path]:
     return [DEFAULT_SEEDS]
 
 
-def discover(inputs: list[str | Path]) -> tuple[list[Path], list[str]]:
-    """Expand folders into their text files. Returns (files, one-line errors)."""
-    files: list[Path] = []
-    errors: list[str] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.startswith("."))
-            if not found:
-                errors.append(f"{p}: no text files ({', '.join(TEXT_SUFFIXES)}) in this folder")
-            files.extend(found)
-        elif p.exists() or str(p) == "-":
-            files.append(p)
-        else:
-            errors.append(f"{p}: {missing_reason(p)}")
-    return files, errors
+def gather(inputs: list[str | Path] | None, report: "RunReport") -> list[InputFile]:
+    """The files of a run (default: seeds/), the same for every engine: what cannot be read
+    goes into the report's errors, what the folders held that is not read into one warning."""
+    found = discover(given_inputs(inputs))
+    report.errors += found.errors
+    report.skipped = [{"path": path, "reason": reason} for path, reason in found.skipped]
+    if line := found.skipped_line():
+        report.warnings.append(line)
+    return found.files
 
 
 @dataclass
@@ -140,6 +133,7 @@ class RunReport:
     documents: list[DocumentReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # what the input folders held that was not read
     models: dict[str, str] = field(default_factory=dict)
     backend: str = ""
     cache: str | None = None
@@ -154,6 +148,7 @@ class RunReport:
             "documents": [d.as_dict() for d in self.documents],
             "errors": self.errors,
             "warnings": self.warnings,
+            "skipped": self.skipped,
             "models": self.models,
             "backend": self.backend,
             "cache": self.cache,
@@ -179,7 +174,7 @@ class _Input:
     doc: Document | None
 
 
-def _first_pass(files: list[Path], report: RunReport) -> tuple[list[_Input], set[str]]:
+def _first_pass(files: list[InputFile], report: RunReport) -> tuple[list[_Input], set[str]]:
     """Prepare every input once (cheap, no model): bad inputs are reported, ids made unique,
     the languages to translate known before any model loads. Documents are kept up to one
     window's worth; the others are prepared again when their window comes."""
@@ -187,10 +182,11 @@ def _first_pass(files: list[Path], report: RunReport) -> tuple[list[_Input], set
     used_ids: set[str] = set()
     langs: set[str] = set()
     kept = 0
-    for path in files:
+    for item in files:
+        path = item.path
         t0 = time.perf_counter()
         try:
-            doc = prepare(path)
+            doc = prepare(path, item.doc_id)
         except InputError as exc:
             report.errors.append(str(exc))
             continue
@@ -237,8 +233,7 @@ def run(
     started = time.perf_counter()
     options = options or EngineOptions()
     report = RunReport()
-    files, report.errors = discover(given_inputs(inputs))
-    items, langs = _first_pass(files, report)
+    items, langs = _first_pass(gather(inputs, report), report)
 
     # everything that can stop the run is checked before any model is loaded: the output
     # folder, every document's folder name, then (in load_engines) the models and the cache
