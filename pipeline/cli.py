@@ -355,11 +355,13 @@ def check_cmd(
     as_json: Annotated[bool, typer.Option("--json", metavar="", help="One JSON object per flagged segment: id, flags.")] = False,
 ) -> None:
     """Recompute the reference-free quality flags of a record and list the flagged segments."""
-    from .console import print_flagged
+    from .console import print_flagged, print_imported
     from .jobs.records import check_record
 
-    doc, flagged = check_record(record, translations, out)
-    print_flagged(doc, flagged, as_json)
+    checked = check_record(record, translations, out)
+    if translations is not None:
+        print_imported(translations, checked.changed, checked.editions)
+    print_flagged(checked.doc, checked.flagged, as_json)
 
 
 @models_app.command("list")

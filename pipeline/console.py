@@ -209,6 +209,13 @@ def print_edition_scores(result) -> None:
             out_console.print(f"    {w['chrf']:5.1f}  {escape(', '.join(w['ids']))}: {escape(w['english'][:90])}", soft_wrap=True)
 
 
+def print_imported(tsv, changed: int, editions: list) -> None:
+    """One line on stderr (stdout may be ``--json``): what an edited TSV changed."""
+    segments = f"{changed} segment{'' if changed == 1 else 's'} changed"
+    rendered = f"editions rendered again: {', '.join(p.name for p in editions)}" if editions else "no edition beside the record to render again"
+    err_console.print(escape(f"{tsv}: {segments}; {rendered}"), soft_wrap=True, highlight=False)
+
+
 def print_flagged(doc, flagged: list, as_json: bool = False) -> None:
     """The flagged segments of a record, most flags first (``--json``: one object per segment)."""
     if as_json:

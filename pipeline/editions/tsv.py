@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..bilingual import english_of
 from ..doc import Document
-from ..errors import DiptychError
+from ..errors import InputError
 from .common import demo_notice, signature_line
 
 HEADER = ("id", "kind", "lang", "source", "english", "flags")
@@ -46,32 +46,43 @@ def render_tsv(doc: Document) -> str:
     return "\n".join(rows) + "\n"
 
 
-def import_tsv_translations(doc: Document, path: str | Path) -> int:
-    """Take the english column of an edited TSV edition back into the record, by segment id.
+def read_tsv_translations(doc: Document, path: str | Path) -> list[tuple[int, str, str]]:
+    """The english cells of an edited TSV edition that differ from what the edition showed,
+    as (line, segment id, English), every row checked against the record first.
 
     Only cells whose text differs from what the edition showed are taken: every other
-    segment stays exactly as it was (a junk row's empty cell is not an empty translation)."""
+    segment stays exactly as it was (a junk row's empty cell is not an empty translation).
+    A row that does not match the record (a cell too many or too few, an id the record does
+    not have or has twice, English typed into a row left out of the editions) is an
+    :class:`InputError` naming its line, raised before anything is taken."""
     by_id = {seg.id: (block, seg) for block in doc.blocks for seg in block.segments}
-    changed = 0
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read as a UTF-8 TSV edition ({getattr(exc, 'strerror', None) or exc})") from None
     # comment lines (the signature) are skipped; line numbers stay the file's own
-    lines = [(n, line) for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1) if not line.startswith("# ")]
-    if not lines or lines[0][1].split("\t")[:5] != list(HEADER[:5]):
-        raise DiptychError(f"{path}: not a Diptych TSV edition (header {', '.join(HEADER)})")
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if not line.startswith("# ")]
+    header = lines[0][1].split("\t") if lines else []
+    # the flags column is written for the reader and never read back: a spreadsheet may drop it
+    if tuple(header) not in (HEADER, HEADER[:5]):
+        raise InputError(f"{path}: not a Diptych TSV edition (header {', '.join(HEADER)})")
+    seen: dict[str, int] = {}
+    edits = []
     for n, line in lines[1:]:
         cells = line.split("\t")
-        if len(cells) < 5:
-            raise DiptychError(f"{path}: line {n} has {len(cells)} cells, expected {len(HEADER)}")
+        if len(cells) != len(header):
+            raise InputError(f"{path}: line {n} has {len(cells)} cells, expected {len(header)} (a tab typed into a cell is written \\t)")
         if cells[0] not in by_id:
-            raise DiptychError(f"{path}: line {n}: segment {cells[0]!r} is not in the record")
+            raise InputError(f"{path}: line {n}: segment {cells[0]!r} is not in the record {doc.id}")
+        if cells[0] in seen:
+            raise InputError(f"{path}: line {n}: segment {cells[0]!r} is also on line {seen[cells[0]]}")
+        seen[cells[0]] = n
         block, seg = by_id[cells[0]]
         if cells[4] == _english_cell(block, seg):
             continue  # the cell as the edition wrote it: nothing to take
+        if not block.translatable:
+            raise InputError(f"{path}: line {n}: segment {cells[0]!r} is left out of the editions ({block.kind}); its english cell stays empty")
         english = tsv_unescape(cells[4])
         if english != english_of(seg):
-            # the translator's English is final: markup and footnote markers as they wrote them
-            seg.translation = english
-            seg.meta["edited"] = True
-            changed += 1
-    doc.provenance["import"] = {"version": "import/1", "from": "tsv"}
-    doc.meta["import"] = {"tsv": str(path), "changed": changed}
-    return changed
+            edits.append((n, seg.id, english))
+    return edits

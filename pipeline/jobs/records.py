@@ -7,6 +7,7 @@ command line only parses and prints.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -41,20 +42,62 @@ def align_record(record: Path) -> Document:
     return align(Document.load(record))
 
 
-def check_record(record: Path, translations: Path | None = None, out: Path | None = None) -> tuple[Document, list[Segment]]:
-    """Import an edited TSV (if given), recompute the quality flags, save the record (in
-    place unless ``out``); return it and its flagged segments."""
+@dataclass
+class Checked:
+    """What ``diptych check`` did: the record saved, its flagged segments and, after an
+    edited TSV, how many segments took its English and the editions rendered again."""
+
+    doc: Document
+    flagged: list[Segment]
+    changed: int | None = None  # None: no TSV was given
+    editions: list[Path] = field(default_factory=list)
+
+
+def check_record(record: Path, translations: Path | None = None, out: Path | None = None) -> Checked:
+    """Import an edited TSV (if given) as a reviewer's edits, recompute the quality flags,
+    save the record (in place unless ``out``) and, after a TSV, render again the editions
+    of the document found beside it."""
     from ..editions.common import flagged_segments
-    from ..editions.tsv import import_tsv_translations
     from ..quality import check
+    from ..review.store import editions_beside, save_and_render
 
     doc = Document.load(record)
-    if translations is not None:
-        import_tsv_translations(doc, translations)
+    target = out or record
+    if translations is None:
+        doc = check(doc)
+        doc.seal()
+        doc.save(target)
+        return Checked(doc, flagged_segments(doc))
+    formats = editions_beside(target, doc)  # looked at before the record is written
+    changed = import_translations(doc, translations)
     doc = check(doc)
-    doc.seal()
-    doc.save(out or record)
-    return doc, flagged_segments(doc)
+    editions = save_and_render(doc, target, formats)
+    return Checked(doc, flagged_segments(doc), changed, editions)
+
+
+def import_translations(doc: Document, translations: Path) -> int:
+    """Take the edited english cells of a TSV edition into ``doc`` as a reviewer's edits
+    (history entries by ``check --translations FILE``); return how many segments changed.
+    Every row is checked before the first is taken, and ``doc`` is only changed in memory,
+    so a bad row leaves every file as it was."""
+    from ..editions.tsv import read_tsv_translations
+    from ..errors import InputError
+    from ..review.edits import ReviewError, find_segment, review_of, update_segment
+
+    edits = read_tsv_translations(doc, translations)
+    by = f"check --translations {translations}"
+    changed = 0
+    for line, seg_id, english in edits:
+        seg = find_segment(doc, seg_id)
+        before = len(review_of(seg)["history"])
+        try:
+            update_segment(doc, seg_id, {"translation": english, "version": review_of(seg)["version"]}, by=by)
+        except ReviewError as exc:
+            raise InputError(f"{translations}: line {line}: {exc}") from None
+        changed += len(review_of(seg)["history"]) > before
+    doc.provenance["import"] = {"version": "import/1", "from": "tsv"}
+    doc.meta["import"] = {"tsv": str(translations), "changed": changed}
+    return changed
 
 
 def render_record(record: Path, out: Path | None, formats: str) -> list[Path]:

@@ -129,9 +129,11 @@ def _text(value: Any, field: str) -> str:
     return value
 
 
-def update_segment(doc: Document, seg_id: str, change: dict[str, Any]) -> dict[str, Any]:
+def update_segment(doc: Document, seg_id: str, change: dict[str, Any], *, by: str | None = None) -> dict[str, Any]:
     """Apply a reviewer's change (any of ``translation``, ``status``, ``comment``, with the
-    ``version`` read) to one segment; return its new view.
+    ``version`` read) to one segment; return its new view. ``by`` names who made a change
+    that did not come through the review page (``check --translations FILE``): its history
+    entries carry it, so that the history says where each text came from.
 
     Raises KeyError (no such segment), ReviewError (a bad change) or StaleVersion."""
     seg = find_segment(doc, seg_id)
@@ -149,6 +151,7 @@ def update_segment(doc: Document, seg_id: str, change: dict[str, Any]) -> dict[s
         raise StaleVersion(f"segment {seg_id} changed since it was read (version {version}, now {review['version']})", segment_view(doc, seg))
     review = {**review, "comments": list(review["comments"]), "history": list(review["history"])}
     when = _now()
+    signed = {"by": by} if by else {}
     if "status" in change:
         status = change["status"]
         if status not in STATUSES:
@@ -161,10 +164,10 @@ def update_segment(doc: Document, seg_id: str, change: dict[str, Any]) -> dict[s
                 raise ReviewError("in an aligned pair, a bead's translation is edited on its first source sentence")
             seg.translation = text
             seg.meta["edited"] = True
-            review["history"].append({"time": when, "field": "translation", "before": before, "after": text})
+            review["history"].append({"time": when, "field": "translation", "before": before, "after": text, **signed})
             _recheck(seg)
     if "status" in change and change["status"] != review["status"]:
-        review["history"].append({"time": when, "field": "status", "before": review["status"], "after": change["status"]})
+        review["history"].append({"time": when, "field": "status", "before": review["status"], "after": change["status"], **signed})
         review["status"] = change["status"]
     if "delete_comment" in change:
         at = change["delete_comment"]
@@ -177,7 +180,7 @@ def update_segment(doc: Document, seg_id: str, change: dict[str, Any]) -> dict[s
         # the same words sent again (a double click, a retried request) are one comment
         if comment and all(c["text"] != comment for c in review["comments"]):
             review["comments"].append({"time": when, "text": comment})
-            review["history"].append({"time": when, "field": "comment", "before": None, "after": comment})
+            review["history"].append({"time": when, "field": "comment", "before": None, "after": comment, **signed})
     review["version"] += 1
     seg.meta["review"] = review
     return segment_view(doc, seg)

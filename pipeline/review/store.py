@@ -88,7 +88,8 @@ def find_records(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(f.resolve() for f in found))
 
 
-def _editions_beside(record: Path, doc: Document) -> list[str]:
+def editions_beside(record: Path, doc: Document) -> list[str]:
+    """The formats of the document's editions found beside its record."""
     from ..editions import FORMATS
     from ..editions.common import suffix_for
 
@@ -108,7 +109,7 @@ class ReviewStore:
                 raise InputError(str(exc)) from None
             if doc.id in self.documents:
                 raise UsageError(f"two records of the document {doc.id}: {self.documents[doc.id].path} and {record}; review one folder at a time")
-            self.documents[doc.id] = Served(record, doc, record.stat().st_mtime_ns, _editions_beside(record, doc))
+            self.documents[doc.id] = Served(record, doc, record.stat().st_mtime_ns, editions_beside(record, doc))
 
     def get(self, doc_id: str) -> Served:
         """KeyError for an id that is not served: ids are looked up, never made into paths."""
@@ -140,24 +141,19 @@ class ReviewStore:
             # work on a copy: an operation that fails half-way leaves the served record as it was
             work = copy.deepcopy(doc)
             result = operation(work)
-            work.seal()
-            # the editions are rendered in memory first: one that cannot be (a record
-            # whose language is "und" has no TMX) refuses the change before anything is saved
-            rendered = self._rendered(served, work)
-            work.save(served.path)
+            save_and_render(work, served.path, served.formats)
             served.doc, served.mtime_ns = work, served.path.stat().st_mtime_ns
-            self._write(rendered)
             return result
 
-    @staticmethod
-    def _rendered(served: Served, doc: Document) -> list[tuple[Path, str]]:
-        from ..editions import editions_of
 
-        return editions_of(doc, served.path.parent, served.formats)
+def save_and_render(doc: Document, record: Path, formats: list[str]) -> list[Path]:
+    """Seal and save a changed record, then render its ``formats`` beside it again; return
+    the editions written. Every edition is rendered in memory before the record is saved,
+    so a rendering that fails leaves the record and its editions as they were."""
+    from ..editions import editions_of
+    from ..editions.common import write_atomic
 
-    @staticmethod
-    def _write(rendered: list[tuple[Path, str]]) -> None:
-        from ..editions.common import write_atomic
-
-        for path, text in rendered:
-            write_atomic(path, text)
+    doc.seal()
+    rendered = editions_of(doc, record.parent, formats)
+    doc.save(record)
+    return [write_atomic(path, text) for path, text in rendered]
