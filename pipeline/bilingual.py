@@ -1,8 +1,9 @@
 """The two sides of a segment: what a model reads, and the English a reader sees.
 
-Layout that is not language (heading hashes, bullets, footnote markers) stays in the
-source text but is not sent to a model; it is put back on the English side at the
-same place.
+Layout that is not language (heading hashes, bullets, a note's own number, footnote
+markers) stays in the source text but is not sent to a model; it is put back on the
+English side at the same place. A segment marked ``verbatim`` (a byline: a name) is not
+sent at all; its English is the source as written.
 """
 
 from __future__ import annotations
@@ -62,14 +63,23 @@ def reattach_markers(seg: Segment, english: str) -> str:
     return out
 
 
+def english_prefix(seg: Segment) -> str:
+    """The layout the English opens with: the source's, verbatim, and a space after a note's
+    label that the source glued to its text ("• 1.6 novembre": "• 1. November 6")."""
+    prefix = seg.meta.get("markup_prefix", "")
+    if seg.meta.get("note_label") and prefix and not prefix[-1].isspace():
+        prefix += " "
+    return prefix
+
+
 def english_of(seg: Segment) -> str | None:
     """The English side: the translation with layout and markers restored, or the segment
     itself when it needs no translation; None when it awaits one."""
     if seg.translation is not None:
         if seg.meta.get("edited"):  # imported from an edited edition: as the translator wrote it
             return seg.translation
-        return seg.meta.get("markup_prefix", "") + reattach_markers(seg, seg.translation)
-    if seg.lang in TRANSLATED_LANGUAGES:
+        return english_prefix(seg) + reattach_markers(seg, seg.translation)
+    if seg.lang in TRANSLATED_LANGUAGES and not seg.meta.get("verbatim"):
         return None
     return seg.text
 
@@ -81,9 +91,10 @@ def model_side(seg: Segment) -> str | None:
     if not seg.meta.get("edited"):
         return seg.translation
     text = seg.translation
-    prefix = seg.meta.get("markup_prefix", "")
-    if prefix and text.startswith(prefix):
-        text = text[len(prefix):]
+    for prefix in (english_prefix(seg), seg.meta.get("markup_prefix", "")):
+        if prefix and text.startswith(prefix):
+            text = text[len(prefix):]
+            break
     for ref in seg.footnote_refs:
         text = re.sub(rf"(?<=[^\W\d_]|[.,;:!?»”\"’)\]]){re.escape(ref['marker'])}(?!\d)", "", text, count=1)
     return text

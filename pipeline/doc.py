@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 # 2: a block may nest inside another's ``interruption_join`` edit (a page footer or note
-# that cut a sentence in two); records of version 1 read as before.
-SCHEMA_VERSION = 2
+# that cut a sentence in two); 3: a block may be a ``byline`` (an author's name), which
+# an older reader would refuse as an unknown kind. Older records read as before.
+SCHEMA_VERSION = 3
 INTERRUPTION = "interruption_join"
 
 BLOCK_KINDS = (
     "heading",
+    "byline",
     "paragraph",
     "quote",
     "caption",

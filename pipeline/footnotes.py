@@ -21,10 +21,8 @@ from .doc import Document
 from .scan import matches_at
 from .scripts import BULLETS
 
-VERSION = "footnotes/1"
+VERSION = "footnotes/2"  # 2: a note's own label is read by the notes' order where it is glued to a number
 
-# The number a note starts with: "• 9See", "• 1.6 novembre" (note 1), "12. Text", "[3] Text".
-_NOTE_NUMBER = re.compile(rf"^\s*(?:[{BULLETS}*-]\s*)?(?:\[(\d{{1,3}})\]|<sup>(\d{{1,3}})</sup>|(\d{{1,3}})(?:[.)]|(?=[^\W\d_]|[«“\"'‘(])|\s))")
 _EXPLICIT = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>|\[(\d{1,3})\]")
 # (?=\d) first: the lookbehinds are then tried at digits only, not at every character
 _AFTER_LETTER = re.compile(r"(?=\d)(?<=[^\W\d_])(\d{1,3})(?![\w])")
@@ -43,20 +41,70 @@ class _Candidate:
     explicit: bool
 
 
-_LEADING_DIGITS = re.compile(rf"^\s*(?:[{BULLETS}*-]\s*)?(\d+)")
+SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+# The label a note opens with, after any bullet: "[3]", "<sup>4</sup>", "¹²", or digits
+# with the full stop or parenthesis that may close them ("12.", "12)", "12").
+_LABEL = re.compile(
+    rf"^\s*(?:[{BULLETS}*-]\s*)?(?P<label>\[(\d{{1,3}})\]|<sup>\s*(\d{{1,3}})\s*</sup>|([{SUPERSCRIPT_DIGITS}]{{1,3}})|(\d+)([.)]?))"
+)
+# What follows a label written with its full stop or parenthesis ("2.Les", "1. Six", "3) «"):
+# a space, a letter, an opening quote or bracket. A digit there ("1.6 novembre") may be a
+# label glued to a date, or a decimal ("1.6 million"): only the notes' order tells.
+_AFTER_LABEL = re.compile(r"$|\s|[^\W\d_]|[«“\"'‘(\[]")
+# Letters that make a number an ordinal, not a label glued to a word: "1er mai", "2e",
+# "3ème", "2nd", "1-й"; a label glued to a letter is otherwise one ("• 9See the appendix").
+_ORDINAL = re.compile(r"(?:er|re|ère|e|ème|eme|nd|nde|st|rd|th|й|я|е|го|му)(?![^\W\d_])")
+
+
+@dataclass(frozen=True)
+class NoteLabel:
+    """One reading of a note's label: its number, where it stands in the note's text, and
+    whether it is certain by its form (else the notes' sequence must confirm it)."""
+
+    n: int
+    start: int
+    end: int
+    certain: bool
+
+
+def label_readings(text: str) -> list[NoteLabel]:
+    """The readings of the label ``text`` (a note) opens with, the certain one first."""
+    m = _LABEL.match(text)
+    if not m:
+        return []
+    _, bracket, sup, superscript, digits, stop = m.groups()
+    if bracket or sup or superscript:
+        n = bracket or sup or superscript.translate(_FROM_SUPERSCRIPT)
+        return [NoteLabel(int(n), m.start("label"), m.end(), True)]
+    rest, start = text[m.end():], m.start("label")
+    readings = []
+    if len(digits) <= 3:
+        if stop:  # "1. Text", "2.Les": certain; "1.6 novembre": glued to a number
+            readings.append(NoteLabel(int(digits), start, m.end(), bool(_AFTER_LABEL.match(rest))))
+        elif rest[:1].isalpha() and not _ORDINAL.match(rest):  # "9See"
+            readings.append(NoteLabel(int(digits), start, m.end(), True))
+        elif rest[:1].isspace():  # "12 novembre": note 12, or a text that opens with a number
+            readings.append(NoteLabel(int(digits), start, m.end(), False))
+    if not stop:  # "623 November": note 6 and "23 November", or note 62 and "3 November"
+        readings += [NoteLabel(int(digits[:k]), start, start + k, False) for k in range(1, min(3, len(digits) - 1) + 1)]
+    return readings
+
+
+def choose_label(readings: list[NoteLabel], expected: int | None = None, following: set[int] = frozenset()) -> NoteLabel | None:
+    """The reading the notes' sequence confirms (the number expected after the previous
+    note, or one less than the next note's), else the reading certain by its form."""
+    for r in readings:
+        if r.n == expected or r.n + 1 in following:
+            return r
+    return next((r for r in readings if r.certain), None)
 
 
 def note_number(text: str, expected: int | None = None) -> int | None:
     """The number a note starts with; ``expected`` settles glued text like "• 623 November"
-    (note 6: "23 November")."""
-    if expected is not None:
-        m = _LEADING_DIGITS.match(text)
-        if m and m.group(1) != str(expected) and m.group(1).startswith(str(expected)):
-            return expected
-    m = _NOTE_NUMBER.match(text)
-    if not m:
-        return None
-    return int(next(g for g in m.groups() if g))
+    (note 6: "23 November") or "• 1.6 novembre" (note 1: "6 novembre")."""
+    label = choose_label(label_readings(text), expected)
+    return None if label is None else label.n
 
 
 _DIGIT = re.compile(r"\d")
@@ -101,15 +149,23 @@ def _candidates(text: str, glued: bool = True) -> list[_Candidate]:
 def mark_footnotes(doc: Document) -> Document:
     """Record note numbers on footnote blocks and marker positions on the other blocks."""
     inventory: dict[int, str] = {}
+    notes = [b for b in doc.blocks if b.kind == "footnote"]
+    readings = [label_readings(b.text) for b in notes]
     previous = None
+    for i, block in enumerate(notes):
+        for key in ("footnote", "footnote_label"):
+            block.meta.pop(key, None)
+        following = {r.n for r in readings[i + 1]} if i + 1 < len(notes) else set()
+        label = choose_label(readings[i], None if previous is None else previous + 1, following)
+        if label is not None:
+            n = label.n
+            block.meta["footnote"] = n
+            # the label's own characters, kept out of the model and put back in every edition
+            block.meta["footnote_label"] = {"start": label.start, "end": label.end, "text": block.text[label.start : label.end]}
+            inventory.setdefault(n, block.id)
+            previous = n
     for block in doc.blocks:
         block.meta.pop("footnote_markers", None)
-        if block.kind == "footnote":
-            n = note_number(block.text, None if previous is None else previous + 1)
-            if n is not None:
-                block.meta["footnote"] = n
-                inventory.setdefault(n, block.id)
-                previous = n
     expected = min(inventory) if inventory else None
     total = 0
     for block in doc.blocks:

@@ -1,6 +1,6 @@
 """The front end in one call, no model needed: text in, segmented document out.
 
-ingest -> structure -> footnotes -> segment -> languages, for a whole text
+ingest -> structure -> bylines -> footnotes -> segment -> languages, for a whole text
 (:func:`prepare`) or for text that is already one sentence per line
 (:func:`prepare_lines`). ``segment``, ``align``, ``score`` and ``run`` all start here.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
+from .bylines import mark_bylines
 from .doc import Document
 from .footnotes import mark_footnotes
 from .ingest import ingest
@@ -34,7 +35,7 @@ def prepare_text(text: str, doc_id: str = "text", lang: str | None = None) -> Do
 
 
 def _after_ingest(doc: Document, lang: str | None) -> Document:
-    doc = mark_footnotes(structure(doc))
+    doc = mark_footnotes(mark_bylines(structure(doc)))
     if lang:
         identify(doc, force=lang)
     return identify(segment(doc), force=lang)

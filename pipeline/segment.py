@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .bylines import verbatim
 from .doc import Block, Document, Segment
 from .scan import matches_at
 from .scripts import BULLETS, LETTER, mostly_cyrillic
@@ -127,6 +128,7 @@ def _next_is_upper(text: str, pos: int) -> bool:
 _WORD_WINDOW = 40  # longer than any abbreviation or initials; a longer word is scanned on
 _INITIALS = re.compile(r"(?:[^\W\d_]\.-?){0,2}[^\W\d_]")  # Ж. / Ж.-Л. / J.-P. / E.
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}")  # e.g / т.е / U.S
+_GLUED_LABEL = re.compile(r"^\d{1,3}[.)](?=[^\W\d_])")
 
 
 def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> bool:
@@ -145,7 +147,8 @@ def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> b
             word_start -= 1
     if word_start == punct_start:
         return False
-    word = text[word_start:punct_start].lstrip(_OPENERS)
+    # a note's label glued to the word ("• 2.См. Карр"): the word is what follows it
+    word = _GLUED_LABEL.sub("", text[word_start:punct_start].lstrip(_OPENERS))
     low = word.lower()
     if not word:
         return False
@@ -294,6 +297,17 @@ def rules_for(block: Block) -> str:
     return "ru" if mostly_cyrillic(block.text[:1000]) else "latin"
 
 
+def _markup_prefix(block: Block, text: str, at: int) -> str:
+    """The layout ``text`` (which starts at ``at`` in the block) opens with: heading hashes,
+    a bullet, and in a note the note's label with the spaces after it ("• 1. ", "[3] ")."""
+    label = block.meta.get("footnote_label")
+    if label and at <= label["start"] and label["end"] - at <= len(text):
+        end = label["end"] - at
+        return text[: end + len(text[end:]) - len(text[end:].lstrip())]
+    prefix = _MARKUP_PREFIX.match(text)
+    return prefix.group(0) if prefix else ""
+
+
 def segment_block(doc: Document, block: Block) -> None:
     lang = rules_for(block)
     block.segments = []
@@ -305,6 +319,7 @@ def segment_block(doc: Document, block: Block) -> None:
         spans = split_sentences(block.text, lang)
     pieces = [piece for s, e in spans for piece in cap_length(block.text, s, e)]
     markers = block.meta.get("footnote_markers", [])
+    label = block.meta.get("footnote_label")
     ends = block.source_offsets([at for rs, re_, _ in pieces for at in (rs, re_)])
     for m, (rs, re_, was_cut) in enumerate(pieces):
         seg = Segment(
@@ -314,10 +329,14 @@ def segment_block(doc: Document, block: Block) -> None:
             text=block.text[rs:re_],
             lang=block.lang,
         )
-        prefix = _MARKUP_PREFIX.match(seg.text)
-        if prefix and prefix.end() < len(seg.text):
-            # heading hashes, bullets: kept in the text, not sent to translation
-            seg.meta["markup_prefix"] = prefix.group(0)
+        prefix = _markup_prefix(block, seg.text, rs)
+        if prefix and len(prefix) < len(seg.text):
+            # heading hashes, bullets, a note's own number: kept in the text, not sent to translation
+            seg.meta["markup_prefix"] = prefix
+            if label and rs <= label["start"]:
+                seg.meta["note_label"] = label["text"]
+        if verbatim(block):
+            seg.meta["verbatim"] = "byline"  # a name: not translated (pipeline.bylines)
         if was_cut:
             seg.flags.append("forced_split")
         for mk in markers:

@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from .doc import INTERRUPTION, Block, Document, Edit, apply_edits
 from .scripts import BULLETS, mostly_cyrillic
 
-VERSION = "structure/4"  # 3: a one-line paragraph holding sentences is no heading; 4: a line-end hyphen before spaces is decided by the text's words
+VERSION = "structure/5"  # 3: a one-line paragraph holding sentences is no heading; 4: a line-end hyphen before spaces is decided by the text's words; 5: a line opening with superscript digits is a note
 _TEXT_ENCODING = "UTF-8"  # the only encoding Diptych decodes with damaged bytes
 
 _TERMINAL = ".!?…:;»\"”’)]"
 _BULLET = re.compile(rf"^[ \t]*(?:[{BULLETS}]|[-*+](?=\s))\s*")
 _NUMBERED = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|\[\d{1,3}\])\s+")
-_BRACKET_NOTE = re.compile(r"^[ \t]*\[\d{1,3}\]")
+_BRACKET_NOTE = re.compile(r"^[ \t]*(?:\[\d{1,3}\]|<sup>\d{1,3}</sup>|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![\d⁰¹²³⁴⁵⁶⁷⁸⁹]))")  # "[3] Text", "³ Text"
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}\s+\S")
 _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,}|(?:\*\s+){2,}\*|(?:-\s+){2,}-)[ \t]*$")
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
-_NOTES_HEADING = re.compile(
+NOTES_HEADING = re.compile(
     r"^\s*(?:#{1,6}\s*)?\**\s*(?:notes?|footnotes|endnotes|references|notes et références|références|примечания|сноски|литература)\s*\**\s*:?\s*$",
     re.I,
 )
@@ -341,7 +341,7 @@ def structure(doc: Document) -> Document:
     for d in drafts:
         _classify(d, in_notes)
         if d.kind == "heading":
-            in_notes = bool(_NOTES_HEADING.match(d.lines[0].stripped))
+            in_notes = bool(NOTES_HEADING.match(d.lines[0].stripped))
         elif d.kind not in ("footnote", "junk", "meta"):
             # a notes section ends where ordinary text resumes
             in_notes = in_notes and d.kind == "list_item"

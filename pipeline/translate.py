@@ -39,7 +39,8 @@ def needs_translation(doc: Document) -> bool:
 def pending_segments(doc: Document) -> list[Segment]:
     if not needs_translation(doc):
         return []
-    return [seg for seg in doc.content_segments() if seg.lang in TRANSLATED_LANGUAGES and seg.translation is None]
+    return [seg for seg in doc.content_segments()
+            if seg.lang in TRANSLATED_LANGUAGES and seg.translation is None and not seg.meta.get("verbatim")]
 
 
 def languages_needed(docs: Iterable[Document]) -> set[str]:

@@ -206,3 +206,71 @@ def test_a_line_end_hyphen_before_trailing_spaces_is_decided_by_the_words_of_the
     assert "adresse e-mail ne fonctionnait" in block.text
     kept = [e for e in block.edits if e.rule == "hyphen_kept"]
     assert len(kept) == 1 and "'e-mail' occurs 1x elsewhere" in kept[0].note
+
+
+# -- bylines: a name alone on a line at the top or closing the text is no heading -------------
+def _kinds(tmp_path, lang: str, text: str) -> dict[str, str]:
+    """Each block's first sentence -> its kind, through ``diptych segment --jsonl``."""
+    import json
+
+    from conftest import diptych
+
+    src = tmp_path / "in.txt"
+    src.write_text(text, encoding="utf-8")
+    proc = diptych("segment", "--jsonl", "--lang", lang, str(src))
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    return {row["text"]: row["kind"] for row in rows}
+
+
+FR_BODY = "La révolution commence ici, dans la capitale. Elle continue ensuite dans les villes.\n\n"
+RU_BODY = "Революция начинается здесь, в столице. Она продолжается потом в городах.\n\n"
+
+
+@pytest.mark.parametrize("lang, text, name", [
+    ("fr", "Titre de l’article\n\nJean-Philippe Divès\n\n" + FR_BODY, "Jean-Philippe Divès"),  # under the title
+    ("fr", "Jean-Philippe Divès\n\n" + FR_BODY, "Jean-Philippe Divès"),  # at the very top
+    ("fr", "Titre de l’article\n\nJ.-P. Sartre\n\n" + FR_BODY, "J.-P. Sartre"),
+    ("fr", FR_BODY + "Jean-Philippe Divès\n\n \n\n  • 1.6 novembre dans l’ancien calendrier.\n\n  • 2.Les textes.\n", "Jean-Philippe Divès"),
+    ("fr", FR_BODY + "Charles de Gaulle\n\nNotes\n\n1. Voir Carr.\n", "Charles de Gaulle"),  # closing, before the notes
+    ("fr", FR_BODY + "Ludwig van Beethoven\n", "Ludwig van Beethoven"),  # closing the text
+    ("fr", "Titre de l’article\n\nMarie-Claire DUPONT\n\n" + FR_BODY, "Marie-Claire DUPONT"),
+    ("ru", "Заголовок статьи\n\nЛев Давидович Троцкий\n\n" + RU_BODY, "Лев Давидович Троцкий"),
+    ("ru", RU_BODY + "Ж.-Л. Меланшон\n\nПримечания\n\n1. См. Карр.\n", "Ж.-Л. Меланшон"),
+    ("ru", RU_BODY + "Анна Ивановна Петрова\n", "Анна Ивановна Петрова"),
+])
+def test_a_name_alone_where_an_author_signs_is_a_byline(tmp_path, lang, text, name):
+    assert _kinds(tmp_path, lang, text)[name] == "byline"
+
+
+@pytest.mark.parametrize("lang, text, heading", [
+    ("fr", FR_BODY + "Rosa Luxemburg\n\n" + FR_BODY.replace("ici", "là"), "Rosa Luxemburg"),  # a section about her
+    ("fr", "Conclusion générale\n\n" + FR_BODY, "Conclusion générale"),
+    ("fr", "Les Acteurs De La Révolution\n\n" + FR_BODY, "Les Acteurs De La Révolution"),
+    ("fr", "The Russian Revolution\n\n" + FR_BODY, "The Russian Revolution"),
+    ("fr", "Lénine et Trotsky\n\n" + FR_BODY, "Lénine et Trotsky"),
+    ("fr", "Révolution Villes\n\n" + FR_BODY, "Révolution Villes"),  # words the text writes in lowercase
+    ("fr", "1917-1924 : apogée et déclin de la révolution\n\n" + FR_BODY, "1917-1924 : apogée et déclin de la révolution"),
+    ("fr", "JEAN DUPONT\n\n" + FR_BODY, "JEAN DUPONT"),  # capitals only: a title as likely as a name
+    ("fr", "Introduction\n\n" + FR_BODY, "Introduction"),
+    ("ru", "Революция В Городах\n\n" + RU_BODY, "Революция В Городах"),
+    ("ru", RU_BODY + "Лев Троцкий\n\n" + RU_BODY.replace("здесь", "там"), "Лев Троцкий"),
+    ("ru", "Введение\n\n" + RU_BODY, "Введение"),
+])
+def test_a_heading_that_is_no_bare_name_where_an_author_signs_stays_a_heading(tmp_path, lang, text, heading):
+    assert _kinds(tmp_path, lang, text)[heading] == "heading"
+
+
+def test_a_byline_in_latin_script_is_not_sent_to_the_model_and_a_cyrillic_one_is(tmp_path):
+    from conftest import diptych
+    from pipeline.doc import Document
+    from pipeline.translate import pending_segments
+
+    for lang, text, name, sent in (("fr", "Titre de l’article\n\nJean-Philippe Divès\n\n" + FR_BODY, "Jean-Philippe Divès", False),
+                                   ("ru", "Заголовок статьи\n\nЛев Давидович Троцкий\n\n" + RU_BODY, "Лев Давидович Троцкий", True)):
+        src, rec = tmp_path / f"{lang}.txt", tmp_path / f"{lang}.jsonl"
+        src.write_text(text, encoding="utf-8")
+        assert diptych("segment", "--lang", lang, "--record", str(rec), str(src)).returncode == 0
+        doc = Document.load(rec)
+        pending = [s.text for s in pending_segments(doc)]
+        assert (name in pending) is sent and len(pending) >= 3  # the title and the text are sent
