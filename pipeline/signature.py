@@ -18,6 +18,7 @@ from typing import Any
 STAGES = (
     ("ingest", "ingest"),
     ("structure", "structure"),
+    ("bylines", "bylines"),
     ("footnotes", "footnotes"),
     ("segment", "seg"),
     ("langid", "langid"),
