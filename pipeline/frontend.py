@@ -48,19 +48,29 @@ def prepare_lines(path: str | Path, lang: str | None = None) -> Document:
 
 
 def damage_warning(doc: Document) -> str | None:
-    """One line for a text that had damaged bytes, or None."""
-    damaged = doc.source.get("damaged_bytes")
-    if not damaged:
+    """One line for a text that had damaged or NUL bytes, or None."""
+    damaged, nuls = doc.source.get("damaged_bytes", []), doc.source.get("nul_bytes", [])
+    if not damaged and not nuls:
         return None
-    flagged = sum(1 for s in doc.segments if "damaged_bytes" in s.flags)
-    n = len(damaged)
-    # the front end leaves each byte out of its sentence (structure.leave_out_damaged_bytes): by
-    # an edit of its own, or inside a repair that replaces it; the U+FFFD that stands for it
-    # stays only beside a repair that inserts text at its place
-    kept = sum(1 for d in damaged if _kept_as_fffd(doc, d["char"]))
-    fate = "left out of the sentences" + (f", but {kept} kept there as U+FFFD" if kept else "")
-    return (f"{doc.source.get('path', doc.id)}: {n} damaged byte{'s' if n != 1 else ''} (not UTF-8) {fate}; "
-            f"each is recorded with its offset, and {flagged} sentence{'s' if flagged != 1 else ''} flagged damaged_bytes")
+    found, flags = [], []
+    if damaged:
+        # the front end leaves each byte out of its sentence (bad_bytes): by an edit of its
+        # own, or inside a repair that replaces it; the U+FFFD that stands for it stays only
+        # beside a repair that inserts text at its place
+        kept = sum(1 for d in damaged if _kept_as_fffd(doc, d["char"]))
+        fate = "left out of the sentences" + (f", but {kept} kept there as U+FFFD" if kept else "")
+        found.append(f"{_count(len(damaged), 'damaged byte')} (not UTF-8) {fate}")
+        flags.append("damaged_bytes")
+    if nuls:
+        found.append(f"{_count(len(nuls), 'NUL byte')} (U+0000) left out of the sentences")
+        flags.append("nul_bytes")
+    flagged = sum(1 for s in doc.segments if any(f in s.flags for f in flags))
+    return (f"{doc.source.get('path', doc.id)}: {' and '.join(found)}; "
+            f"each is recorded with its offset, and {_count(flagged, 'sentence')} flagged {' or '.join(flags)}")
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}{'s' if n != 1 else ''}"
 
 
 def _kept_as_fffd(doc: Document, at: int) -> bool:

@@ -100,6 +100,8 @@ MAX_DAMAGED_SHARE = 0.05
 # UTF-8 sequence by chance, while French or Russian in UTF-8 is full of them).
 DAMAGED_PER_VALID = 4
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+DAMAGED_UTF8 = "utf-8 (damaged)"
+_NUL = re.compile("\x00")
 
 
 def _binary_kind(data: bytes) -> str | None:
@@ -123,12 +125,39 @@ def _damaged_utf8(data: bytes) -> str | None:
     return None
 
 
+def _utf8(data: bytes) -> tuple[str, str] | None:
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        damaged = _damaged_utf8(data)
+        return (damaged, DAMAGED_UTF8) if damaged is not None else None
+
+
+def _utf8_with_few_nuls(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 that holds a few NUL bytes (a stray U+0000 from a conversion), or None.
+    UTF-16 or UTF-32 without a byte-order mark is full of NULs, or, in Cyrillic, of other
+    control bytes that are also valid UTF-8: neither is taken for UTF-8 here."""
+    if data.count(0) > MAX_DAMAGED_SHARE * len(data):
+        return None
+    decoded = _utf8(data)
+    if decoded is None or len(_CONTROL.findall(decoded[0].replace("\x00", ""))) > _max_controls(decoded[0]):
+        return None
+    return decoded
+
+
+def _max_controls(text: str) -> int:
+    """How many control characters a text may hold and still be taken for text (a stray
+    one in a long text, not the many of a binary file read as if it were text)."""
+    return max(2, len(text) // 1000)
+
+
 def decode(data: bytes, origin: str) -> tuple[str, str]:
     """Return (text, encoding name). Raise :class:`InputError` for binary or undecodable bytes.
 
     Damaged UTF-8 (a stray byte in scraped or converted text) is decoded all the same: each
     bad byte stays in the text as a lone surrogate for :func:`ingest_bytes` to record and
-    replace; the encoding then reads ``utf-8 (damaged)``."""
+    replace; the encoding then reads ``utf-8 (damaged)``. A few NUL bytes (U+0000) do not
+    make a text binary either: they stay in the text, for :func:`ingest_bytes` to record."""
     if not data:
         raise InputError(f"{origin}: the file is empty")
     kind = _binary_kind(data)
@@ -140,26 +169,38 @@ def decode(data: bytes, origin: str) -> tuple[str, str]:
                 return data.decode(name), name
             except UnicodeDecodeError:
                 raise InputError(f"{origin}: starts with a {name} byte-order mark but is not valid {name}") from None
-    if b"\x00" not in data:
+    utf8 = _utf8_with_few_nuls(data) if b"\x00" in data else _utf8(data)
+    if utf8 is not None:
+        return utf8
+    found = _detected(data)
+    if found is None and 0 < data.count(0) <= MAX_DAMAGED_SHARE * len(data):
+        # a few NULs keep the detector from any reading of a code page (cp1251, latin-1):
+        # it reads the bytes without them, and the whole file is decoded as it says
+        around = _detected(data.replace(b"\x00", b""))
         try:
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            damaged = _damaged_utf8(data)
-            if damaged is not None:
-                return damaged, "utf-8 (damaged)"
+            found = (data.decode(around[1]), around[1]) if around else None
+        except (UnicodeDecodeError, LookupError):
+            found = None
+    if found is None:
+        raise InputError(f"{origin}: looks like a binary file, not text (no text encoding fits)")
+    text, encoding = found
+    controls = len(_CONTROL.findall(text.replace("\x00", "")))  # NULs are recorded and left out, as in UTF-8
+    if controls > _max_controls(text) or text.count("\x00") > MAX_DAMAGED_SHARE * len(text):
+        raise InputError(f"{origin}: looks like a binary file, not text ({controls + text.count(chr(0))} control characters)")
+    return text, encoding
+
+
+def _detected(data: bytes) -> tuple[str, str] | None:
+    """The likeliest reading of bytes in another encoding than UTF-8, or None."""
     import charset_normalizer  # imported here: only non-UTF-8 input pays for it
 
     matches = list(charset_normalizer.from_bytes(data))
     if not matches:
-        raise InputError(f"{origin}: looks like a binary file, not text (no text encoding fits)")
+        return None
     # Several single-byte code pages often decode the same bytes equally "cleanly"; our
     # inputs are French, Russian and English, so prefer the reading in their alphabets.
     best = max(matches[:8], key=lambda m: _alphabet_share(str(m)))
-    text = str(best)
-    controls = len(_CONTROL.findall(text))
-    if controls > max(2, len(text) // 1000):
-        raise InputError(f"{origin}: looks like a binary file, not text ({controls} control characters)")
-    return text, best.encoding
+    return str(best), best.encoding
 
 
 def normalize(text: str) -> tuple[str, dict]:
@@ -192,14 +233,30 @@ def _replace_damaged(text: str, raw: str) -> tuple[str, list[dict]]:
     return _ESCAPED_BYTE.sub("\ufffd", text), found
 
 
+def _nul_bytes(text: str, raw: str, encoding: str) -> list[dict]:
+    """Per NUL character of ``text`` (normalized): its offset in the file and in the text.
+    ``raw`` is the text as decoded, before normalization (which never moves a NUL past
+    another), for the byte offsets: each stretch before a NUL is encoded again, one
+    encoder for the whole file, so that a byte-order mark counts once."""
+    encoder = codecs.getincrementalencoder("utf-8" if encoding == DAMAGED_UTF8 else encoding)("surrogateescape")
+    byte_offsets, pos = [], 0
+    for piece in raw.split("\x00")[:-1]:
+        pos += len(encoder.encode(piece))
+        byte_offsets.append(pos)
+        pos += len(encoder.encode("\x00"))
+    chars = [m.start() for m in _NUL.finditer(text)]
+    return [{"offset": off, "char": at} for off, at in zip(byte_offsets, chars, strict=True)]
+
+
 def ingest_bytes(data: bytes, doc_id: str, origin: str = "<bytes>") -> Document:
     raw, encoding = decode(data, origin)
     text, notes = normalize(raw)
     # text decoded as strict UTF-8 holds no escaped byte (a lone surrogate never decodes):
     # it is not searched for one
     text, damaged = _replace_damaged(text, raw) if encoding != "utf-8" else (text, [])
-    if not text.strip():
-        raise InputError(f"{origin}: the file holds only whitespace")
+    nuls = _nul_bytes(text, raw, encoding) if "\x00" in text else []
+    if not text.replace("\x00", "").strip():
+        raise InputError(f"{origin}: the file holds only whitespace" + (" and NUL bytes" if nuls else ""))
     source = {
         "path": origin,
         "sha256": hashlib.sha256(data).hexdigest(),
@@ -209,6 +266,8 @@ def ingest_bytes(data: bytes, doc_id: str, origin: str = "<bytes>") -> Document:
     }
     if damaged:  # every replaced byte, where it was: repaired only where recorded
         source["damaged_bytes"] = damaged
+    if nuls:  # the text keeps them; the blocks leave them out (see pipeline.bad_bytes)
+        source["nul_bytes"] = nuls
     doc = Document(id=doc_id, text=text, source=source)
     doc.provenance["ingest"] = {"version": VERSION}
     return doc
@@ -245,16 +304,16 @@ def read_lines(path: str | Path, nfc: bool = True) -> list[str]:
     hypotheses and references), decoded like any input; line ends become ``\\n``.
     ``nfc=False`` keeps the characters as they are (scores must equal sacrebleu's own).
 
-    A line file has no record to note a repair in, so damaged bytes are refused here, with
-    the line of the first one, rather than silently replaced."""
+    A line file has no record to note a repair in, so damaged and NUL bytes are refused
+    here, with the line of the first one, rather than silently replaced or left out."""
     p = Path(path)
     data = _read_file(p)
     text = decode(data, str(p))[0] if data else ""
-    bad = _ESCAPED_BYTE.search(text)
-    if bad:
-        count = len(_ESCAPED_BYTE.findall(text))
-        line = text.count("\n", 0, bad.start()) + 1
-        raise InputError(f"{p}: {count} byte{'s' if count != 1 else ''} not valid UTF-8, the first on line {line}; "
-                         "repair the file (a line file keeps no record of repairs)")
+    for pattern, what in ((_ESCAPED_BYTE, "not valid UTF-8"), (_NUL, "NUL (U+0000)")):
+        if bad := pattern.search(text):
+            count = len(pattern.findall(text))
+            line = text.count("\n", 0, bad.start()) + 1
+            raise InputError(f"{p}: {count} byte{'s' if count != 1 else ''} {what}, the first on line {line}; "
+                             "repair the file (a line file keeps no record of repairs)")
     text = normalize(text)[0] if nfc else text.replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .bylines import verbatim
+from .bad_bytes import flag_bad_bytes
 from .doc import Block, Document, Segment
 from .scan import matches_at
 from .scripts import BULLETS, LETTER, mostly_cyrillic
@@ -355,20 +356,12 @@ def segment_block(doc: Document, block: Block) -> None:
 
 def segment(doc: Document) -> Document:
     """Split every block into sentence segments (junk blocks too: they stay in the record).
-    A sentence that held a damaged byte is flagged ``damaged_bytes``."""
+    A sentence that held a damaged or a NUL byte is flagged ``damaged_bytes`` or ``nul_bytes``."""
     for block in doc.blocks:
         segment_block(doc, block)
-    _flag_damaged(doc)
+    flag_bad_bytes(doc)
     doc.provenance["segment"] = {"version": VERSION, "max_segment_chars": MAX_SEGMENT_CHARS}
     return doc
-
-
-def _flag_damaged(doc: Document) -> None:
-    damaged = [d["char"] for d in doc.source.get("damaged_bytes", [])]
-    if damaged:
-        for seg in doc.segments:
-            if any(seg.span[0] <= at < seg.span[1] for at in damaged) and "damaged_bytes" not in seg.flags:
-                seg.flags.append("damaged_bytes")
 
 
 def segment_lines(doc: Document) -> Document:
@@ -377,6 +370,6 @@ def segment_lines(doc: Document) -> Document:
         block.segments = [
             Segment(id=doc.segment_id(block.id, 0), block=block.id, span=block.span, text=block.text, lang=block.lang)
         ]
-    _flag_damaged(doc)
+    flag_bad_bytes(doc)
     doc.provenance["segment"] = {"version": VERSION, "pre_split": True}
     return doc

@@ -12,11 +12,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .bad_bytes import leave_out_bad_bytes
 from .doc import INTERRUPTION, Block, Document, Edit, apply_edits
 from .scripts import BULLETS, mostly_cyrillic
 
 VERSION = "structure/5"  # 3: a one-line paragraph holding sentences is no heading; 4: a line-end hyphen before spaces is decided by the text's words; 5: a line opening with superscript digits is a note
-_TEXT_ENCODING = "UTF-8"  # the only encoding Diptych decodes with damaged bytes
 
 _TERMINAL = ".!?…:;»\"”’)]"
 _BULLET = re.compile(rf"^[ \t]*(?:[{BULLETS}]|[-*+](?=\s))\s*")
@@ -379,22 +379,7 @@ def structure(doc: Document) -> Document:
         block.id = doc.block_id(n)
     doc.provenance["structure"] = {"version": VERSION}
     doc.meta["structure"] = {"wrapped_text": wrapped, "interruptions_joined": joined}
-    return leave_out_damaged_bytes(doc)
-
-
-def leave_out_damaged_bytes(doc: Document) -> Document:
-    """Each U+FFFD that stands for a damaged byte (``doc.source["damaged_bytes"]``) is left
-    out of its block's text by an edit that says which byte it was; the document text keeps
-    it, so the record shows where the damage was."""
-    for damage in doc.source.get("damaged_bytes", []):
-        at = damage["char"]
-        block = next((b for b in reversed(doc.blocks) if b.span[0] <= at < b.span[1]), None)
-        if block is None or any(e.span[0] <= at < e.span[1] or e.span == (at, at) for e in block.edits):
-            continue  # between blocks, or inside another repair: the U+FFFD stays, recorded in the source
-        note = f"byte {damage['byte']} at byte offset {damage['offset']} is not {_TEXT_ENCODING} (shown as U+FFFD in the text)"
-        block.edits = sorted(block.edits + [Edit((at, at + 1), "", "damaged_byte", note)], key=lambda e: e.span)
-        block.text = apply_edits(doc.text[block.span[0] : block.span[1]], block.span[0], block.edits)
-    return doc
+    return leave_out_bad_bytes(doc)
 
 
 # What may stand between the two halves of a sentence cut by a page end: a separator, a
@@ -476,4 +461,4 @@ def one_block_per_line(doc: Document) -> Document:
         doc.blocks.append(Block(id=doc.block_id(n), kind="paragraph", span=(pos, pos + len(line)), text=line))
         pos += len(line) + 1
     doc.provenance["structure"] = {"version": VERSION, "pre_split": True}
-    return leave_out_damaged_bytes(doc)
+    return leave_out_bad_bytes(doc, keep_empty=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TINY_MAX_LENGTH, seed_path, tsv_rows
+from conftest import ROOT, TINY_MAX_LENGTH, diptych, seed_path, tsv_rows
 
 SCRIPT = Path(sys.executable).parent / "diptych"
 
@@ -188,6 +188,42 @@ def test_damaged_bytes_are_replaced_recorded_and_flagged(tmp_path, prefix, bad):
     assert any("damaged_bytes" in s.flags for s in doc.segments)
 
 
+NUL_TEXT = ("Le rapport annuel\n\nLe comité s'est réuni hier soir.\x00 Il a décidé de publier le rapport.\n\n\x00\x00\n\n"
+            "La séance a duré deux\x00 heures. Les membres ont voté à l'unanimité.\x00\n")
+
+
+def test_nul_bytes_are_left_out_of_every_edition_recorded_and_flagged(tmp_path, tiny_models):
+    data = NUL_TEXT.encode("utf-8")
+    source = tmp_path / "nul.txt"
+    source.write_bytes(data)
+    out = tmp_path / "o"
+    proc = diptych("run", str(source), "--model", f"fr={tiny_models['fr']}", "--max-length", TINY_MAX_LENGTH,
+                   "--compute-type", "float32", "--out", str(out), "--json")
+    err = proc.stderr
+    assert proc.returncode == 0, err
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "5 NUL bytes" in warnings[0] and "flagged nul_bytes" in warnings[0], err
+    editions = [p for p in (out / "nul").iterdir() if p.suffix != ".jsonl"]
+    assert {p.name for p in editions} >= {"nul.tsv", "nul.md", "nul.html", "nul.en.txt", "nul.tmx"}
+    for edition in editions + [out / "index.html"]:
+        written = edition.read_bytes()
+        for nul in (b"\x00", b"\\u0000", b"&#0;", b"&#x0;", b"\xef\xbf\xbd"):
+            assert nul not in written, (edition.name, nul)
+    from pipeline.doc import Document
+
+    doc = Document.load(out / "nul" / "nul.jsonl")
+    recorded = doc.source["nul_bytes"]
+    assert [d["offset"] for d in recorded] == [i for i, b in enumerate(data) if b == 0]
+    assert all(doc.text[d["char"]] == "\x00" for d in recorded)  # the record's text is the file's
+    edits = [e for b in doc.blocks for e in b.edits if e.rule == "nul_byte"]
+    assert len(edits) == 5 and all(e.replacement == "" for e in edits)
+    assert [b.kind for b in doc.blocks if not b.text] == ["junk"]  # a paragraph of NULs alone is no empty row
+    assert "|  |  |" not in (out / "nul" / "nul.md").read_text(encoding="utf-8")
+    assert not any("\x00" in s.text or "\x00" in (s.translation or "") for s in doc.segments)
+    flagged = [s.text for s in doc.segments if "nul_bytes" in s.flags]
+    assert flagged == ["Le comité s'est réuni hier soir.", "La séance a duré deux heures.", "Les membres ont voté à l'unanimité."]
+
+
 @pytest.mark.parametrize("content, kind", [
     (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "PNG image"),
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + os.urandom(2048), "PDF file"),
@@ -270,3 +306,18 @@ def test_damaged_bytes_in_line_files_are_recorded_for_sources_and_refused_elsewh
     for args in (("align", str(english), str(damaged), "--pre-split"), ("score", str(damaged), str(english))):
         proc = cli(*args)
         assert proc.returncode == 1 and "not valid UTF-8, the first on line 2" in one_line(proc)
+
+
+def test_nul_bytes_in_line_files_are_recorded_for_sources_and_refused_elsewhere(tmp_path):
+    nul = tmp_path / "src.txt"
+    nul.write_bytes("Une idée.\nDeux ".encode() + b"\x00" + "phrases déjà.\n".encode())
+    english = tmp_path / "en.txt"
+    english.write_text("One idea.\nTwo sentences already.\n", encoding="utf-8")
+    proc = diptych("align", str(nul), str(english), "--pre-split", "-o", str(tmp_path / "ed"))
+    assert proc.returncode == 0 and proc.stderr.count("\n") == 1 and "1 NUL byte" in proc.stderr, proc.stderr
+    head = json.loads(next((tmp_path / "ed").glob("*.jsonl")).read_text(encoding="utf-8").splitlines()[0])
+    assert head["source"]["nul_bytes"] == [{"offset": len("Une idée.\nDeux ".encode()), "char": len("Une idée.\nDeux ")}]
+    for args in (("align", str(english), str(nul), "--pre-split"), ("score", str(nul), str(english))):
+        proc = diptych(*args)
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 1 and len(lines) == 1 and "1 byte NUL (U+0000), the first on line 2" in lines[0], proc.stderr
