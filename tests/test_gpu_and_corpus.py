@@ -330,7 +330,7 @@ def test_documents_beyond_one_window_are_prepared_again_and_come_out_the_same(tm
     monkeypatch.setattr(job, "WINDOW_SEGMENTS", 40)
     prepared = []
     real_prepare = job.prepare
-    monkeypatch.setattr(job, "prepare", lambda path: prepared.append(path) or real_prepare(path))
+    monkeypatch.setattr(job, "prepare", lambda path, *rest: prepared.append(path) or real_prepare(path, *rest))
     # float32, as seeds_run, the editions compared with
     options = EngineOptions(overrides=[f"fr={tiny_models['fr']}", f"ru={tiny_models['ru']}"], settings=DecodingSettings(max_length=24),
                             compute_type="float32")

@@ -80,7 +80,9 @@ def test_a_model_that_cannot_be_found_stops_the_ray_run_with_the_local_line(tmp_
     local = diptych(*args, env=offline_env)
     on_ray = diptych(*args, "--engine", "ray", "--ray-address", ray_address, env=offline_env)
     assert local.returncode == on_ray.returncode == 2
-    assert on_ray.stderr.strip() == local.stderr.strip() and len(local.stderr.strip().splitlines()) == 1
+    first, *remedies = local.stderr.strip().splitlines()  # one line, then the remedies indented
+    assert on_ray.stderr.strip() == local.stderr.strip() and first.startswith("diptych: error: ") and remedies
+    assert all(line.startswith("  ") for line in remedies)
     assert not (tmp_path / "o").exists()
 
 
