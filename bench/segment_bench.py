@@ -15,6 +15,9 @@ paragraph, micro-averaged, whitespace-normalised, for every tool, and a table of
 errors by kind (a boundary missed or spurious, with the characters on each side), so that
 the next person sees where the remaining errors are.
 
+Then the worst ratio of bench/pathological_inputs.py (runs of 10,000 dots, quotes, emoji…
+against plain prose of the same length).
+
     python bench/segment_bench.py [--ud-only] [--errors 12]
 """
 
@@ -208,9 +211,22 @@ def main() -> None:
     print(f"\nfront end on all seeds ({total / 1e3:.0f} kB, best of {args.repeat}):")
     for name, v in speeds.items():
         print(f"  {name:26s} {v:6.2f} MB/s")
+    worst = worst_pathological(args.repeat)
     ud = ud_scores(args.errors)
     print_ud(ud)
-    print(json.dumps({"rows": rows, "front_end_mb_per_s": speeds, "ud": ud}))
+    print(json.dumps({"rows": rows, "front_end_mb_per_s": speeds, "pathological_worst": worst, "ud": ud}))
+
+
+def worst_pathological(repeat: int) -> dict:
+    """The slowest of bench/pathological_inputs.py's cases, as a ratio to plain prose of the
+    same length (tests/test_pathological_inputs.py holds it under 25)."""
+    from pathological_inputs import ratios
+
+    rows = sorted(ratios(10_000, repeat), key=lambda r: r["ratio"], reverse=True)
+    print("\npathological inputs (10,000 characters; ratio to plain prose, same run; worst three):")
+    for r in rows[:3]:
+        print(f"  {r['case']:30s} {r['lang']:9s} {r['seconds'] * 1000:7.1f} ms  {r['ratio']:5.1f}x")
+    return {k: rows[0][k] for k in ("case", "lang", "ratio")}
 
 
 if __name__ == "__main__":

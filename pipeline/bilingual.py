@@ -13,8 +13,18 @@ import re
 from .doc import Segment
 
 TRANSLATED_LANGUAGES = ("fr", "ru")
-_TAIL = re.compile(r"[\s.!?…:;,»”\"’)\]]*$")
+_TAIL_MARKS = frozenset(".!?…:;,»”\"’)]")
 _WORD_END = re.compile(r"[^\W_](?=[\s,;:)»”\"’]|$)")
+
+
+def _tail_start(text: str) -> int:
+    """Where the closing punctuation, quotes and spaces at the end of ``text`` begin: read
+    from the end (a pattern anchored at ``$`` and searched is tried from every character,
+    quadratic in a long run of such marks)."""
+    at = len(text)
+    while at and (text[at - 1].isspace() or text[at - 1] in _TAIL_MARKS):
+        at -= 1
+    return at
 
 
 def translation_input(seg: Segment) -> str:
@@ -44,10 +54,10 @@ def reattach_markers(seg: Segment, english: str) -> str:
         plain = plain[:pos] + plain[pos + len(ref["marker"]):]
         removed += len(ref["marker"])
         placed.append((pos, ref["marker"]))
-    src_tail = _TAIL.search(plain).start()
+    src_tail = _tail_start(plain)
     out = english
     for pos, marker in reversed(placed):
-        tail = _TAIL.search(out).start()
+        tail = _tail_start(out)
         if pos >= src_tail:
             before = plain[src_tail:pos].strip()  # source punctuation that precedes the marker
             en_tail = out[tail:]

@@ -36,7 +36,10 @@ MIN_LETTERS = 40
 SAMPLE_CHARS = 400
 
 _LETTERS = LETTER
-_MARKUP = re.compile(r"<sup>.*?</sup>|\[\d+\]|https?://\S+|\S+@\S+")
+# an address opens where its word does (tried at every character of a long word with no
+# "@" after it, the rest of the word was read each time); a <sup> closes within a line's
+# reach of 200 characters, more than any note number or marker it holds
+_MARKUP = re.compile(r"<sup>[^\n]{0,200}?</sup>|\[\d+\]|https?://\S+|(?<!\S)\S+@\S+")
 
 
 # lingua's low-accuracy mode (trigrams only) is reliable from about 120 characters and
@@ -229,7 +232,11 @@ def _with_titles(text: str, en: int, fr: int) -> tuple[int, int]:
     return en, fr
 
 
-_QUOTED = re.compile(r"“[^”]*”|«[^»]*»|„[^“”]*[“”]|\"[^\"]*\"|\*[^*]+\*|_[^_]+_")
+# A quotation runs to the first closing mark with no opening mark of its kind before it:
+# an opening mark never closed would otherwise be read to the end of the text from every
+# opening mark before it (quadratic in a run of «). Nested quotations of one kind are rare
+# (French and Russian nest “ ” inside « »); the innermost is the one taken out.
+_QUOTED = re.compile(r"“[^“”]*”|«[^«»]*»|„[^„“”]*[“”]|\"[^\"]*\"|\*[^*]+\*|_[^_]+_")
 _QUOTE_MARKS = re.compile(r"[“«„\"*_]")  # what every alternative of _QUOTED opens with
 
 

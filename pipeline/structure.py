@@ -25,8 +25,12 @@ _BRACKET_NOTE = re.compile(r"^[ \t]*(?:\[\d{1,3}\]|<sup>\d{1,3}</sup>|[⁰¹²³
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}\s+\S")
 _RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,}|(?:\*\s+){2,}\*|(?:-\s+){2,}-)[ \t]*$")
 _URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
+# Patterns here are matched against whole lines, and a line can be 10,000 spaces, dots or
+# dashes long: no run of characters may be readable by two neighbouring parts of a
+# pattern (``\s*\**\s*`` splits n spaces n² ways before it fails), so that a pattern that
+# fails does so in one pass. tests/test_pathological_inputs.py holds the front end to that.
 NOTES_HEADING = re.compile(
-    r"^\s*(?:#{1,6}\s*)?\**\s*(?:notes?|footnotes|endnotes|references|notes et références|références|примечания|сноски|литература)\s*\**\s*:?\s*$",
+    r"^\s*(?:#{1,6}\s*)?(?:\*+\s*)?(?:notes?|footnotes|endnotes|references|notes et références|références|примечания|сноски|литература)\s*(?:\*+\s*)?(?::\s*)?$",
     re.I,
 )
 # Navigation and boilerplate of scraped web pages. Each pattern must only ever match a
@@ -46,7 +50,7 @@ _SOCIAL_NAMES = ("rss", "twitter", "tweeter", "facebook", "youtube", "instagram"
 _SOCIAL = re.compile(rf"(?=[{''.join(sorted({name[0] for name in _SOCIAL_NAMES}))}])\b(?:{'|'.join(_SOCIAL_NAMES)})\b", re.I)
 _CAPTION = re.compile(r"^\s*(?:photo|image|illustration|figure|fig\.|tableau|table|source\s*:|фото|рис\.|рисунок|таблица|источник\s*:)", re.I)
 # a page number on its own line: "13", "— 13 —", "- 13 -", "[13]", "p. 13", "стр. 13"
-_PAGE_NUMBER = re.compile(r"^[ \t]*[-–—|(\[]?[ \t]*(?:(?:p\.|page|стр\.|с\.)[ \t]*)?\d{1,4}[ \t]*[-–—|)\]]?[ \t]*$", re.I)
+_PAGE_NUMBER = re.compile(r"^[ \t]*(?:[-–—|(\[][ \t]*)?(?:(?:p\.|page|стр\.|с\.)[ \t]*)?\d{1,4}[ \t]*(?:[-–—|)\]][ \t]*)?$", re.I)
 _DATE_ONLY = re.compile(r"^\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4})\s*$")
 
 # Words whose hyphen belongs to the word even at a line end (first part / second part).
@@ -388,8 +392,11 @@ def structure(doc: Document) -> Document:
 # as a plain paragraph, the latter only with a separator or a footnote beside it.
 _INTERRUPTION_KINDS = {"meta", "footnote", "caption", "junk"}
 MAX_INTERRUPTION = 3
-_HYPHENATED_END = re.compile(r"(\w+)-$")
-_WORD_BEFORE_HYPHEN = re.compile(r"(\w+\.?)-$")  # a line's: initials too ("J.-" / "P.")
+# searched, so each opens where a word does: tried inside a word, the word's rest read
+# up to a character that stops it again (a word of n letters: n² steps); the leftmost
+# match starts where a word starts anyway
+_HYPHENATED_END = re.compile(r"(?<!\w)(\w+)-$")
+_WORD_BEFORE_HYPHEN = re.compile(r"(?<!\w)(\w+\.?)-$")  # a line's: initials too ("J.-" / "P.")
 _LEADING_WORD = re.compile(r"\w+")
 
 

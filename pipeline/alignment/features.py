@@ -104,7 +104,10 @@ _AFTER_DAY = re.compile(r"\b\d{1,2}\.?\s+([a-z]+)\b")
 # first character instead of reading every word (half the time; the same matches on all of
 # ../shared/data)
 _BEFORE_NUMBER_REVERSED = re.compile(r"(?<!\w)\d{1,4}\s+\.?([a-z]+)\b")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|[\w.+-]+@[\w-]+\.[\w.]+")
+# the e-mail alternative opens only where its run of address characters does: tried inside
+# a long run with no "@" it read the rest of the run at every character (quadratic); the
+# leftmost match starts at the run's start anyway
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+")
 
 
 def anchors(text: str, folded: str | None = None) -> list[str]:
