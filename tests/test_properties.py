@@ -127,8 +127,9 @@ PIECES = st.lists(st.text(alphabet=st.characters(codec=None, exclude_categories=
 def test_counting_many_texts_together_counts_each_as_alone(texts):
     # letters and function words are counted over a document's texts joined: each text
     # must get what it gets alone, whatever it holds (the separator itself included)
-    from pipeline.langid import (VOTE_CHARS, _EN_TITLE, _FR_TITLE, _script_counts, _script_counts_many, _word_vote,
-                                 function_word_votes, function_word_votes_many)
+    from pipeline.function_words import (VOTE_CHARS, _EN_TITLE, _FR_TITLE, _word_vote, function_word_votes,
+                                         function_word_votes_many)
+    from pipeline.langid import _script_counts, _script_counts_many
     from pipeline.scripts import script_counts, script_counts_many
 
     assert script_counts_many(texts) == [script_counts(t) for t in texts]

@@ -9,7 +9,8 @@ from conftest import ROOT, seed_path
 
 from pipeline.frontend import prepare_text
 from pipeline import wordfreqs
-from pipeline.langid import function_word_votes, word_frequency_votes
+from pipeline.function_words import function_word_votes
+from pipeline.langid import word_frequency_votes
 
 
 def _langs(text: str) -> list[tuple[str, str]]:
@@ -100,14 +101,14 @@ def test_the_word_lists_read_directly_are_wordfreqs_own():
 
 
 def test_remembered_token_votes_are_the_votes_even_when_the_memory_is_emptied(monkeypatch):
-    import pipeline.langid as langid
+    import pipeline.function_words as votes
 
     # the second text shares tokens with the first: remembered, then forgotten with the rest
     texts = ["The cat has slept on the sofa since this morning.", "since this morning, the sofa", "Le chat dort sur le canapé depuis ce matin.",
              "L’homme qu’il a vu", "IN THE END", "Millière was here", "M. Reid et Mr Reid", "the the le le"]
     expected = [(5, 0), (3, 0), (0, 6), (0, 2), (2, 0), (2, 0), (1, 2), (2, 2)]
     assert [function_word_votes(t) for t in texts] == expected
-    monkeypatch.setattr(langid, "MEMO_TOKENS", 3)  # emptied at almost every text
-    langid._VOTE_OF_TOKEN.clear()
+    monkeypatch.setattr(votes, "MEMO_TOKENS", 3)  # emptied at almost every text
+    votes._VOTE_OF_TOKEN.clear()
     assert [function_word_votes(t) for t in texts] == expected
-    assert len(langid._VOTE_OF_TOKEN) <= 10
+    assert len(votes._VOTE_OF_TOKEN) <= 10
