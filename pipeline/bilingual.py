@@ -28,7 +28,8 @@ def _tail_start(text: str) -> int:
 
 
 def translation_input(seg: Segment) -> str:
-    """The segment as a model should read it: no layout prefix, no footnote markers."""
+    """The segment as a model should read it: no layout prefix or suffix (a contents
+    entry's leaders and page), no footnote markers."""
     text = seg.text
     for ref in sorted(seg.footnote_refs, key=lambda r: r["offset"], reverse=True):
         start, end = ref["offset"], ref["offset"] + len(ref["marker"])
@@ -36,6 +37,9 @@ def translation_input(seg: Segment) -> str:
     prefix = seg.meta.get("markup_prefix", "")
     if prefix and text.startswith(prefix):
         text = text[len(prefix):]
+    suffix = seg.meta.get("layout_suffix", "")
+    if suffix and text.endswith(suffix):
+        text = text[: -len(suffix)]
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
@@ -88,7 +92,7 @@ def english_of(seg: Segment) -> str | None:
     if seg.translation is not None:
         if seg.meta.get("edited"):  # imported from an edited edition: as the translator wrote it
             return seg.translation
-        return english_prefix(seg) + reattach_markers(seg, seg.translation)
+        return english_prefix(seg) + reattach_markers(seg, seg.translation) + seg.meta.get("layout_suffix", "")
     if seg.lang in TRANSLATED_LANGUAGES and not seg.meta.get("verbatim"):
         return None
     return seg.text
@@ -105,6 +109,9 @@ def model_side(seg: Segment) -> str | None:
         if prefix and text.startswith(prefix):
             text = text[len(prefix):]
             break
+    suffix = seg.meta.get("layout_suffix", "")
+    if suffix and text.endswith(suffix):
+        text = text[: -len(suffix)]
     for ref in seg.footnote_refs:
         text = re.sub(rf"(?<=[^\W\d_]|[.,;:!?»”\"’)\]]){re.escape(ref['marker'])}(?!\d)", "", text, count=1)
     return text

@@ -21,7 +21,7 @@ import re
 
 from .doc import Block, Document
 from .scripts import CYRILLIC
-from .structure import NOTES_HEADING
+from .line_kinds import NOTES_HEADING
 
 VERSION = "bylines/1"
 

@@ -14,10 +14,11 @@ import re
 from .bylines import verbatim
 from .bad_bytes import flag_bad_bytes
 from .doc import Block, Document, Segment
+from .line_kinds import contents_entry
 from .scan import matches_at
 from .scripts import BULLETS, LETTER, mostly_cyrillic
 
-VERSION = "segment/3"  # 2: acronyms, emoji, dash items, lowercase starts; 3: lowercase after ? and ! counts too, French incises kept, a web address after a full stop
+VERSION = "segment/4"  # 2: acronyms, emoji, dash items, lowercase starts; 3: lowercase after ? and ! counts too, French incises kept, a web address after a full stop; 4: a contents entry is one segment, its leaders and page kept from translation
 
 # A sentence longer than this is cut at the best break available, so that nothing the
 # translator receives is absurdly long. The cut is flagged, never silent.
@@ -336,8 +337,8 @@ def segment_block(doc: Document, block: Block) -> None:
     block.segments = []
     if block.kind == "meta" and not _LETTER.search(block.text):
         spans = [(0, len(block.text))]
-    elif block.kind == "heading":
-        spans = [(0, len(block.text))]
+    elif block.kind == "heading" or block.meta.get("note") == "contents":
+        spans = [(0, len(block.text))]  # a contents entry's leaders end no sentence
     else:
         spans = split_sentences(block.text, lang)
     pieces = [piece for s, e in spans for piece in cap_length(block.text, s, e)]
@@ -358,6 +359,9 @@ def segment_block(doc: Document, block: Block) -> None:
             seg.meta["markup_prefix"] = prefix
             if label and rs <= label["start"]:
                 seg.meta["note_label"] = label["text"]
+        if block.meta.get("note") == "contents" and (leaders := contents_entry(seg.text)) is not None:
+            # the leaders and the page number: kept in the text, not sent to translation
+            seg.meta["layout_suffix"] = seg.text[leaders:]
         if verbatim(block):
             seg.meta["verbatim"] = "byline"  # a name: not translated (pipeline.bylines)
         if was_cut:

@@ -14,44 +14,12 @@ from dataclasses import dataclass
 
 from .bad_bytes import leave_out_bad_bytes
 from .doc import INTERRUPTION, Block, Document, Edit, apply_edits
-from .scripts import BULLETS, mostly_cyrillic
-
-VERSION = "structure/5"  # 3: a one-line paragraph holding sentences is no heading; 4: a line-end hyphen before spaces is decided by the text's words; 5: a line opening with superscript digits is a note
-
-_TERMINAL = ".!?…:;»\"”’)]"
-_BULLET = re.compile(rf"^[ \t]*(?:[{BULLETS}]|[-*+](?=\s))\s*")
-_NUMBERED = re.compile(r"^[ \t]*(?:\d{1,3}[.)]|\[\d{1,3}\])\s+")
-_BRACKET_NOTE = re.compile(r"^[ \t]*(?:\[\d{1,3}\]|<sup>\d{1,3}</sup>|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}(?![\d⁰¹²³⁴⁵⁶⁷⁸⁹]))")  # "[3] Text", "³ Text"
-_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}\s+\S")
-_RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,}|(?:\*\s+){2,}\*|(?:-\s+){2,}-)[ \t]*$")
-_URL_ONLY = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
-# Patterns here are matched against whole lines, and a line can be 10,000 spaces, dots or
-# dashes long: no run of characters may be readable by two neighbouring parts of a
-# pattern (``\s*\**\s*`` splits n spaces n² ways before it fails), so that a pattern that
-# fails does so in one pass. tests/test_pathological_inputs.py holds the front end to that.
-NOTES_HEADING = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*+\s*)?(?:notes?|footnotes|endnotes|references|notes et références|références|примечания|сноски|литература)\s*(?:\*+\s*)?(?::\s*)?$",
-    re.I,
+from .line_kinds import (
+    BULLET, MD_HEADING, NOTES_HEADING, NUMBERED, PAGE_NUMBER, RULE, TERMINAL, block_kind, contents_entry, is_junk,
 )
-# Navigation and boilerplate of scraped web pages. Each pattern must only ever match a
-# whole line that carries no sentence of the text.
-_JUNK_LINE = [
-    re.compile(r"^\s*(?:lire plus|read more|en savoir plus|подробнее|читать далее)\s*(?:\.{3}|…)?\s*$", re.I),
-    re.compile(r"^\s*(?:newsletter|tweeter|twitter|facebook|youtube|instagram|linkedin|partager|share|imprimer|print|rss)\s*$", re.I),
-    re.compile(r"^(?=.*\[RSS\])[^.!?]*$", re.I),
-    re.compile(r"^\s*\S+\.(?:pdf|docx?|odt|rtf|zip|epub|xlsx?)\s*\(\s*[\d.,]+\s*[KMG]?i?B\s*\)\s*$", re.I),
-    re.compile(r"^\s*(?:skip to (?:main )?content|aller au contenu|menu|search|rechercher|accueil|home|cookies?)\s*$", re.I),
-]
-# every pattern above is anchored at the line's start: one match of their alternation
-# asks them all at once (the five searches were a tenth of the stage)
-_ANY_JUNK_LINE = re.compile("|".join(f"(?:{pat.pattern})" for pat in _JUNK_LINE), re.I)
-_SOCIAL_NAMES = ("rss", "twitter", "tweeter", "facebook", "youtube", "instagram", "linkedin", "telegram", "vk", "whatsapp", "mastodon")
-# the lookahead (the names' first letters) lets the engine pass most positions with one test
-_SOCIAL = re.compile(rf"(?=[{''.join(sorted({name[0] for name in _SOCIAL_NAMES}))}])\b(?:{'|'.join(_SOCIAL_NAMES)})\b", re.I)
-_CAPTION = re.compile(r"^\s*(?:photo|image|illustration|figure|fig\.|tableau|table|source\s*:|фото|рис\.|рисунок|таблица|источник\s*:)", re.I)
-# a page number on its own line: "13", "— 13 —", "- 13 -", "[13]", "p. 13", "стр. 13"
-_PAGE_NUMBER = re.compile(r"^[ \t]*(?:[-–—|(\[][ \t]*)?(?:(?:p\.|page|стр\.|с\.)[ \t]*)?\d{1,4}[ \t]*(?:[-–—|)\]][ \t]*)?$", re.I)
-_DATE_ONLY = re.compile(r"^\s*(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4})\s*$")
+from .scripts import mostly_cyrillic
+
+VERSION = "structure/6"  # 3: a one-line paragraph holding sentences is no heading; 4: a line-end hyphen before spaces is decided by the text's words; 5: a line opening with superscript digits is a note; 6: a contents entry (title, leaders, page) is a line of its own
 
 # Words whose hyphen belongs to the word even at a line end (first part / second part).
 _KEEP_HYPHEN_LEFT = {
@@ -64,7 +32,6 @@ _KEEP_HYPHEN_RIGHT = {
     "fr": {"être", "il", "ils", "elle", "elles", "on", "je", "tu", "nous", "vous", "ce", "là", "ci", "même", "mêmes", "t", "dire", "unes", "uns"},
     "en": set(),
 }
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass
@@ -98,25 +65,6 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-def _is_junk(line: str) -> str | None:
-    s = line.strip()
-    if _ANY_JUNK_LINE.match(s):
-        return "boilerplate"
-    # every line of every document passes here: count words only where social links are,
-    # and look for them only where a name is written (the casefolded line holds every
-    # spelling the case-blind pattern matches, "ſ" and "K" included)
-    folded = s.casefold()
-    for name in _SOCIAL_NAMES:
-        if name in folded:
-            break
-    else:
-        return None
-    social = _SOCIAL.findall(s)
-    if len(social) >= 2 and not re.search(r"[.!?]\s", s) and len(social) * 4 >= len(_WORD.findall(s)):
-        return "navigation"
-    return None
-
-
 def _is_wrapped_text(lines: list[_Line]) -> bool:
     """PDF-style text: paragraphs are wrapped into many lines of similar length."""
     candidates = [
@@ -125,7 +73,7 @@ def _is_wrapped_text(lines: list[_Line]) -> bool:
     if len(candidates) < 5:
         return False
     unterminated = sum(
-        1 for a in candidates if 30 <= len(a.stripped) <= 140 and a.stripped[-1] not in _TERMINAL
+        1 for a in candidates if 30 <= len(a.stripped) <= 140 and a.stripped[-1] not in TERMINAL
     )
     return unterminated >= 0.4 * len(candidates)
 
@@ -229,51 +177,11 @@ def _guess_script_lang(text: str) -> str:
     return "fr" if re.search(r"[éèêàùçœ]", text) else "en"
 
 
-# A line that ends one sentence after a word and goes on with another of three words or
-# more ("Thanks. This is the best solution we have. Vince") is a short paragraph, not a
-# heading; "Chapitre 1. La rencontre" or "II. Methods" stay headings.
-_HOLDS_A_SENTENCE = re.compile(r"[^\W\d_]{2}[.!?…]+\s+\S+(?:\s+\S+){2}")
-
-
 @dataclass
 class _Draft:
     lines: list[_Line]
     kind: str = "paragraph"
     note: str = ""
-
-
-def _classify(draft: _Draft, in_notes: bool) -> None:
-    first = draft.lines[0].text
-    text = " ".join(line.stripped for line in draft.lines)
-    if draft.kind != "paragraph":
-        return
-    junk = _is_junk(text) if len(draft.lines) == 1 else None
-    if junk:
-        draft.kind, draft.note = "junk", junk
-    elif _RULE.match(text):
-        draft.kind, draft.note = "meta", "separator"
-    elif _MD_HEADING.match(first):
-        draft.kind = "heading"
-    elif _BRACKET_NOTE.match(first) or (_BULLET.match(first) and re.match(r"^[ \t]*\S+\s*\d", first)):
-        draft.kind = "footnote"
-    elif in_notes and (_NUMBERED.match(first) or _BULLET.match(first)):
-        draft.kind = "footnote"
-    elif _BULLET.match(first) or _NUMBERED.match(first):
-        draft.kind = "list_item"
-    elif len(draft.lines) == 1 and _PAGE_NUMBER.match(text):
-        draft.kind, draft.note = "meta", "page_number"
-    elif _URL_ONLY.match(text) or _DATE_ONLY.match(text):
-        draft.kind = "meta"
-    elif _CAPTION.match(text) and len(text) <= 400:
-        draft.kind = "caption"
-    elif (
-        len(draft.lines) == 1
-        and len(text) <= 90
-        and text[-1:] not in ".!?…:;,"
-        and (text[:1].isupper() or text[:1].isdigit() or text.startswith(("*", "«", "\"")))
-        and not _HOLDS_A_SENTENCE.search(text)
-    ):
-        draft.kind = "heading"
 
 
 def structure(doc: Document) -> Document:
@@ -301,13 +209,16 @@ def structure(doc: Document) -> Document:
         if current:
             prev = current[-1].stripped
             starts_item = bool(
-                _BULLET.match(line.text) or _NUMBERED.match(line.text) or _MD_HEADING.match(line.text) or _RULE.match(line.text)
+                BULLET.match(line.text) or NUMBERED.match(line.text) or MD_HEADING.match(line.text) or RULE.match(line.text)
             )
             if (
                 not wrapped
                 or starts_item
-                or _MD_HEADING.match(current[-1].text)
-                or _is_junk(s)
+                or MD_HEADING.match(current[-1].text)
+                # a contents entry is a line of its own, however the lines around it wrap
+                or contents_entry(s) is not None
+                or contents_entry(prev) is not None
+                or is_junk(s)
                 or (line.indented and not current[-1].indented and not prev.endswith("-"))
                 or (line.indented and prev[-1:] in ".!?…:»\"”")
             ):
@@ -324,14 +235,16 @@ def structure(doc: Document) -> Document:
                 tail = prev.lines[-1].stripped
                 head = d.lines[0].stripped
                 if (
-                    tail[-1:] not in _TERMINAL
-                    and not _MD_HEADING.match(prev.lines[0].text)
+                    tail[-1:] not in TERMINAL
+                    and not MD_HEADING.match(prev.lines[0].text)
                     # a page number is not the start of the text that follows it
-                    and not any(len(x.lines) == 1 and _PAGE_NUMBER.match(x.lines[0].text) for x in (prev, d))
+                    and not any(len(x.lines) == 1 and PAGE_NUMBER.match(x.lines[0].text) for x in (prev, d))
                     and len(prev.lines) + len(d.lines) > 2
                     and (head[:1].islower() or head[:1].isdigit())
-                    and not (_BULLET.match(d.lines[0].text) or _NUMBERED.match(d.lines[0].text))
-                    and not _is_junk(head)
+                    and not (BULLET.match(d.lines[0].text) or NUMBERED.match(d.lines[0].text))
+                    and not is_junk(head)
+                    and contents_entry(tail) is None
+                    and contents_entry(head) is None
                 ):
                     prev.lines.extend(d.lines)
                     prev.note = "page_break_joined"
@@ -343,7 +256,9 @@ def structure(doc: Document) -> Document:
     in_notes = False
     doc.blocks = []
     for d in drafts:
-        _classify(d, in_notes)
+        if d.kind == "paragraph":
+            d.kind, note = block_kind([line.text for line in d.lines], in_notes)
+            d.note = note or d.note  # a kind's note, or how the lines were joined
         if d.kind == "heading":
             in_notes = bool(NOTES_HEADING.match(d.lines[0].stripped))
         elif d.kind not in ("footnote", "junk", "meta"):
@@ -422,7 +337,7 @@ def _join_interrupted(doc: Document, lang: str, vocab: "_Vocabulary") -> int:
         block = blocks[i]
         out.append(block)
         i += 1
-        if block.kind != "paragraph" or not block.text or block.text.rstrip()[-1:] in _TERMINAL:
+        if block.kind != "paragraph" or not block.text or block.text.rstrip()[-1:] in TERMINAL:
             continue
         tail = block.text.rstrip()
         hyphen = _before_final_hyphen(_HYPHENATED_END, tail)

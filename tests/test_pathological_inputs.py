@@ -41,28 +41,28 @@ def test_every_pathological_input_costs_a_small_multiple_of_plain_prose():
 
 @pytest.mark.parametrize("line", ["13", "— 13 —", "- 13 -", "[13]", "(13)", "p. 13", "page 13 |", "стр. 13", "  13  "])
 def test_a_page_number_line_is_still_one(line):
-    from pipeline.structure import _PAGE_NUMBER
+    from pipeline.line_kinds import PAGE_NUMBER
 
-    assert _PAGE_NUMBER.match(line)
+    assert PAGE_NUMBER.match(line)
 
 
 @pytest.mark.parametrize("line", ["13 ans", "p. 13 suite", "— 13 — x", "page"])
 def test_a_line_with_more_than_a_page_number_is_not_one(line):
-    from pipeline.structure import _PAGE_NUMBER
+    from pipeline.line_kinds import PAGE_NUMBER
 
-    assert not _PAGE_NUMBER.match(line)
+    assert not PAGE_NUMBER.match(line)
 
 
 @pytest.mark.parametrize("line", ["Notes", "## Notes :", "**Notes**", "# ** Références ** :", "  Примечания  ", "NOTES:"])
 def test_a_notes_heading_is_still_one(line):
-    from pipeline.structure import NOTES_HEADING
+    from pipeline.line_kinds import NOTES_HEADING
 
     assert NOTES_HEADING.match(line)
 
 
 @pytest.mark.parametrize("line", ["Notes de lecture", "** Notes ** suite", "Les notes"])
 def test_a_line_that_says_more_is_not_a_notes_heading(line):
-    from pipeline.structure import NOTES_HEADING
+    from pipeline.line_kinds import NOTES_HEADING
 
     assert not NOTES_HEADING.match(line)
 
@@ -81,3 +81,58 @@ def test_segment_reads_a_contents_page_with_glued_leaders_at_once(tmp_path):
     done = diptych("segment", "--lang", "fr", str(page), timeout=60)
     assert done.returncode == 0, done.stderr
     assert "DISPOSITIF DE SECURITE ELECTRIQUE" in done.stdout
+
+
+def test_a_contents_entry_is_one_sentence_with_its_page_and_only_its_title_is_translated(tmp_path, tiny_models):
+    from pipeline.bilingual import english_of, translation_input
+    from pipeline.doc import Document
+
+    page = tmp_path / "rapport.txt"
+    page.write_text("SOMMAIRE\n\n1 INTRODUCTION .................................. 3\n"
+                    "4.7 DISPOSITIF DE SECURITE ELECTRIQUE ....................23\n"
+                    "Annexe B . . . . . . . . . . . xi\n\n"
+                    "Le rapport décrit les dispositifs de sécurité du bâtiment. Il a été rédigé en mars.\n",
+                    encoding="utf-8")
+    listed = diptych("segment", "--lang", "fr", str(page), timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[1:4] == [
+        "1 INTRODUCTION .................................. 3",
+        "4.7 DISPOSITIF DE SECURITE ELECTRIQUE ....................23",
+        "Annexe B . . . . . . . . . . . xi",
+    ]
+    out = tmp_path / "o"
+    done = diptych("run", str(page), "--model", f"fr={tiny_models['fr']}", "--max-length", "24",
+                   "--compute-type", "float32", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    doc = Document.load(out / "rapport" / "rapport.jsonl")
+    entries = {s.text: s for s in doc.segments if s.text.startswith(("1 ", "4.7", "Annexe"))}
+    assert len(entries) == 3
+    pages = {"1 ": " 3", "4.7": "..23", "Annexe": ". xi"}
+    for text, seg in entries.items():
+        sent = translation_input(seg)  # what the model read: the title alone
+        assert "..." not in sent and ". ." not in sent and not sent.endswith(("3", "xi")), sent
+        suffix = seg.meta["layout_suffix"]
+        assert text == sent + suffix or text.endswith(suffix) and text.startswith(sent)
+        assert suffix.endswith(pages[next(p for p in pages if text.startswith(p))])
+        assert english_of(seg).endswith(suffix)
+    md = next(out.glob("rapport/*.md")).read_text(encoding="utf-8")
+    assert "....................23" in md
+
+
+@pytest.mark.parametrize("line, title", [
+    ("4.7 DISPOSITIF DE SECURITE ELECTRIQUE ......... 23", "4.7 DISPOSITIF DE SECURITE ELECTRIQUE"),
+    ("Préface . . . . . . 7", "Préface"), ("Chapitre I ………… xi", "Chapitre I"), ("Введение ·········· 5", "Введение"),
+    ("Annexes_______12", "Annexes"), ("  2 Méthodes.......................1024  ", "  2 Méthodes"),
+])
+def test_a_contents_entry_is_found_by_its_leaders_and_page(line, title):
+    from pipeline.line_kinds import contents_entry
+
+    assert line[:contents_entry(line)] == title
+
+
+@pytest.mark.parametrize("line", ["Il attendit.... 3", "Voir p. 23", "........ 23", "Le total ......... 12345",
+                                  "Le mot ......... suite", "Chapitre ......... 3a", "Fin . . . 4"])
+def test_prose_and_bare_leaders_are_no_contents_entry(line):
+    from pipeline.line_kinds import contents_entry
+
+    assert contents_entry(line) is None
