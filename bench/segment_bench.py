@@ -37,10 +37,10 @@ CASES = {"fr_003": "fr", "ru_004": "ru", "en_002": "en"}
 
 
 def diptych(lang: str):
-    from pipeline.footnotes import mark_footnotes
-    from pipeline.ingest import ingest_bytes
-    from pipeline.segment import segment
-    from pipeline.structure import structure
+    from pipeline.frontend.footnotes import mark_footnotes
+    from pipeline.readers.text import ingest_bytes
+    from pipeline.frontend.segment import segment
+    from pipeline.frontend.structure import structure
 
     def run(raw: str) -> list[str]:
         doc = segment(mark_footnotes(structure(ingest_bytes(raw.encode("utf-8"), "bench"))))
@@ -196,11 +196,11 @@ def main() -> None:
         print(f"{r['case']:8} {r['tool']:8} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} {r['mb_per_s']:7.2f} {r['sentences']:6d} {r['gold']:5d}")
 
     # Diptych's whole front end on all seeds
-    from pipeline.footnotes import mark_footnotes
-    from pipeline.ingest import ingest
-    from pipeline.langid import identify
-    from pipeline.segment import segment
-    from pipeline.structure import structure
+    from pipeline.frontend.footnotes import mark_footnotes
+    from pipeline.readers.text import ingest
+    from pipeline.frontend.langid import identify
+    from pipeline.frontend.segment import segment
+    from pipeline.frontend.structure import structure
 
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     total = sum(p.stat().st_size for p in seeds)

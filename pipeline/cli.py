@@ -143,7 +143,7 @@ def segment_cmd(
     from .console import print_lines, warning_line
     from .frontend import damage_warning, prepare, sentence_lines, sentence_rows
     from .jobs.records import write_record
-    from .langid import check_language
+    from .frontend.langid import check_language
 
     doc = prepare(source, lang=check_language(lang))
     if warning := damage_warning(doc):

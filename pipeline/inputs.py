@@ -3,7 +3,7 @@
 A folder is read in one stated order, the same on every machine: its entries sorted by
 their path relative to the folder, compared folder by folder (``a/x.txt`` before ``b.txt``
 before ``b/x.txt``). A file below the folder's top has its relative path in its document id
-(:func:`pipeline.ingest.doc_id_for`), so two files of one name in two subfolders are two
+(:func:`pipeline.readers.doc_id_for`), so two files of one name in two subfolders are two
 documents with two output folders. What is not read is said, never passed over in silence:
 files not named as text, hidden files and folders (``.git``, ``.DS_Store``: a tool's, not the
 author's), links that lead nowhere, and links back into a folder being read (which would
@@ -17,14 +17,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .ingest import TEXT_SUFFIXES, doc_id_for
+from .readers import doc_id_for, suffixes
 from .paths import missing_reason
 
 # A skip line names this many paths of each kind, then says how many more: one line a
 # terminal can show, whatever the size of the tree.
 SHOWN_PER_REASON = 3
 
-NOT_TEXT = f"not text (named other than {', '.join('*' + s for s in TEXT_SUFFIXES)})"
+# every suffix a reader takes (pipeline.readers.READERS)
+READ_SUFFIXES = suffixes()
+NOT_TEXT = f"not text (named other than {', '.join('*' + s for s in READ_SUFFIXES)})"
 HIDDEN = "hidden (the name starts with a dot)"
 LOOP = "symlink loop (leads back into a folder being read)"
 SAME_FOLDER = "link to a folder read already"
@@ -68,7 +70,7 @@ def discover(inputs: list[str | Path]) -> Inputs:
             files, errors = len(found.files), len(found.errors)
             _walk(p, found)
             if len(found.files) == files and len(found.errors) == errors:  # else it said why
-                found.errors.append(f"{p}: no text files ({', '.join(TEXT_SUFFIXES)}) in this folder or its subfolders")
+                found.errors.append(f"{p}: no text files ({', '.join(READ_SUFFIXES)}) in this folder or its subfolders")
         elif p.exists() or str(p) == "-":
             found.files.append(InputFile(p))
         else:
@@ -108,7 +110,7 @@ def _walk(top: Path, found: Inputs) -> None:
                 queued.append((path, above | {real}))
             elif kind != "file":
                 found.skipped.append((str(path), kind))
-            elif path.suffix.lower() not in TEXT_SUFFIXES:
+            elif path.suffix.lower() not in READ_SUFFIXES:
                 found.skipped.append((str(path), NOT_TEXT))
             else:
                 queued.append(InputFile(path, None if folder == top else doc_id_for(path, top)))

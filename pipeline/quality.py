@@ -80,7 +80,7 @@ def _english(text: str) -> bool:
         return False
     if cyr + other < 25:
         return True  # too short to tell
-    from .langid import classify_latin
+    from .frontend.langid import classify_latin
 
     lang, conf = classify_latin([text])[0]
     return lang == "en" or conf < 0.9

@@ -36,7 +36,7 @@ def make_metric(name: str, references: Sequence[Sequence[str]] | None = None):
 
 def read_lines(path: str | Path) -> list[str]:
     """Lines as sacrebleu reads them: characters as they are, trailing whitespace stripped."""
-    from .ingest import read_lines as read_text_lines
+    from .readers.text import read_lines as read_text_lines
 
     return [line.rstrip() for line in read_text_lines(path, nfc=False)]
 

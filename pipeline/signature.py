@@ -14,21 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-# the stages in pipeline order, with the short name each has in the one-line form
-STAGES = (
-    ("ingest", "ingest"),
-    ("structure", "structure"),
-    ("bylines", "bylines"),
-    ("footnotes", "footnotes"),
-    ("segment", "seg"),
-    ("langid", "langid"),
-    ("translate", "mt"),
-    ("check", "check"),
-    ("align", "align"),
-    ("import", "import"),
-    ("score", "score"),
-    ("render", "render"),
-)
+# the stages in pipeline order, with the short name each has in the one-line form: the
+# reader, the front end's own list, then what follows it
+def _stages() -> tuple[tuple[str, str], ...]:
+    from .frontend import STAGES as FRONT_END
+
+    return (("ingest", "ingest"), *((s.name, s.short) for s in FRONT_END), ("translate", "mt"), ("check", "check"),
+            ("align", "align"), ("import", "import"), ("score", "score"), ("render", "render"))
+
+
 _BACKEND_SHORT = {"ctranslate2": "ct2", "torch": "torch"}
 
 
@@ -91,9 +85,10 @@ class Signature:
 
     def short(self) -> str:
         """The one-line form, stages in pipeline order, then any stage Diptych does not know."""
-        known = dict(STAGES)
+        stages = _stages()
+        known = dict(stages)
         parts: list[str] = []
-        for stage, short in STAGES:
+        for stage, short in stages:
             if stage in self.stages:
                 parts += _stage_parts(stage, short, self.stages[stage])
         parts += [f"{stage}:{_number(s.get('version'))}" for stage, s in self.stages.items() if stage not in known]

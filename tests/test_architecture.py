@@ -103,3 +103,28 @@ def test_the_command_line_starts_without_the_pipeline():
             "('numpy', 'jinja2', 'torch', 'transformers', 'ctranslate2', 'sacrebleu', 'lingua', 'starlette', 'uvicorn')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert loaded.strip() == "['pipeline', 'pipeline.cli', 'pipeline.cli_typer', 'pipeline.errors', 'pipeline.version']"
+
+
+def test_every_reader_is_reachable_from_its_table_and_claims_what_no_other_does():
+    from pipeline.readers import READERS, Reader, reader_named, reader_for
+
+    seen_suffixes, seen_magic = {}, {}
+    for name in READERS:
+        reader = reader_named(name)
+        assert isinstance(reader, Reader) and reader.name == name
+        for suffix in reader.suffixes:
+            assert suffix.startswith(".") and suffix == suffix.lower(), suffix
+            assert seen_suffixes.setdefault(suffix, name) == name, f"{suffix} claimed twice"
+            assert reader_for(Path("x" + suffix)).name == name
+        for magic in reader.magic:
+            assert seen_magic.setdefault(magic, name) == name, f"{magic!r} claimed twice"
+            assert reader_for(Path("x.unknown"), magic + b"rest").name == name
+
+
+def test_the_signature_lists_the_front_ends_stages_in_the_order_it_runs_them():
+    from pipeline.frontend import STAGES
+    from pipeline.signature import _stages
+
+    names = [name for name, _ in _stages()]
+    front = [s.name for s in STAGES]
+    assert names[1:1 + len(front)] == front and len(set(s.short for s in STAGES)) == len(STAGES)

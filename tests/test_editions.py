@@ -6,11 +6,11 @@ import pytest
 
 from pipeline import prepare
 from pipeline.doc import Document
-from pipeline.ingest import ingest_bytes
-from pipeline.langid import identify
+from pipeline.readers.text import ingest_bytes
+from pipeline.frontend.langid import identify
 from pipeline.editions import FORMATS, render, render_index
-from pipeline.segment import segment
-from pipeline.structure import structure
+from pipeline.frontend.segment import segment
+from pipeline.frontend.structure import structure
 from conftest import diptych, seed_path, tsv_rows
 
 DTD = Path(__file__).parent / "data" / "tmx14.dtd"

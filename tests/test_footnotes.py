@@ -6,10 +6,10 @@ import pytest
 from conftest import diptych
 from pipeline.bilingual import translation_input
 from pipeline.doc import Document
-from pipeline.footnotes import mark_footnotes, note_number
+from pipeline.frontend.footnotes import mark_footnotes, note_number
 from pipeline.frontend import prepare
-from pipeline.ingest import ingest_bytes
-from pipeline.structure import structure
+from pipeline.readers.text import ingest_bytes
+from pipeline.frontend.structure import structure
 
 
 def _marked(text: str):
@@ -68,9 +68,9 @@ def test_explicit_markup_is_always_a_marker_and_links_to_its_note():
 
 
 def prepare_text(text: str):
-    from pipeline.footnotes import mark_footnotes as mark
-    from pipeline.langid import identify
-    from pipeline.segment import segment
+    from pipeline.frontend.footnotes import mark_footnotes as mark
+    from pipeline.frontend.langid import identify
+    from pipeline.frontend.segment import segment
 
     return identify(segment(mark(structure(ingest_bytes(text.encode("utf-8"), "t")))))
 

@@ -168,16 +168,16 @@ def test_web_navigation_is_junk_and_kept_in_the_record():
     ],
 )
 def test_sentence_splitting(text, lang, expected):
-    from pipeline.segment import split_sentences
+    from pipeline.frontend.segment import split_sentences
 
     assert [text[s:e] for s, e in split_sentences(text, lang)] == expected
 
 
 def test_an_overlong_run_is_cut_and_flagged_not_truncated():
-    from pipeline.ingest import ingest_bytes
-    from pipeline.langid import identify
-    from pipeline.segment import MAX_SEGMENT_CHARS, segment
-    from pipeline.structure import structure
+    from pipeline.readers.text import ingest_bytes
+    from pipeline.frontend.langid import identify
+    from pipeline.frontend.segment import MAX_SEGMENT_CHARS, segment
+    from pipeline.frontend.structure import structure
 
     text = " ".join(["mot"] * 3000)
     doc = identify(segment(structure(ingest_bytes(text.encode(), "long"))))

@@ -164,11 +164,11 @@ def _articles(n: int):
     for i in range(n):
         text = "\n\n".join(f"{blocks[(i + k) % len(blocks)].text} ({i})" for k in range(3)) + "\n"
         path = whole.source["path"]  # not read again: the text is given
-        from pipeline.ingest import ingest_bytes
-        from pipeline.footnotes import mark_footnotes
-        from pipeline.langid import identify
-        from pipeline.segment import segment
-        from pipeline.structure import structure
+        from pipeline.readers.text import ingest_bytes
+        from pipeline.frontend.footnotes import mark_footnotes
+        from pipeline.frontend.langid import identify
+        from pipeline.frontend.segment import segment
+        from pipeline.frontend.structure import structure
 
         docs.append(identify(segment(mark_footnotes(structure(ingest_bytes(text.encode(), f"art{i}", f"{path}#{i}"))))))
     return docs

@@ -3,7 +3,8 @@ import unicodedata
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.ingest import doc_id_for, ingest, ingest_bytes
+from pipeline.readers import doc_id_for
+from pipeline.readers.text import ingest, ingest_bytes
 
 FRENCH = "Ainsi s’exprimait Lénine, président du nouveau Conseil des commissaires du peuple. Élan, œuvre, déjà.\n"
 RUSSIAN = "Статья посвящена объединению ведущих левых партий Франции накануне выборов.\n"

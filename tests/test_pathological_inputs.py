@@ -41,28 +41,28 @@ def test_every_pathological_input_costs_a_small_multiple_of_plain_prose():
 
 @pytest.mark.parametrize("line", ["13", "— 13 —", "- 13 -", "[13]", "(13)", "p. 13", "page 13 |", "стр. 13", "  13  "])
 def test_a_page_number_line_is_still_one(line):
-    from pipeline.line_kinds import PAGE_NUMBER
+    from pipeline.frontend.line_kinds import PAGE_NUMBER
 
     assert PAGE_NUMBER.match(line)
 
 
 @pytest.mark.parametrize("line", ["13 ans", "p. 13 suite", "— 13 — x", "page"])
 def test_a_line_with_more_than_a_page_number_is_not_one(line):
-    from pipeline.line_kinds import PAGE_NUMBER
+    from pipeline.frontend.line_kinds import PAGE_NUMBER
 
     assert not PAGE_NUMBER.match(line)
 
 
 @pytest.mark.parametrize("line", ["Notes", "## Notes :", "**Notes**", "# ** Références ** :", "  Примечания  ", "NOTES:"])
 def test_a_notes_heading_is_still_one(line):
-    from pipeline.line_kinds import NOTES_HEADING
+    from pipeline.frontend.line_kinds import NOTES_HEADING
 
     assert NOTES_HEADING.match(line)
 
 
 @pytest.mark.parametrize("line", ["Notes de lecture", "** Notes ** suite", "Les notes"])
 def test_a_line_that_says_more_is_not_a_notes_heading(line):
-    from pipeline.line_kinds import NOTES_HEADING
+    from pipeline.frontend.line_kinds import NOTES_HEADING
 
     assert not NOTES_HEADING.match(line)
 
@@ -125,7 +125,7 @@ def test_a_contents_entry_is_one_sentence_with_its_page_and_only_its_title_is_tr
     ("Annexes_______12", "Annexes"), ("  2 Méthodes.......................1024  ", "  2 Méthodes"),
 ])
 def test_a_contents_entry_is_found_by_its_leaders_and_page(line, title):
-    from pipeline.line_kinds import contents_entry
+    from pipeline.frontend.line_kinds import contents_entry
 
     assert line[:contents_entry(line)] == title
 
@@ -133,6 +133,6 @@ def test_a_contents_entry_is_found_by_its_leaders_and_page(line, title):
 @pytest.mark.parametrize("line", ["Il attendit.... 3", "Voir p. 23", "........ 23", "Le total ......... 12345",
                                   "Le mot ......... suite", "Chapitre ......... 3a", "Fin . . . 4"])
 def test_prose_and_bare_leaders_are_no_contents_entry(line):
-    from pipeline.line_kinds import contents_entry
+    from pipeline.frontend.line_kinds import contents_entry
 
     assert contents_entry(line) is None

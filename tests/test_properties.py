@@ -6,11 +6,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.doc import INTERRUPTION, Document
-from pipeline.footnotes import mark_footnotes
-from pipeline.ingest import ingest_bytes
-from pipeline.langid import identify
-from pipeline.segment import MAX_SEGMENT_CHARS, segment, split_sentences
-from pipeline.structure import structure
+from pipeline.frontend.footnotes import mark_footnotes
+from pipeline.readers.text import ingest_bytes
+from pipeline.frontend.langid import identify
+from pipeline.frontend.segment import MAX_SEGMENT_CHARS, segment, split_sentences
+from pipeline.frontend.structure import structure
 from test_frontend import coverage_errors
 
 WORDS = st.sampled_from(
@@ -70,7 +70,7 @@ def test_no_character_is_lost_or_duplicated_and_spans_are_exact(text):
 def test_segmenting_a_sentence_again_changes_nothing(text, lang):
     # under its block's decision on lowercase sentence starts (a property of the writer,
     # which one sentence alone may not show)
-    from pipeline.segment import _writes_lowercase_starts
+    from pipeline.frontend.segment import _writes_lowercase_starts
 
     flat = " ".join(text.split())
     writer = _writes_lowercase_starts(flat, lang)
@@ -127,9 +127,9 @@ PIECES = st.lists(st.text(alphabet=st.characters(codec=None, exclude_categories=
 def test_counting_many_texts_together_counts_each_as_alone(texts):
     # letters and function words are counted over a document's texts joined: each text
     # must get what it gets alone, whatever it holds (the separator itself included)
-    from pipeline.function_words import (VOTE_CHARS, _EN_TITLE, _FR_TITLE, _word_vote, function_word_votes,
+    from pipeline.frontend.function_words import (VOTE_CHARS, _EN_TITLE, _FR_TITLE, _word_vote, function_word_votes,
                                          function_word_votes_many)
-    from pipeline.langid import _script_counts, _script_counts_many
+    from pipeline.frontend.langid import _script_counts, _script_counts_many
     from pipeline.scripts import script_counts, script_counts_many
 
     assert script_counts_many(texts) == [script_counts(t) for t in texts]
@@ -154,8 +154,8 @@ GLUED = st.lists(st.sampled_from(list("ab xZ.,;:!?»”\"’)]>-<[ 0123456789\u0
 @example("ex.:6\u202f20170?")  # "6 201" and note 70 hides the run "20170": finditer goes on after a match
 def test_glued_note_numbers_are_what_the_patterns_find_scanning(text):
     # the patterns are tried where runs of digits start only; the definition is finditer's
-    from pipeline.footnotes import _AFTER_LETTER, _AFTER_NUMBER, _AFTER_PUNCT, _digit_run_starts
-    from pipeline.scan import matches_at
+    from pipeline.frontend.footnotes import _AFTER_LETTER, _AFTER_NUMBER, _AFTER_PUNCT, _digit_run_starts
+    from pipeline.frontend.scan import matches_at
 
     for pattern in (_AFTER_LETTER, _AFTER_PUNCT, _AFTER_NUMBER):
         assert [m.span(1) for m in matches_at(pattern, text, _digit_run_starts(text))] == [m.span(1) for m in pattern.finditer(text)]
@@ -167,7 +167,7 @@ def test_glued_note_numbers_are_what_the_patterns_find_scanning(text):
 def test_words_counted_on_demand_are_the_whole_texts_tokens(text, asked):
     # the dehyphenation's vocabulary counts only what it is asked; the definition is the
     # count over every token of the lowercased text
-    from pipeline.structure import _Vocabulary, _vocabulary
+    from pipeline.frontend.structure import _Vocabulary, _vocabulary
 
     every = _vocabulary(text)
     on_demand = _Vocabulary(text)
@@ -179,6 +179,6 @@ def test_words_counted_on_demand_are_the_whole_texts_tokens(text, asked):
 @given(st.lists(st.sampled_from(list("aB .!?…):;=-(DP\u00a0\n»”\"’]1") + ["...", "😍", "❤\ufe0f", "))", ":)", ";-)", "=D", "Fin.2 "]), max_size=40).map("".join))
 def test_sentence_boundaries_are_what_the_pattern_finds_scanning(text):
     # the pattern is tried where its first character stands only; the definition is finditer's
-    from pipeline.segment import _BOUNDARY, _boundaries
+    from pipeline.frontend.segment import _BOUNDARY, _boundaries
 
     assert [m.span() for m in _boundaries(text)] == [m.span() for m in _BOUNDARY.finditer(text)]

@@ -8,9 +8,9 @@ import sys
 from conftest import ROOT, seed_path
 
 from pipeline.frontend import prepare_text
-from pipeline import wordfreqs
-from pipeline.function_words import function_word_votes
-from pipeline.langid import word_frequency_votes
+from pipeline.frontend import wordfreqs
+from pipeline.frontend.function_words import function_word_votes
+from pipeline.frontend.langid import word_frequency_votes
 
 
 def _langs(text: str) -> list[tuple[str, str]]:
@@ -55,7 +55,7 @@ def test_names_and_acronyms_are_no_evidence():
 
 
 def test_a_plain_french_text_never_loads_lingua():
-    code = ("import pipeline.langid as L; from pipeline.frontend import prepare; "
+    code = ("import pipeline.frontend.langid as L; from pipeline.frontend import prepare; "
             f"prepare({str(seed_path('003'))!r}); print(L._detector.cache_info().currsize)")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout.strip()
     assert loaded == "0"  # every sentence was decided by its function words (or inherited)
@@ -101,7 +101,7 @@ def test_the_word_lists_read_directly_are_wordfreqs_own():
 
 
 def test_remembered_token_votes_are_the_votes_even_when_the_memory_is_emptied(monkeypatch):
-    import pipeline.function_words as votes
+    import pipeline.frontend.function_words as votes
 
     # the second text shares tokens with the first: remembered, then forgotten with the rest
     texts = ["The cat has slept on the sofa since this morning.", "since this morning, the sofa", "Le chat dort sur le canapé depuis ce matin.",

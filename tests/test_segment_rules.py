@@ -4,7 +4,7 @@ and the seeds' gold measure them together: bench/segment_bench.py)."""
 import pytest
 
 from pipeline.frontend import prepare_text
-from pipeline.segment import split_sentences
+from pipeline.frontend.segment import split_sentences
 
 
 def _split(text: str, lang: str = "latin") -> list[str]:

@@ -18,7 +18,8 @@ from ..doc import UNDETERMINED, Document
 from ..editions.common import LANGUAGE_OPTION, check_language_option
 from ..errors import DiptychError, UsageError
 from ..frontend import prepare, prepare_lines
-from ..ingest import doc_id_for, read_lines
+from ..readers import doc_id_for
+from ..readers.text import read_lines
 from ..paths import shorten
 
 

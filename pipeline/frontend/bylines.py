@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 
-from .doc import Block, Document
-from .scripts import CYRILLIC
+from ..doc import Block, Document
+from ..scripts import CYRILLIC
 from .line_kinds import NOTES_HEADING
 
 VERSION = "bylines/1"

@@ -1,6 +1,6 @@
 """Function words as evidence of English or French: each token's vote, remembered across
 texts, titles before names ("Mr Reid", "M. Reid"), and a sentence's quotations set aside,
-since a quoted title is in its own language. :mod:`pipeline.langid` decides from these
+since a quoted title is in its own language. :mod:`pipeline.frontend.langid` decides from these
 votes, and asks lingua or word frequencies where they leave doubt."""
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .doc import Document
+from ..doc import Document
 from .scan import matches_at
-from .scripts import BULLETS
+from ..scripts import BULLETS
 
 VERSION = "footnotes/2"  # 2: a note's own label is read by the notes' order where it is glued to a number
 

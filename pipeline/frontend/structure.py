@@ -13,11 +13,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .bad_bytes import leave_out_bad_bytes
-from .doc import INTERRUPTION, Block, Document, Edit, apply_edits
+from ..doc import INTERRUPTION, Block, Document, Edit, apply_edits
 from .line_kinds import (
     BULLET, MD_HEADING, NOTES_HEADING, NUMBERED, PAGE_NUMBER, RULE, TERMINAL, block_kind, contents_entry, is_junk,
 )
-from .scripts import mostly_cyrillic
+from ..scripts import mostly_cyrillic
 
 VERSION = "structure/6"  # 3: a one-line paragraph holding sentences is no heading; 4: a line-end hyphen before spaces is decided by the text's words; 5: a line opening with superscript digits is a note; 6: a contents entry (title, leaders, page) is a line of its own
 

@@ -1,4 +1,4 @@
-"""Stage 1: bytes on disk -> a :class:`Document` holding normalized text.
+"""The plain-text reader: bytes on disk -> a :class:`Document` holding normalized text.
 
 Normalization is limited to what never changes meaning: the encoding is decoded (and
 recorded), line endings become ``\\n`` and the text is put in Unicode NFC. The source's
@@ -13,9 +13,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .doc import Document
-from .errors import InputError
-from .paths import missing_reason
+from ..doc import Document
+from ..errors import InputError
+from . import Reader, read_file
 
 VERSION = "ingest/1"
 
@@ -28,40 +28,8 @@ _BOMS = (
 )
 # C0 controls other than tab, newline, form feed and carriage return: text files do not have them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_SAFE_STEM = re.compile(r"[^\w.\-]+", re.UNICODE)
 # what a folder of inputs is searched for, and what a document id leaves out of a file name
 TEXT_SUFFIXES = (".txt", ".md", ".text")
-
-
-def _safe_stem(path: str | Path) -> str:
-    stem = Path(str(path)).name
-    for suffix in TEXT_SUFFIXES:
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
-            break
-    return _SAFE_STEM.sub("_", stem).strip("._") or "document"
-
-
-# How a file found in a subfolder of an input folder is named: its relative path's parts,
-# joined by this (a folder name cannot hold "/", and "_" alone already stands for the
-# characters a name may not keep), so that a/x.txt and b/x.txt get different ids.
-FOLDER_SEPARATOR = "__"
-
-
-def doc_id_for(path: str | Path, folder: str | Path | None = None) -> str:
-    """A document id that is also a safe folder name: no separators, no leading dots, and
-    short enough for any file system (a long name is cut and ends with a hash of itself).
-
-    With ``folder`` (an input folder that holds ``path``, at any depth), the path's parts
-    below ``folder`` are in the id: ``a/x.txt`` reads ``a__x``; a file at the folder's top
-    gets the id it gets alone."""
-    from .paths import shorten
-
-    stem = _safe_stem(path)
-    if folder is not None:
-        above = Path(path).relative_to(folder).parts[:-1]
-        stem = FOLDER_SEPARATOR.join([_SAFE_STEM.sub("_", part).strip("._") or "folder" for part in above] + [stem])
-    return shorten(stem)
 
 
 _OUR_LETTERS = frozenset(
@@ -266,7 +234,7 @@ def ingest_bytes(data: bytes, doc_id: str, origin: str = "<bytes>") -> Document:
     }
     if damaged:  # every replaced byte, where it was: repaired only where recorded
         source["damaged_bytes"] = damaged
-    if nuls:  # the text keeps them; the blocks leave them out (see pipeline.bad_bytes)
+    if nuls:  # the text keeps them; the blocks leave them out (see pipeline.frontend.bad_bytes)
         source["nul_bytes"] = nuls
     doc = Document(id=doc_id, text=text, source=source)
     doc.provenance["ingest"] = {"version": VERSION}
@@ -274,29 +242,20 @@ def ingest_bytes(data: bytes, doc_id: str, origin: str = "<bytes>") -> Document:
 
 
 def ingest(path: str | Path, doc_id: str | None = None) -> Document:
-    """Read one file (or ``-`` for standard input) into a :class:`Document`."""
-    if str(path) == "-":
-        import sys
+    """Read one text file (or ``-`` for standard input) into a :class:`Document`."""
+    from . import read
 
-        return ingest_bytes(sys.stdin.buffer.read(), doc_id or "stdin", "<stdin>")
-    p = Path(path)
-    doc = ingest_bytes(_read_file(p), doc_id or doc_id_for(p), str(p))
-    stem = _safe_stem(p)
-    if doc_id is None and doc.id != stem:
-        doc.source["id_shortened_from"] = stem  # the whole name stays on record
-    return doc
+    return read(path, doc_id)
 
 
-def _read_file(p: Path) -> bytes:
-    """The bytes of an input file, or one line saying why they cannot be had."""
-    if not p.exists():
-        raise InputError(f"{p}: {missing_reason(p, 'file')}")
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory, not a text file")
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror})") from None
+class TextReader(Reader):
+    """Plain text and Markdown, in any encoding :func:`decode` recognises."""
+
+    name = "text"
+    suffixes = TEXT_SUFFIXES
+
+    def read_bytes(self, data: bytes, doc_id: str, origin: str) -> Document:
+        return ingest_bytes(data, doc_id, origin)
 
 
 def read_lines(path: str | Path, nfc: bool = True) -> list[str]:
@@ -307,7 +266,7 @@ def read_lines(path: str | Path, nfc: bool = True) -> list[str]:
     A line file has no record to note a repair in, so damaged and NUL bytes are refused
     here, with the line of the first one, rather than silently replaced or left out."""
     p = Path(path)
-    data = _read_file(p)
+    data = read_file(p)
     text = decode(data, str(p))[0] if data else ""
     for pattern, what in ((_ESCAPED_BYTE, "not valid UTF-8"), (_NUL, "NUL (U+0000)")):
         if bad := pattern.search(text):

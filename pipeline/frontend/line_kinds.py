@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .scripts import BULLETS
+from ..scripts import BULLETS
 
 TERMINAL = ".!?…:;»\"”’)]"
 BULLET = re.compile(rf"^[ \t]*(?:[{BULLETS}]|[-*+](?=\s))\s*")

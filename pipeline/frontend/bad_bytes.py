@@ -9,7 +9,7 @@ flagged with the source's key (``damaged_bytes``, ``nul_bytes``).
 
 from __future__ import annotations
 
-from .doc import Document, Edit, apply_edits
+from ..doc import Document, Edit, apply_edits
 
 _TEXT_ENCODING = "UTF-8"  # the only encoding Diptych decodes with damaged bytes
 KINDS = ("damaged_bytes", "nul_bytes")  # the source's keys, which are also the sentences' flags

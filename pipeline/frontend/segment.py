@@ -13,10 +13,10 @@ import re
 
 from .bylines import verbatim
 from .bad_bytes import flag_bad_bytes
-from .doc import Block, Document, Segment
+from ..doc import Block, Document, Segment
 from .line_kinds import contents_entry
 from .scan import matches_at
-from .scripts import BULLETS, LETTER, mostly_cyrillic
+from ..scripts import BULLETS, LETTER, mostly_cyrillic
 
 VERSION = "segment/4"  # 2: acronyms, emoji, dash items, lowercase starts; 3: lowercase after ? and ! counts too, French incises kept, a web address after a full stop; 4: a contents entry is one segment, its leaders and page kept from translation
 
@@ -363,7 +363,7 @@ def segment_block(doc: Document, block: Block) -> None:
             # the leaders and the page number: kept in the text, not sent to translation
             seg.meta["layout_suffix"] = seg.text[leaders:]
         if verbatim(block):
-            seg.meta["verbatim"] = "byline"  # a name: not translated (pipeline.bylines)
+            seg.meta["verbatim"] = "byline"  # a name: not translated (pipeline.frontend.bylines)
         if was_cut:
             seg.flags.append("forced_split")
         for mk in markers:

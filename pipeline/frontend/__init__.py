@@ -1,50 +1,77 @@
-"""The front end in one call, no model needed: text in, segmented document out.
+"""The front end in one call, no model needed: a file in, a segmented document out.
 
-ingest -> structure -> bylines -> footnotes -> segment -> languages, for a whole text
-(:func:`prepare`) or for text that is already one sentence per line
-(:func:`prepare_lines`). ``segment``, ``align``, ``score`` and ``run`` all start here.
+A reader (:mod:`pipeline.readers`) -> structure -> bylines -> footnotes -> segment ->
+languages, for a whole text (:func:`prepare`) or for text that is already one sentence
+per line (:func:`prepare_lines`). ``segment``, ``align``, ``score`` and ``run`` all start
+here. :data:`STAGES` is the pipeline as data: :func:`prepare` runs it in one loop, and the
+signature (:mod:`pipeline.signature`) lists the stages in its order, by their short names.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
+from ..doc import Document
+from ..readers import read
 from .bylines import mark_bylines
-from .doc import Document
 from .footnotes import mark_footnotes
-from .ingest import ingest
 from .langid import identify
 from .segment import segment, segment_lines
 from .structure import one_block_per_line, structure
 
 
-def prepare(path: str | Path, doc_id: str | None = None, lang: str | None = None) -> Document:
-    """The front end for one text file (``-``: standard input).
+class Stage(NamedTuple):
+    """One step of the front end: its name in the record's provenance, its short name in
+    the one-line signature, and what it does to a document (given the language a user
+    forced, or None)."""
 
-    Segmentation needs only the script of a block, so languages are identified once,
-    sentence by sentence; ``lang`` skips detection."""
-    return _after_ingest(ingest(path, doc_id), lang)
+    name: str
+    short: str
+    run: Callable[[Document, str | None], Document]
+
+
+def _segment(doc: Document, lang: str | None) -> Document:
+    # segmentation reads a block's script only, or the language forced on it
+    if lang:
+        identify(doc, force=lang)
+    return segment(doc)
+
+
+STAGES = (
+    Stage("structure", "structure", lambda doc, lang: structure(doc)),
+    Stage("bylines", "bylines", lambda doc, lang: mark_bylines(doc)),
+    Stage("footnotes", "footnotes", lambda doc, lang: mark_footnotes(doc)),
+    Stage("segment", "seg", _segment),
+    # languages once, sentence by sentence, after segmentation
+    Stage("langid", "langid", lambda doc, lang: identify(doc, force=lang)),
+)
+
+
+def prepare(path: str | Path, doc_id: str | None = None, lang: str | None = None) -> Document:
+    """The front end for one file (``-``: standard input), read by the reader its bytes or
+    name call for; ``lang`` skips language detection."""
+    return run_stages(read(path, doc_id), lang)
 
 
 def prepare_text(text: str, doc_id: str = "text", lang: str | None = None) -> Document:
     """The front end for a string (a notebook, a test, a benchmark): as :func:`prepare`."""
-    from .ingest import ingest_bytes
+    from ..readers.text import ingest_bytes
 
-    return _after_ingest(ingest_bytes(text.encode("utf-8"), doc_id), lang)
+    return run_stages(ingest_bytes(text.encode("utf-8"), doc_id), lang)
 
 
-def _after_ingest(doc: Document, lang: str | None) -> Document:
-    doc = mark_footnotes(mark_bylines(structure(doc)))
-    if lang:
-        identify(doc, force=lang)
-    return identify(segment(doc), force=lang)
+def run_stages(doc: Document, lang: str | None = None) -> Document:
+    """Every stage of :data:`STAGES`, in order, on a document fresh from its reader."""
+    for stage in STAGES:
+        doc = stage.run(doc, lang)
+    return doc
 
 
 def prepare_lines(path: str | Path, lang: str | None = None) -> Document:
     """A file that holds one sentence per line: each line is a block and a segment, as is.
     Read as any input, so that the record's source and any repaired bytes are the file's."""
-    return identify(segment_lines(one_block_per_line(ingest(path))), force=lang)
+    return identify(segment_lines(one_block_per_line(read(path))), force=lang)
 
 
 def damage_warning(doc: Document) -> str | None:

@@ -16,9 +16,9 @@ from collections import Counter
 from functools import lru_cache
 
 from . import wordfreqs
-from .doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
+from ..doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
 from .function_words import TOKEN_PUNCTUATION, function_word_votes_many, without_quotations
-from .scripts import LETTER, script_counts, script_counts_many
+from ..scripts import LETTER, script_counts, script_counts_many
 
 VERSION = "langid/5"  # 3: function words first, every sentence of English documents too; 4: more exclusive function words, day and month names; 5: short pieces by word frequencies
 LANGUAGES = ("fr", "ru", "en")
@@ -27,7 +27,7 @@ LANGUAGES = ("fr", "ru", "en")
 def check_language(lang: str | None) -> str | None:
     """A language a user named (``--lang``): one of :data:`LANGUAGES`, or None for detection."""
     if lang and lang not in LANGUAGES:
-        from .errors import UsageError
+        from ..errors import UsageError
 
         raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     return lang
