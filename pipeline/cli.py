@@ -13,8 +13,12 @@ import typer
 
 from .cli_typer import Group as _Group
 from .cli_typer import Typer as _Typer
+from .editions import EDITIONS, EXPORTS, FORMATS, formats_help
 from .errors import DiptychError, UsageError
 from .version import __version__
+
+# export's formats as the help lists them: "xliff2, xliff12, …, or beads (an aligned pair's beads, vecalign format)."
+_EXPORT_HELP = ", ".join(EXPORTS[:-1]) + f", or {EXPORTS[-1]} ({FORMATS[EXPORTS[-1]].help})."
 
 
 app = _Typer(
@@ -231,7 +235,7 @@ def align_eval(
 def render_cmd(
     record: Annotated[Path, typer.Argument(metavar="RECORD", help="A document record (JSONL).")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the editions (default: the record's folder).")] = None,
-    formats: Annotated[str, typer.Option("--format", help="Comma-separated formats: tsv, tmx, md, en (en.txt and en.md), html.")] = "tsv,tmx,md,en,html",
+    formats: Annotated[str, typer.Option("--format", help=f"Comma-separated formats: {formats_help(EDITIONS)}.")] = ",".join(EDITIONS),
 ) -> None:
     """Re-render the editions of a record without translating again."""
     from .console import print_lines
@@ -258,7 +262,7 @@ def review_cmd(
 @app.command("export")
 def export_cmd(
     record: Annotated[Path, typer.Argument(metavar="RECORD", help="A document record (JSONL), reviewed or not.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="xliff2, xliff12, tmx, tsv, or beads (an aligned pair's beads, vecalign format).")] = "xliff2",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=_EXPORT_HELP)] = EXPORTS[0],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File to write (default: beside the record, <doc>.xlf / .v12.xlf / …).")] = None,
 ) -> None:
     """Export a record for CAT tools: XLIFF 2.0 or 1.2 with each segment's review status and comments."""

@@ -102,7 +102,7 @@ def test_the_command_line_starts_without_the_pipeline():
             "print(sorted(m for m in sys.modules if m.startswith('pipeline') or m.split('.')[0] in "
             "('numpy', 'jinja2', 'torch', 'transformers', 'ctranslate2', 'sacrebleu', 'lingua', 'starlette', 'uvicorn')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
-    assert loaded.strip() == "['pipeline', 'pipeline.cli', 'pipeline.cli_typer', 'pipeline.errors', 'pipeline.version']"
+    assert loaded.strip() == "['pipeline', 'pipeline.cli', 'pipeline.cli_typer', 'pipeline.editions', 'pipeline.errors', 'pipeline.version']"
 
 
 def test_every_reader_is_reachable_from_its_table_and_claims_what_no_other_does():
@@ -128,3 +128,19 @@ def test_the_signature_lists_the_front_ends_stages_in_the_order_it_runs_them():
     names = [name for name, _ in _stages()]
     front = [s.name for s in STAGES]
     assert names[1:1 + len(front)] == front and len(set(s.short for s in STAGES)) == len(STAGES)
+
+
+def test_every_output_format_is_reachable_from_its_table_and_writes_files_no_other_does():
+    from pipeline.editions import EDITIONS, EXPORTS, FORMATS
+
+    assert set(EDITIONS) | set(EXPORTS) == set(FORMATS) and len(set(EDITIONS)) == len(EDITIONS) and len(set(EXPORTS)) == len(EXPORTS)
+    suffixes = [suffix for f in FORMATS.values() for suffix, _ in f.files]
+    assert len(suffixes) == len(set(suffixes)), "a file suffix written by two formats"
+    for name, fmt in FORMATS.items():
+        assert fmt.name == name and "/" in fmt.media_type and fmt.help
+        assert all(callable(render) for _, render in fmt.renderers()), name
+    # no other module names a format by its suffix in a table of its own
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "__init__.py" or path.parent.name != "editions":
+            assert "EXPORT_FORMATS" not in text and '("tmx", ".tmx")' not in text, path

@@ -82,6 +82,16 @@ def worst_first(doc: Document, limit: int = WORST_FIRST) -> dict:
     return {"by": "number of flags", "items": [{"id": s.id, "label": ", ".join(s.flags), "text": english_of(s) or ""} for s in ranked]}
 
 
+def _index_links(doc: Document) -> list[tuple[str, str]]:
+    """(label, file suffix) of each edition the index links, the review page first: one
+    file per format (its first), the English named by its language."""
+    from . import EDITIONS, FORMATS
+
+    names = sorted(EDITIONS, key=lambda name: name != "html")
+    labels = {"html": "review", "en": target_lang(doc)}
+    return [(labels.get(name, name), suffix_for(doc, FORMATS[name].files[0][0])) for name in names]
+
+
 def render_index(root: str | Path) -> Path:
     """outputs/index.html: every document under ``root`` with languages, counts and flags."""
     root = Path(root)
@@ -92,7 +102,7 @@ def render_index(root: str | Path) -> Path:
         except Exception:  # noqa: BLE001 - a broken record is listed as such, whatever broke it
             entries.append({"id": record.parent.name, "broken": True})
             continue
-        files = {name: f"{record.parent.name}/{doc.id}{suffix}" for name, suffix in (("review", ".html"), ("tsv", ".tsv"), ("tmx", ".tmx"), ("md", ".md"), (target_lang(doc), suffix_for(doc, ".en.txt")))
+        files = {name: f"{record.parent.name}/{doc.id}{suffix}" for name, suffix in _index_links(doc)
                  if (record.parent / f"{doc.id}{suffix}").exists()}
         note = "" if has_translations(doc) else ("no translation needed: no TMX" if is_original(doc) else "nothing translated: no TMX")
         entries.append({"id": doc.id, "lang": doc.lang, "langs": languages(doc), "counts": counts(doc), "flags": flag_counts(doc), "files": files,

@@ -114,13 +114,13 @@ def export_record(record: Path, fmt: str, out: Path | None) -> Path:
     from ..editions.common import write_atomic
     from ..errors import UsageError
     from ..paths import child
-    from ..review.store import EXPORT_FORMATS, export
+    from ..editions import EXPORTS, FORMATS, export_text
 
-    if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    if fmt not in EXPORTS:
+        raise UsageError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORTS)}")
     doc = Document.load(record)
-    text = export(doc, fmt)
-    target = out if out is not None else child(record.parent, f"{doc.id}{EXPORT_FORMATS[fmt][1]}")
+    text = export_text(doc, fmt)
+    target = out if out is not None else child(record.parent, f"{doc.id}{FORMATS[fmt].files[0][0]}")
     if target.is_dir():
         raise UsageError(f"--out {target}: is a folder; give a file name")
     try:

@@ -29,7 +29,8 @@ from starlette.routing import Route
 
 from ..errors import UsageError
 from .edits import ReviewError, StaleVersion, change_beads, document_view, is_aligned, progress, update_segment
-from .store import EXPORT_FORMATS, ReviewStore, export
+from ..editions import FORMATS
+from .store import ReviewStore, export
 from .tokens import token_for
 
 COOKIE = "diptych_review_token"
@@ -186,7 +187,7 @@ def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: se
             text = export(store.read(doc_id), fmt)
         except UsageError as exc:
             return _error(400, str(exc))
-        media, suffix = EXPORT_FORMATS[fmt]
+        (suffix, _), media = FORMATS[fmt].files[0], FORMATS[fmt].media_type
         return Response(text, media_type=f"{media}; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{doc_id}{suffix}"', "X-Content-Type-Options": "nosniff"})
 

@@ -19,43 +19,11 @@ from ..doc import Document, RecordError
 from ..errors import InputError, UsageError
 from ..paths import missing_reason
 
-EXPORT_FORMATS = {
-    # format: (media type, file suffix)
-    "xliff2": ("application/xliff+xml", ".xlf"),
-    "xliff12": ("application/x-xliff+xml", ".v12.xlf"),
-    "tmx": ("application/x-tmx+xml", ".tmx"),
-    "tsv": ("text/tab-separated-values", ".tsv"),
-    "beads": ("text/plain", ".beads.txt"),
-}
-
-
 def export(doc: Document, fmt: str) -> str:
-    """The document in one of :data:`EXPORT_FORMATS`."""
-    if fmt == "xliff2":
-        from .xliff import render_xliff2
+    """The document in one of the export formats (:data:`pipeline.editions.EXPORTS`)."""
+    from ..editions import export_text
 
-        return render_xliff2(doc)
-    if fmt == "xliff12":
-        from .xliff import render_xliff12
-
-        return render_xliff12(doc)
-    if fmt == "tmx":
-        from ..editions.tmx import render_tmx
-
-        return render_tmx(doc)
-    if fmt == "tsv":
-        from ..editions.tsv import render_tsv
-
-        return render_tsv(doc)
-    if fmt == "beads":
-        from ..alignment.beads import format_beads
-        from ..alignment.stage import recorded_beads
-
-        beads = recorded_beads(doc)
-        if beads is None:
-            raise UsageError(f"{doc.id} is not an aligned pair: it has no beads to export")
-        return format_beads(beads)
-    raise UsageError(f"unknown export format {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    return export_text(doc, fmt)
 
 
 @dataclass
@@ -90,11 +58,11 @@ def find_records(paths: list[Path]) -> list[Path]:
 
 def editions_beside(record: Path, doc: Document) -> list[str]:
     """The formats of the document's editions found beside its record."""
-    from ..editions import FORMATS
+    from ..editions import EDITIONS, FORMATS
     from ..editions.common import suffix_for
 
-    return [name for name, outputs in FORMATS.items()
-            if any((record.parent / f"{doc.id}{suffix_for(doc, suffix)}").exists() for suffix, _ in outputs)]
+    return [name for name in EDITIONS
+            if any((record.parent / f"{doc.id}{suffix_for(doc, suffix)}").exists() for suffix, _ in FORMATS[name].files)]
 
 
 class ReviewStore:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from ..doc import Document
-from ..editions.common import cat_language, signature_line, target_lang
-from ..editions.tmx import xml_text
-from .edits import review_of, segment_view
+from .common import cat_language, signature_line, target_lang
+from .tmx import xml_text
+from .review_state import review_of, segment_view
 
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
