@@ -53,8 +53,8 @@ def make_corpus(folder: Path, docs: int) -> int:
 
 
 def worker(engine: str, workers: int, corpus: Path, out: Path, model: Path) -> dict:
-    from pipeline.engines import EngineOptions
-    from pipeline.translate import DecodingSettings
+    from pipeline.translation.loading import EngineOptions
+    from pipeline.translation.stage import DecodingSettings
 
     options = EngineOptions(overrides=[f"fr={model}"], backend="ctranslate2", device="cpu", cache_path=None, guard=False,
                             settings=DecodingSettings(beam_size=1, min_length=OUT_TOKENS, max_length=OUT_TOKENS))

@@ -126,7 +126,7 @@ def _rss_mb() -> float:
 def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: int, device: str = "cpu") -> dict:
     """Runs in its own process; returns seconds (translation only) and peak RSS."""
     from pipeline.models import ModelSpec, resolve
-    from pipeline.translate import DecodingSettings, TranslationEngine
+    from pipeline.translation.stage import DecodingSettings, TranslationEngine
 
     resolved = resolve(ModelSpec("fr", str(model), "local", "override"))
     settings = DecodingSettings(beam_size=beam, min_length=out_len, max_length=out_len)
@@ -170,7 +170,7 @@ def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: i
             produced += [out_len] * len(g)
         seconds = time.perf_counter() - t0
     elif method in ("b", "c", "f"):
-        from pipeline.backends import load_backend
+        from pipeline.translation.runtimes import load_backend
 
         backend = load_backend(resolved, {"b": "torch", "c": "ctranslate2", "f": "auto"}[method], device)
         # on CPU the table's fixed budget; on CUDA each backend's own default (what a user gets)
@@ -184,7 +184,7 @@ def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: i
         import ctranslate2
         from transformers import MarianTokenizer
 
-        from pipeline.backends.ct2_marian import convert
+        from pipeline.translation.runtimes.ct2 import convert
 
         folder = convert(resolved)
         tok = MarianTokenizer.from_pretrained(str(model))
@@ -194,7 +194,7 @@ def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: i
                                                 intra_threads=len(os.sched_getaffinity(0)), inter_threads=1)
             batch_size = max(1, BATCH_TOKENS // max(len(t) for t in tokens))
         else:
-            from pipeline.backends.ct2_marian import preload_cuda12_libraries
+            from pipeline.translation.runtimes.ct2 import preload_cuda12_libraries
 
             preload_cuda12_libraries()
             translator = ctranslate2.Translator(str(folder), device="cuda", compute_type="int8_float16")
@@ -211,9 +211,9 @@ def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: i
 
 def memory_worker(models: dict[str, Path], sentences: list[str]) -> dict:
     """Peak RSS of Diptych's default backend with the fr and ru models both loaded and used."""
-    from pipeline.backends import choose_backend, load_backend
+    from pipeline.translation.runtimes import choose_backend, load_backend
     from pipeline.models import ModelSpec, resolve
-    from pipeline.translate import DecodingSettings, TranslationEngine
+    from pipeline.translation.stage import DecodingSettings, TranslationEngine
 
     engines = {
         lang: TranslationEngine(load_backend(resolve(ModelSpec(lang, str(p), "local", "override")), "auto", "cpu"),
@@ -229,9 +229,9 @@ def corpus_worker(model: Path, work: Path, docs: int, per_doc: int, layout: str)
     """``diptych run``'s code path (pipeline.jobs.run.run) over the same sentences laid out as
     ``docs`` documents of ``per_doc`` sentences (``corpus``) or as one document (``single``):
     the ratio says what cutting a text into many small documents costs."""
-    from pipeline.engines import EngineOptions
+    from pipeline.translation.loading import EngineOptions
     from pipeline.jobs.run import run
-    from pipeline.translate import DecodingSettings
+    from pipeline.translation.stage import DecodingSettings
 
     base = cut_sentences(model, "fr", CORPUS_LENGTH, 100)
     # distinct sentences (the engine translates a repeated one once): a number in words
@@ -314,7 +314,7 @@ def main() -> None:
     methods = CUDA_METHODS if device == "cuda" else METHODS
     args.work.mkdir(parents=True, exist_ok=True)
     models = build_models(args.work)
-    from pipeline.backends.ct2_marian import convert
+    from pipeline.translation.runtimes.ct2 import convert
     from pipeline.models import ModelSpec, resolve
 
     os.environ.setdefault("DIPTYCH_MODELS_DIR", str(args.work / "models"))

@@ -60,8 +60,8 @@ _ENGINE_OPTIONS = {
 
 
 def _engine_options(model, models, device, backend, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache):
-    from .engines import EngineOptions
-    from .translate import DecodingSettings
+    from .translation.loading import EngineOptions
+    from .translation.stage import DecodingSettings
 
     return EngineOptions(
         overrides=model, backend=backend, device=device, compute_type=compute_type,
@@ -362,7 +362,7 @@ def models_convert(
 ) -> None:
     """Convert models to CTranslate2 (int8) under models/ct2/ for the fast backend."""
     from .console import print_lines
-    from .engines import convert_all
+    from .translation.loading import convert_all
 
     print_lines(convert_all(langs or None, model, force=force))
 
@@ -371,7 +371,7 @@ def models_convert(
 def models_demo(rebuild: Annotated[bool, typer.Option("--rebuild", metavar="", help="Build them again.")] = False) -> None:
     """Build untrained demo models here (no network), for `diptych run --models demo`."""
     from .console import print_lines
-    from .demo import demo_lines
+    from .translation.demo import demo_lines
 
     print_lines(demo_lines(rebuild))
 

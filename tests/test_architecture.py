@@ -1,6 +1,6 @@
 """The house rules, checked on the code's own imports (read with ``ast``, so lazy imports
 inside functions count too): no import circle; the document model depends on nothing;
-stages never import jobs; only the command line prints; heavy libraries only in backends;
+stages never import jobs; only the command line prints; heavy libraries only in translation runtimes and model families;
 and the command line starts without loading the pipeline."""
 
 import ast
@@ -82,12 +82,12 @@ def test_stages_never_import_jobs_and_only_the_cli_prints():
         assert not targets & {"pipeline.cli", "pipeline.console"}, f"{m} imports the command line"
 
 
-def test_heavy_libraries_only_in_backends():
+def test_heavy_libraries_only_in_runtimes_and_model_families():
     for m, targets in _imports().items():
         heavy = {t for t in targets if t.split(".")[0] in HEAVY}
         if heavy:
-            # the deep-learning libraries in the backends, Ray in the job that runs on it
-            allowed = m == "pipeline.jobs.ray_run" and heavy == {"ray", "ray.data"} or m.startswith("pipeline.backends.")
+            # the deep-learning libraries in the runtimes and model families, Ray in the job that runs on it
+            allowed = m == "pipeline.jobs.ray_run" and heavy == {"ray", "ray.data"} or m.startswith(("pipeline.translation.runtimes.", "pipeline.translation.families."))
             assert allowed, f"{m} imports {sorted(heavy)}"
 
 

@@ -264,7 +264,7 @@ def test_a_heading_that_is_no_bare_name_where_an_author_signs_stays_a_heading(tm
 def test_a_byline_in_latin_script_is_not_sent_to_the_model_and_a_cyrillic_one_is(tmp_path):
     from conftest import diptych
     from pipeline.doc import Document
-    from pipeline.translate import pending_segments
+    from pipeline.translation.stage import pending_segments
 
     for lang, text, name, sent in (("fr", "Titre de l’article\n\nJean-Philippe Divès\n\n" + FR_BODY, "Jean-Philippe Divès", False),
                                    ("ru", "Заголовок статьи\n\nЛев Давидович Троцкий\n\n" + RU_BODY, "Лев Давидович Троцкий", True)):

@@ -12,11 +12,11 @@ import weakref
 
 import pytest
 
-from pipeline.backends import load_backend
-from pipeline.backends.ct2_marian import MarianCT2Backend
+from pipeline.translation.runtimes import load_backend
+from pipeline.translation.runtimes.ct2 import MarianCT2Backend
 from pipeline.errors import UsageError
 from pipeline.models import ModelSpec, resolve
-from pipeline.translate import BatchTooLarge, DecodingSettings, SentenceTooLarge, TranslationEngine, translate, translate_documents
+from pipeline.translation.stage import BatchTooLarge, DecodingSettings, SentenceTooLarge, TranslationEngine, translate, translate_documents
 from conftest import ROOT, seed_path
 
 
@@ -51,8 +51,8 @@ def test_a_run_prints_the_fallback_once_and_goes_on(tmp_path, tiny_models):
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
-        "import pipeline.backends as b\n"
-        "from pipeline.backends.ct2_marian import MarianCT2Backend\n"
+        "import pipeline.translation.runtimes as b\n"
+        "from pipeline.translation.runtimes.ct2 import MarianCT2Backend\n"
         "class D(MarianCT2Backend):\n"
         "    def warm_up(self):\n"
         "        raise RuntimeError('Library libcublas.so.12 is not found or cannot be loaded')\n"
@@ -311,7 +311,7 @@ def test_the_previous_batch_is_decoded_while_the_next_one_generates_with_the_sam
 
 
 def test_the_gpu_token_budget_follows_free_memory_within_bounds():
-    from pipeline.backends.common import cuda_batch_tokens
+    from pipeline.translation.runtimes.common import cuda_batch_tokens
 
     gib = 2**30
     assert cuda_batch_tokens(int(0.5 * gib)) == 16_384  # a nearly full card: never below the old budget
@@ -325,7 +325,7 @@ def test_documents_beyond_one_window_are_prepared_again_and_come_out_the_same(tm
     edition is the one a single window gives."""
     import pipeline.jobs.run as job
     from edition_snapshot import editions
-    from pipeline.engines import EngineOptions
+    from pipeline.translation.loading import EngineOptions
 
     monkeypatch.setattr(job, "WINDOW_SEGMENTS", 40)
     prepared = []

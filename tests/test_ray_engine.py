@@ -114,8 +114,8 @@ def test_a_worker_that_dies_is_replaced_by_ray_and_its_batch_run_again(tmp_path,
     kill would end it); Ray restarts it and runs the batch again, and the run's editions are
     those of a local run. Run in this process, so the dying worker class travels by value."""
     import pipeline.jobs.ray_run as job
-    from pipeline.engines import EngineOptions
-    from pipeline.translate import DecodingSettings
+    from pipeline.translation.loading import EngineOptions
+    from pipeline.translation.stage import DecodingSettings
 
     died = tmp_path / "a-worker-died"
     real = job._translator_class

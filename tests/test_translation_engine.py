@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.cache import TranslationCache
 from pipeline.models import ModelSpec, resolve
-from pipeline.translate import DecodingSettings, TranslationEngine, guard_flags, split_for_model
+from pipeline.translation.stage import DecodingSettings, TranslationEngine, guard_flags, split_for_model
 from conftest import ROOT, diptych, seed_path
 
 SENTENCES = [
@@ -25,7 +25,7 @@ SENTENCES = [
 
 
 def _backend(path, name, **kw):
-    from pipeline.backends import load_backend
+    from pipeline.translation.runtimes import load_backend
 
     return load_backend(resolve(ModelSpec("fr", str(path), "local", "override")), name, "cpu", **kw)
 
@@ -140,7 +140,7 @@ def _cuda_available() -> bool:
 @pytest.mark.skipif(not _cuda_available(), reason="no CUDA device visible to torch on this machine (CPU-only CI)")
 @pytest.mark.parametrize("name", ["torch", "ctranslate2"])
 def test_cuda_backends_translate(tiny_models, name):
-    from pipeline.backends import load_backend
+    from pipeline.translation.runtimes import load_backend
 
     b = load_backend(resolve(ModelSpec("fr", str(tiny_models["fr"]), "local", "override")), name, "cuda")
     assert b.signature["device"].startswith("cuda") and b.signature["compute_type"] in ("bfloat16", "float16", "int8_float16")

@@ -103,7 +103,7 @@ def flag_counts(doc: Document) -> dict[str, int]:
 def demo_notice(doc: Document) -> str | None:
     """The warning every edition opens with when its English came from the untrained demo
     models (``--models demo``): noise that must never pass for a translation."""
-    from ..demo import NOTICE, is_demo_ref
+    from ..translation.demo import NOTICE, is_demo_ref
 
     models = doc.provenance.get("translate", {}).get("models", {})
     return NOTICE if any(is_demo_ref(str(sig.get("model", ""))) for sig in models.values()) else None

@@ -85,7 +85,8 @@ def worst_first(doc: Document, limit: int = WORST_FIRST) -> dict:
 def _index_links(doc: Document) -> list[tuple[str, str]]:
     """(label, file suffix) of each edition the index links, the review page first: one
     file per format (its first), the English named by its language."""
-    from . import EDITIONS, FORMATS
+    from . import EDITIONS
+    from . import FORMATS
 
     names = sorted(EDITIONS, key=lambda name: name != "html")
     labels = {"html": "review", "en": target_lang(doc)}

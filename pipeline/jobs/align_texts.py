@@ -34,7 +34,7 @@ def _own_mt(doc: Document, overrides) -> tuple[list[str], dict]:
     """The source translated into English by Diptych's models, one call per language (the
     engine batches by tokens and caches, as in ``diptych run``); sentences in no translated
     language (English already) bridge as they are. Returns the lines and their provenance."""
-    from ..engines import EngineOptions, load_engines
+    from ..translation.loading import EngineOptions, load_engines
 
     segs = doc.content_segments()
     engines = load_engines({s.lang for s in segs if s.lang in TRANSLATED_LANGUAGES}, EngineOptions(overrides=overrides))

@@ -20,12 +20,12 @@ from typing import Callable
 
 from ..doc import Document
 from ..editions import render_index
-from ..engines import EngineOptions, open_cache
+from ..translation.loading import EngineOptions, open_cache
 from ..errors import UsageError
 from ..models import resolve_all, specs_for
 from ..paths import check_output_folder, child
 from ..cache import entry_key
-from ..translate import CorpusTranslation, TranslationResult, languages_needed, signature_key
+from ..translation.stage import CorpusTranslation, TranslationResult, languages_needed, signature_key
 from .run import DEFAULT_OUT, RunReport, admit, gather, publish
 
 INSTALL_HINT = "pip install 'diptych[ray]'"
@@ -123,8 +123,8 @@ def _translator_class(lang: str, options: EngineOptions, threads: int):
         settings = (lang, options, threads)
 
         def __init__(self) -> None:
-            from ..backends import load_backend
-            from ..translate import TranslationEngine
+            from ..translation.runtimes import load_backend
+            from ..translation.stage import TranslationEngine
 
             lang_, opts, n = self.settings
             _use_threads(n)
@@ -149,8 +149,8 @@ def _translator_class(lang: str, options: EngineOptions, threads: int):
 
 def _describe_engine(lang: str, options: EngineOptions, threads: int) -> dict:
     """On a worker: the signature its translation engine will have (see describe_backend)."""
-    from ..backends import describe_backend
-    from ..translate import engine_signature
+    from ..translation.runtimes import describe_backend
+    from ..translation.stage import engine_signature
 
     _use_threads(threads)
     model = resolve_all(specs_for({lang}, options.overrides))[lang]
@@ -262,7 +262,7 @@ def run_on_ray(
 def _batches_of(ray, dataset, corpus: CorpusTranslation, lang: str):
     """The dataset's result batches as they come; a sentence too large for a worker's
     device is the same one-line error as in a local run."""
-    from ..translate import SentenceTooLarge, sentence_too_large
+    from ..translation.stage import SentenceTooLarge, sentence_too_large
 
     try:
         yield from dataset.iter_batches(batch_size=None, batch_format="numpy")

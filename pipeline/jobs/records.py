@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..doc import Document, Segment
-from ..engines import EngineOptions
+from ..translation.loading import EngineOptions
 
 
 def write_record(doc: Document, out: Path | None) -> None:
@@ -26,8 +26,8 @@ def write_record(doc: Document, out: Path | None) -> None:
 
 def translate_record(record: Path, options: EngineOptions, on_progress: Callable[[int, int, int, int], None] | None = None) -> Document:
     """Translate the fr/ru segments of a record that have no translation yet."""
-    from ..engines import load_engines
-    from ..translate import languages_needed, translate
+    from ..translation.loading import load_engines
+    from ..translation.stage import languages_needed, translate
 
     doc = Document.load(record)
     engines = load_engines(languages_needed([doc]), options)

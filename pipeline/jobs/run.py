@@ -17,13 +17,13 @@ from ..alignment.stage import align
 from ..doc import Document
 from ..editions import render, render_index
 from ..editions.common import counts, languages
-from ..engines import EngineOptions, load_engines
+from ..translation.loading import EngineOptions, load_engines
 from ..errors import InputError, UsageError
 from ..frontend import damage_warning, prepare
 from ..inputs import InputFile, discover
 from ..paths import check_output_folder, child
 from ..quality import check
-from ..translate import languages_needed, needs_translation, pending_segments, translate_documents
+from ..translation.stage import languages_needed, needs_translation, pending_segments, translate_documents
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("outputs")

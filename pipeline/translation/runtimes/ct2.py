@@ -17,10 +17,11 @@ import ctranslate2
 from transformers import MarianTokenizer
 from transformers.utils import logging as hf_logging
 
-from ..errors import DiptychError, UsageError
-from ..models import ResolvedModel, models_dir
-from ..translation_engine import BatchTooLarge, DecodingSettings
-from .common import BackendUnavailable, MarianTokens, backend_signature, cpu_threads, is_out_of_memory
+from ...errors import DiptychError, UsageError
+from ...models import ResolvedModel, models_dir
+from ..engine import BatchTooLarge, DecodingSettings
+from .common import BackendUnavailable, backend_signature, cpu_threads, is_out_of_memory
+from ..families.marian import MarianTokens
 
 hf_logging.disable_progress_bar()
 hf_logging.set_verbosity_error()

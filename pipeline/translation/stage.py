@@ -2,19 +2,19 @@
 
 The stage decides which segments of a document (or of many: :func:`translate_documents`)
 are sent — fr/ru, not junk, not in an English original — hands their text to one
-:class:`~pipeline.translation_engine.TranslationEngine` per language, and records results
-and provenance. The engine and its backends are :mod:`pipeline.translation_engine` and
-:mod:`pipeline.backends`.
+:class:`~pipeline.translation.engine.TranslationEngine` per language, and records results
+and provenance. The engine and its backends are :mod:`pipeline.translation.engine` and
+:mod:`pipeline.translation.runtimes`.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping
 
-from .bilingual import TRANSLATED_LANGUAGES, translation_input
-from .doc import Document, Segment
-from .quality import GUARD_FLAGS
-from .translation_engine import (  # noqa: F401 - the engine's names, as the stage's callers know them
+from ..bilingual import TRANSLATED_LANGUAGES, translation_input
+from ..doc import Document, Segment
+from ..quality import GUARD_FLAGS
+from .engine import (  # noqa: F401 - the engine's names, as the stage's callers know them
     Backend,
     BatchTooLarge,
     DecodingSettings,
@@ -134,7 +134,7 @@ class CorpusTranslation:
 
 def sentence_too_large(exc: "SentenceTooLarge", segment_ids: list[str]) -> Exception:
     """The one-line error for a sentence that does not fit in the device's memory alone."""
-    from .errors import UsageError
+    from ..errors import UsageError
 
     return UsageError(f"sentence {', '.join(segment_ids) or '?'} ({exc.tokens} tokens) does not fit in the device's memory even alone; "
                       "translate on the CPU (--device cpu) or with a smaller model")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import METADATA_FILE, content_revision, models_dir
+from ..models import METADATA_FILE, content_revision, models_dir
 
 DEMO_ID_PREFIX = "diptych-demo/untrained-"
 DEMO_LANGS = ("fr", "ru")
@@ -77,7 +77,7 @@ def ensure_demo_models(rebuild: bool = False) -> dict[str, Path]:
 
 
 def _build(lang: str, folder: Path) -> None:
-    from .backends.marian_factory import build_marian  # torch and transformers: only when building
+    from .families.marian_factory import build_marian  # torch and transformers: only when building
 
     lines = _TRAINING[lang] * 4  # SentencePiece wants more than a handful of lines
     build_marian(folder, lines, _TRAINING["en"] * 4, source_lang=lang, spm_vocab=200)

@@ -6,10 +6,11 @@ import torch
 from transformers import MarianMTModel, MarianTokenizer
 from transformers.utils import logging as hf_logging
 
-from ..errors import UsageError
-from ..models import ResolvedModel
-from ..translation_engine import BatchTooLarge, DecodingSettings
-from .common import MarianTokens, backend_signature, cpu_threads, cuda_batch_tokens, is_out_of_memory
+from ...errors import UsageError
+from ...models import ResolvedModel
+from ..engine import BatchTooLarge, DecodingSettings
+from .common import backend_signature, cpu_threads, cuda_batch_tokens, is_out_of_memory
+from ..families.marian import MarianTokens
 
 # Diptych reports progress itself; the library's weight-loading bars would only clutter it.
 hf_logging.disable_progress_bar()

@@ -1,4 +1,4 @@
-"""Translation backends: the only modules that import torch, transformers or ctranslate2.
+"""Translation runtimes: the only modules that import torch, transformers or ctranslate2.
 
 They are imported on demand, so the rest of Diptych starts fast and runs where no model
 or deep-learning library exists.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 
-from ..errors import UsageError
-from ..models import ResolvedModel
-from ..translation_engine import Backend
+from ...errors import UsageError
+from ...models import ResolvedModel
+from ..engine import Backend
 from .common import BackendUnavailable
 
 BACKENDS = ("ctranslate2", "torch")
@@ -39,13 +39,13 @@ GPU_EXTRA_HINT = "for the faster backend on CUDA: pip install 'diptych[gpu]' (CU
 
 
 def _ctranslate2(model: ResolvedModel, device: str, compute_type: str) -> Backend:
-    from .ct2_marian import MarianCT2Backend
+    from .ct2 import MarianCT2Backend
 
     return MarianCT2Backend(model, device=device, compute_type=compute_type)
 
 
 def _torch(model: ResolvedModel, device: str, compute_type: str) -> Backend:
-    from .torch_marian import MarianTorchBackend
+    from .pytorch import MarianTorchBackend
 
     return MarianTorchBackend(model, device=device, compute_type=compute_type)
 
@@ -85,7 +85,7 @@ def describe_backend(model: ResolvedModel, backend: str = "auto", device: str = 
     here would have, found without loading any weights. A fallback is only known once a
     backend warms up: the engine that loads records it, and its signature wins."""
     if choose_backend(backend) == "torch":
-        from .torch_marian import describe
+        from .pytorch import describe
     else:
-        from .ct2_marian import describe
+        from .ct2 import describe
     return describe(model, device, compute_type)

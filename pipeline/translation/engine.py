@@ -4,7 +4,7 @@ It reuses cached translations, splits inputs longer than the model accepts at cl
 boundaries, batches by a token budget, checks every output for hallucinations and retries
 those with safer decoding, halves a batch that runs out of device memory (after the failed
 call is released), and writes each finished batch to the cache. Backends
-(``pipeline.backends``) are the only code importing torch, transformers or CTranslate2;
+(``pipeline.translation.runtimes``) are the only code importing torch, transformers or CTranslate2;
 the stage that decides which segments of which documents are sent is :mod:`.translate`.
 """
 
@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Iterable, Protocol
 
-from .quality import GUARD_FLAGS, guard_flags
+from ..quality import GUARD_FLAGS, guard_flags
 
 @dataclass(frozen=True)
 class DecodingSettings:
@@ -166,7 +166,7 @@ class TranslationEngine:
         ``progress(finished)`` counts finished inputs; ``on_results({text: result})`` gets
         the cached results first, then each batch's as soon as it is done (and cached),
         so that a caller can finish whatever waited only on those texts."""
-        from .cache import entry_key
+        from ..cache import entry_key
 
         unique = list(dict.fromkeys(texts))
         keys = {t: entry_key(self.signature_key, t) for t in unique}

@@ -1,4 +1,4 @@
-"""Pieces both Marian backends share (no heavy imports here)."""
+"""Pieces both runtimes share (no heavy imports here)."""
 
 from __future__ import annotations
 
@@ -59,10 +59,3 @@ def backend_signature(model, backend: str, device: str, compute_type: str, threa
         "compute_type": compute_type,
         "threads": threads if device == "cpu" else None,
     }
-
-
-class MarianTokens:
-    """Token counting with the checkpoint's own MarianTokenizer (``self.tokenizer``)."""
-
-    def count_tokens(self, texts: list[str]) -> list[int]:
-        return [len(ids) for ids in self.tokenizer(texts, add_special_tokens=True)["input_ids"]]

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import UsageError
-from .models import resolve_all, specs_for
-from .translation_engine import DecodingSettings, TranslationEngine
+from ..errors import UsageError
+from ..models import resolve_all, specs_for
+from .engine import DecodingSettings, TranslationEngine
 
 # --models: which set of models the languages without a --model take
 MODEL_SETS = ("catalog", "demo")
@@ -51,7 +51,7 @@ def load_engines(langs: set[str], options: EngineOptions) -> dict[str, Translati
     if not resolved:
         return {}
     cache = open_cache(options)  # a cache that cannot be opened stops the run before any model loads
-    from .backends import load_backend  # imports torch or ctranslate2: only when something needs translating
+    from .runtimes import load_backend  # imports torch or ctranslate2: only when something needs translating
 
     return {
         lang: TranslationEngine(
@@ -70,7 +70,7 @@ def open_cache(options: EngineOptions):
     one is a setup error, with its path."""
     if options.cache_path is None:
         return None
-    from .cache import TranslationCache, default_cache_path
+    from ..cache import TranslationCache, default_cache_path
 
     return TranslationCache(default_cache_path() if options.cache_path == "default" else options.cache_path)
 
@@ -79,6 +79,6 @@ def convert_all(langs: list[str] | None, overrides: list[str] | None = None, for
     """``diptych models convert``: every model found first (fail fast), then each converted
     to CTranslate2 under models/ct2/; one line each."""
     resolved = resolve_all(specs_for(langs, overrides))
-    from .backends.ct2_marian import convert  # imports ctranslate2: only once the models are found
+    from .runtimes.ct2 import convert  # imports ctranslate2: only once the models are found
 
     return [f"{lang}: {model.ref} -> {convert(model, force=force)}" for lang, model in resolved.items()]

@@ -1,0 +1,15 @@
+"""Translation: source segments -> English, with open MarianMT models.
+
+* :mod:`.stage`     which segments of which documents are sent, and what is recorded
+* :mod:`.engine`    one engine per language: batching by tokens, the cache, the guard
+  against degenerate output, the decoding settings
+* :mod:`.loading`   the engines a run needs, from the command line's options, and model
+  conversion
+* :mod:`.runtimes`  CTranslate2 and torch, the only modules that import them (a new
+  runtime is one module and one entry in its ``FACTORIES``)
+* :mod:`.families`  what is particular to a model architecture (Marian today)
+* :mod:`.demo`      the random-weight demo models
+
+The catalog of models (:mod:`pipeline.models`) and the translation cache
+(:mod:`pipeline.cache`) sit beside this package.
+"""
