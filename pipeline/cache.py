@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import UsageError
+from .paths import cache_dir
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -33,12 +34,9 @@ CREATE INDEX IF NOT EXISTS translations_model ON translations(model);
 
 
 def default_cache_path() -> Path:
-    """``$DIPTYCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/diptych``, else ``~/.cache/diptych``."""
-    if os.environ.get("DIPTYCH_CACHE_DIR"):
-        folder = Path(os.environ["DIPTYCH_CACHE_DIR"])
-    else:
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "diptych"
-    return folder.expanduser() / "translations.sqlite"
+    """``translations.sqlite`` in :func:`pipeline.paths.cache_dir` (``$DIPTYCH_CACHE_DIR``,
+    else the user's cache folder: ``$XDG_CACHE_HOME/diptych`` or ``~/.cache/diptych``)."""
+    return cache_dir() / "translations.sqlite"
 
 
 def entry_key(signature_key: str, source: str) -> str:

@@ -1,9 +1,11 @@
 """Which model translates which language, and where its files are.
 
 Resolution order for a language: an explicit local folder (``--model fr=PATH``), a copy
-stored under ``models/`` by ``diptych models download``, the Hugging Face cache, and
-finally the Hub itself. Nothing here imports torch or transformers: resolving a model
-must be cheap, and must fail fast (exit code 2) before any work starts.
+stored under ``models/`` by ``diptych models download`` (``models/`` is
+:func:`pipeline.paths.models_dir`: a checkout's own, else the user's data folder), the
+Hugging Face cache, and finally the Hub itself. The catalog is found by
+:func:`pipeline.paths.catalog_file`. Nothing here imports torch or transformers:
+resolving a model must be cheap, and must fail fast (exit code 2) before any work starts.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .errors import ModelUnavailable, UsageError
+from .paths import CATALOG_NAME, CATALOG_PACKAGE, catalog_file, checkout_root, models_dir, unsafe_name_reason
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LANGUAGE_NAMES = {"fr": "French", "ru": "Russian", "en": "English"}
 # What a MarianMT checkpoint needs to be loaded by transformers.
 REQUIRED_FILES = ("config.json", "vocab.json", "source.spm", "target.spm")
@@ -60,20 +62,21 @@ class ResolvedModel:
         return f"{self.model_id}@{self.revision}"
 
 
-def models_dir() -> Path:
-    return Path(os.environ.get("DIPTYCH_MODELS_DIR", PROJECT_ROOT / "models")).expanduser()
-
-
-def catalog_path() -> Path:
-    return Path(os.environ.get("DIPTYCH_CATALOG", models_dir() / "catalog.toml")).expanduser()
-
-
 def load_catalog() -> dict[str, ModelSpec]:
-    path = catalog_path()
+    path = catalog_file()
+    if path is None:
+        raise UsageError(
+            f"model catalog not found: this installation of Diptych lacks {CATALOG_PACKAGE.replace('.', '/')}/{CATALOG_NAME}; "
+            "reinstall it, or set DIPTYCH_CATALOG to a catalog file"
+        )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"model catalog {path} not found; set DIPTYCH_CATALOG or run from a Diptych checkout") from None
+        raise UsageError(f"model catalog {path} not found; set DIPTYCH_CATALOG to a catalog file") from None
+    except OSError as exc:
+        raise UsageError(f"model catalog {path} cannot be read ({exc.strerror or exc}); set DIPTYCH_CATALOG to a catalog file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"model catalog {path} is not UTF-8 text; set DIPTYCH_CATALOG to a catalog file") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"model catalog {path} is not valid TOML: {exc}") from None
     return {lang: ModelSpec(lang, entry["id"], entry.get("revision", "main")) for lang, entry in data.items()}
@@ -174,8 +177,13 @@ def content_revision(path: Path) -> str:
 
 
 def stored_folder(spec: ModelSpec) -> Path:
-    """Where ``diptych models download`` puts a model."""
-    return models_dir() / spec.model_id.replace("/", "--")
+    """Where ``diptych models download`` puts a model: a folder of its own in models/,
+    whatever the id (``org/name`` becomes ``org--name``; an id that would leave models/
+    or that no file system can hold is refused)."""
+    name = spec.model_id.replace("/", "--")
+    if (why := unsafe_name_reason(name)) is not None:
+        raise UsageError(f"model id {spec.model_id!r} cannot name a folder in {models_dir()} ({why})")
+    return models_dir() / name
 
 
 def hub_reachable(timeout: float = 3.0) -> bool:
@@ -212,8 +220,11 @@ def resolve_all(specs: dict[str, ModelSpec]) -> dict[str, ResolvedModel]:
 def _remedies(langs: list[str]) -> str:
     """The ways out of a missing model, one indented line each under the error's first line."""
     flags = " ".join(f"--model {lang}=FOLDER" for lang in langs)
+    root, store = checkout_root(), models_dir()
+    # a checkout's own models/ is "models/"; anywhere else the folder is named in full
+    here = "models/ here" if root is not None and store == root / "models" else f"what it stores into {store}"
     return ("\n  remedies:"
-            f"\n  1. on a machine with network: `diptych models download {' '.join(langs)}`, then bring models/ here"
+            f"\n  1. on a machine with network: `diptych models download {' '.join(langs)}`, then bring {here}"
             f"\n  2. a MarianMT model folder you have: {flags}"
             "\n  3. to see the pipeline without real models: `diptych run --models demo` (untrained models: the English is noise)")
 

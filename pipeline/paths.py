@@ -1,5 +1,20 @@
-"""Names of the files Diptych writes: built from input names and record ids, which are
-untrusted, so every one is checked to stay inside its folder and fit the file system."""
+"""Where Diptych's own files are, and the names of the files it writes.
+
+The folders it keeps things in are decided here, one function each (the first that
+applies wins):
+
+* the model catalog (:func:`catalog_file`): ``$DIPTYCH_CATALOG``; in a source checkout,
+  its ``models/catalog.toml``; else the copy the package ships (``pipeline._catalog``,
+  which the build maps to ``models/``, read with :mod:`importlib.resources`);
+* downloaded and converted models (:func:`models_dir`): ``$DIPTYCH_MODELS_DIR``; in a
+  checkout, its ``models/``; else ``models`` in the user's data folder;
+* the translation cache and the review tokens (:func:`cache_dir`): ``$DIPTYCH_CACHE_DIR``,
+  else the user's cache folder (``$XDG_CACHE_HOME/diptych`` or ``~/.cache/diptych`` on
+  Linux).
+
+The user's folders are platformdirs' (``~/Library/...`` on macOS, ``%LOCALAPPDATA%`` on
+Windows). File names built from input names and record ids are untrusted, so every one
+is checked to stay inside its folder and fit the file system."""
 
 from __future__ import annotations
 
@@ -9,6 +24,65 @@ import os
 from pathlib import Path
 
 from .errors import InputError, UsageError
+
+APP_NAME = "diptych"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# the package that holds the catalog in a wheel; pyproject.toml maps it to models/
+CATALOG_PACKAGE = f"{__package__}._catalog"
+CATALOG_NAME = "catalog.toml"
+
+
+def checkout_root() -> Path | None:
+    """The source checkout this package runs from (its ``pyproject.toml`` and
+    ``models/catalog.toml`` beside ``pipeline/``), or None for an installed package."""
+    root = PACKAGE_DIR.parent
+    if (root / "pyproject.toml").is_file() and (root / "models" / CATALOG_NAME).is_file():
+        return root
+    return None
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def catalog_file():
+    """The model catalog to read (a path, or the package's resource), or None where an
+    installed package lacks its copy. A checkout reads its file directly: the package
+    data is that same file, and an editable install's import hooks do not reach a
+    package without ``__init__.py`` nested in another (as ``pipeline._catalog`` is)."""
+    if (given := _env_path("DIPTYCH_CATALOG")) is not None:
+        return given
+    if (root := checkout_root()) is not None:
+        return root / "models" / CATALOG_NAME
+    from importlib.resources import files
+
+    try:
+        shipped = files(CATALOG_PACKAGE) / CATALOG_NAME
+    except ModuleNotFoundError:
+        return None
+    return shipped if shipped.is_file() else None
+
+
+def models_dir() -> Path:
+    """Where ``diptych models download`` stores models (and the demo and CTranslate2 ones go)."""
+    if (given := _env_path("DIPTYCH_MODELS_DIR")) is not None:
+        return given
+    if (root := checkout_root()) is not None:
+        return root / "models"
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "models"
+
+
+def cache_dir() -> Path:
+    """The folder of the translation cache and of the review server's tokens."""
+    if (given := _env_path("DIPTYCH_CACHE_DIR")) is not None:
+        return given
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
+
 
 # A document id names a folder and files like <id>.en.txt.tmp; NAME_MAX is 255 bytes on
 # ext4, XFS, Btrfs and APFS, so ids keep well under it. Longer ones are cut and end with

@@ -21,9 +21,9 @@ TOKEN_BYTES = 24
 
 
 def _store_path() -> Path:
-    from ..cache import default_cache_path
+    from ..paths import cache_dir
 
-    return default_cache_path().parent / TOKEN_FILE
+    return cache_dir() / TOKEN_FILE
 
 
 def _key(records: list[Path]) -> str:
