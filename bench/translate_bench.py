@@ -125,7 +125,7 @@ def _rss_mb() -> float:
 
 def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: int, device: str = "cpu") -> dict:
     """Runs in its own process; returns seconds (translation only) and peak RSS."""
-    from pipeline.models import ModelSpec, resolve
+    from pipeline.translation.catalog import ModelSpec, resolve
     from pipeline.translation.stage import DecodingSettings, TranslationEngine
 
     resolved = resolve(ModelSpec("fr", str(model), "local", "override"))
@@ -212,7 +212,7 @@ def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: i
 def memory_worker(models: dict[str, Path], sentences: list[str]) -> dict:
     """Peak RSS of Diptych's default backend with the fr and ru models both loaded and used."""
     from pipeline.translation.runtimes import choose_backend, load_backend
-    from pipeline.models import ModelSpec, resolve
+    from pipeline.translation.catalog import ModelSpec, resolve
     from pipeline.translation.stage import DecodingSettings, TranslationEngine
 
     engines = {
@@ -315,7 +315,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     models = build_models(args.work)
     from pipeline.translation.runtimes.ct2 import convert
-    from pipeline.models import ModelSpec, resolve
+    from pipeline.translation.catalog import ModelSpec, resolve
 
     os.environ.setdefault("DIPTYCH_MODELS_DIR", str(args.work / "models"))
     for lang, p in models.items():

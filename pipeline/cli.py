@@ -337,7 +337,7 @@ def check_cmd(
 def models_list(model: ModelOpt = None) -> None:
     """Show the configured model per language and whether it is available offline."""
     from .console import print_models
-    from .models import model_specs, status
+    from .translation.catalog import model_specs, status
 
     print_models(status(model_specs(model)))
 
@@ -349,7 +349,7 @@ def models_download(
 ) -> None:
     """Store models under models/ so that Diptych runs offline."""
     from .console import print_lines
-    from .models import download_all
+    from .translation.catalog import download_all
 
     print_lines(download_all(langs or None, model))
 
@@ -379,7 +379,7 @@ def models_demo(rebuild: Annotated[bool, typer.Option("--rebuild", metavar="", h
 @cache_app.command("stats")
 def cache_stats(cache: CacheOpt = None, as_json: JsonOpt = False) -> None:
     """How many translations are cached, per model, and the file's size."""
-    from .cache import cache_stats as stats_of
+    from .translation.cache import cache_stats as stats_of
     from .console import print_cache_stats
 
     print_cache_stats(stats_of(cache), as_json)
@@ -391,7 +391,7 @@ def cache_clear(
     model_id: Annotated[Optional[str], typer.Option("--model-id", metavar="ID@REVISION", help="Only the entries of this model, as `cache stats` names it.")] = None,
 ) -> None:
     """Delete cached translations (all, or one model's)."""
-    from .cache import clear_cache
+    from .translation.cache import clear_cache
 
     typer.echo(f"removed {clear_cache(cache, model_id)} cached translations")
 

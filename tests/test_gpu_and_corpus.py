@@ -15,7 +15,7 @@ import pytest
 from pipeline.translation.runtimes import load_backend
 from pipeline.translation.runtimes.ct2 import MarianCT2Backend
 from pipeline.errors import UsageError
-from pipeline.models import ModelSpec, resolve
+from pipeline.translation.catalog import ModelSpec, resolve
 from pipeline.translation.stage import BatchTooLarge, DecodingSettings, SentenceTooLarge, TranslationEngine, translate, translate_documents
 from conftest import ROOT, seed_path
 

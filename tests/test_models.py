@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline.errors import ModelUnavailable, UsageError
-from pipeline.models import ModelSpec, load_catalog, parse_override, resolve
+from pipeline.translation.catalog import ModelSpec, load_catalog, parse_override, resolve
 from conftest import diptych
 
 
@@ -56,7 +56,7 @@ def test_a_folders_revision_ignores_the_writers_transformers_version(tiny_models
     import json
     import shutil
 
-    from pipeline.models import content_revision
+    from pipeline.translation.catalog import content_revision
 
     copy = tmp_path / "copy"
     shutil.copytree(tiny_models["fr"], copy)

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from pipeline.cache import TranslationCache
-from pipeline.models import ModelSpec, resolve
+from pipeline.translation.cache import TranslationCache
+from pipeline.translation.catalog import ModelSpec, resolve
 from pipeline.translation.stage import DecodingSettings, TranslationEngine, guard_flags, split_for_model
 from conftest import ROOT, diptych, seed_path
 

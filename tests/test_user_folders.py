@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from pipeline import paths
 from pipeline.errors import UsageError
-from pipeline.models import _remedies, load_catalog
+from pipeline.translation.catalog import _remedies, load_catalog
 
 VARIABLES = ("DIPTYCH_CATALOG", "DIPTYCH_MODELS_DIR", "DIPTYCH_CACHE_DIR")
 
@@ -58,7 +58,7 @@ def test_the_cache_is_in_the_users_cache_folder_in_a_checkout_too(no_variables, 
     no_variables.setenv("XDG_CACHE_HOME", str(tmp_path))
     if sys.platform.startswith("linux"):
         assert paths.cache_dir() == tmp_path / "diptych"
-    from pipeline.cache import default_cache_path
+    from pipeline.translation.cache import default_cache_path
 
     assert default_cache_path() == paths.cache_dir() / "translations.sqlite"
 
@@ -87,7 +87,7 @@ def test_a_missing_or_unreadable_catalog_is_one_line(installed, monkeypatch, tmp
 
 
 def test_a_stored_model_stays_inside_the_models_folder(no_variables, tmp_path):
-    from pipeline.models import ModelSpec, stored_folder
+    from pipeline.translation.catalog import ModelSpec, stored_folder
 
     no_variables.setenv("DIPTYCH_MODELS_DIR", str(tmp_path))
     assert stored_folder(ModelSpec("fr", "Helsinki-NLP/opus-mt-fr-en")) == tmp_path / "Helsinki-NLP--opus-mt-fr-en"

@@ -48,7 +48,7 @@ def render_original_html(doc: Document) -> str:
     """The page of an original that needed no translation: one column, the structure as
     Diptych read it, and its passages in other languages marked (with their English where
     there is one) — not the same text twice, side by side."""
-    from ..models import LANGUAGE_NAMES
+    from ..translation.catalog import LANGUAGE_NAMES
 
     rows, quotations = [], []
     for block in doc.content_blocks():

@@ -22,9 +22,9 @@ from ..doc import Document
 from ..editions import render_index
 from ..translation.loading import EngineOptions, open_cache
 from ..errors import UsageError
-from ..models import resolve_all, specs_for
+from ..translation.catalog import resolve_all, specs_for
 from ..paths import check_output_folder, child
-from ..cache import entry_key
+from ..translation.cache import entry_key
 from ..translation.stage import CorpusTranslation, TranslationResult, languages_needed, signature_key
 from .run import DEFAULT_OUT, RunReport, admit, gather, publish
 

@@ -8,8 +8,7 @@
 * :mod:`.runtimes`  CTranslate2 and torch, the only modules that import them (a new
   runtime is one module and one entry in its ``FACTORIES``)
 * :mod:`.families`  what is particular to a model architecture (Marian today)
+* :mod:`.catalog`   the model catalog: ids, pinned revisions, local folders, the HF cache
+* :mod:`.cache`     the translation cache (SQLite), keyed by everything that sets an output
 * :mod:`.demo`      the random-weight demo models
-
-The catalog of models (:mod:`pipeline.models`) and the translation cache
-(:mod:`pipeline.cache`) sit beside this package.
 """

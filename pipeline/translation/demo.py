@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..models import METADATA_FILE, content_revision, models_dir
+from .catalog import METADATA_FILE, content_revision, models_dir
 
 DEMO_ID_PREFIX = "diptych-demo/untrained-"
 DEMO_LANGS = ("fr", "ru")

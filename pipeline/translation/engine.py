@@ -166,7 +166,7 @@ class TranslationEngine:
         ``progress(finished)`` counts finished inputs; ``on_results({text: result})`` gets
         the cached results first, then each batch's as soon as it is done (and cached),
         so that a caller can finish whatever waited only on those texts."""
-        from ..cache import entry_key
+        from .cache import entry_key
 
         unique = list(dict.fromkeys(texts))
         keys = {t: entry_key(self.signature_key, t) for t in unique}

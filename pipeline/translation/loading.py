@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import UsageError
-from ..models import resolve_all, specs_for
+from .catalog import resolve_all, specs_for
 from .engine import DecodingSettings, TranslationEngine
 
 # --models: which set of models the languages without a --model take
@@ -70,7 +70,7 @@ def open_cache(options: EngineOptions):
     one is a setup error, with its path."""
     if options.cache_path is None:
         return None
-    from ..cache import TranslationCache, default_cache_path
+    from .cache import TranslationCache, default_cache_path
 
     return TranslationCache(default_cache_path() if options.cache_path == "default" else options.cache_path)
 

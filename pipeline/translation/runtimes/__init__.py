@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 
 from ...errors import UsageError
-from ...models import ResolvedModel
+from ..catalog import ResolvedModel
 from ..engine import Backend
 from .common import BackendUnavailable
 

@@ -18,7 +18,7 @@ from transformers import MarianTokenizer
 from transformers.utils import logging as hf_logging
 
 from ...errors import DiptychError, UsageError
-from ...models import ResolvedModel, models_dir
+from ..catalog import ResolvedModel, models_dir
 from ..engine import BatchTooLarge, DecodingSettings
 from .common import BackendUnavailable, backend_signature, cpu_threads, is_out_of_memory
 from ..families.marian import MarianTokens

@@ -7,7 +7,7 @@ from transformers import MarianMTModel, MarianTokenizer
 from transformers.utils import logging as hf_logging
 
 from ...errors import UsageError
-from ...models import ResolvedModel
+from ..catalog import ResolvedModel
 from ..engine import BatchTooLarge, DecodingSettings
 from .common import backend_signature, cpu_threads, cuda_batch_tokens, is_out_of_memory
 from ..families.marian import MarianTokens

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .errors import ModelUnavailable, UsageError
-from .paths import CATALOG_NAME, CATALOG_PACKAGE, catalog_file, checkout_root, models_dir, unsafe_name_reason
+from ..errors import ModelUnavailable, UsageError
+from ..paths import CATALOG_NAME, CATALOG_PACKAGE, catalog_file, checkout_root, models_dir, unsafe_name_reason
 
 LANGUAGE_NAMES = {"fr": "French", "ru": "Russian", "en": "English"}
 # What a MarianMT checkpoint needs to be loaded by transformers.

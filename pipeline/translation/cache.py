@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import UsageError
-from .paths import cache_dir
+from ..errors import UsageError
+from ..paths import cache_dir
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
