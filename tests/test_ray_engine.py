@@ -3,6 +3,7 @@ one-line errors. One local Ray head serves every test here (started once, stoppe
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -73,6 +74,27 @@ def test_ray_writes_the_same_editions_as_a_local_run_and_shares_its_cache(tmp_pa
     report = json.loads(again.stdout.strip().splitlines()[-1])
     assert sum(d["translated_now"] for d in report["documents"]) == 0
     assert sum(d["from_cache"] for d in report["documents"]) == sum(d["translated"] for d in report["documents"]) > 0
+
+
+# What Ray prints on its own, never Diptych: a line of its C++ logs (their prefix
+# "[2026-01-02 03:04:05,678 E 123 456] core_worker.cc:2465: ...", or a bare "file.cc:123:"),
+# of its Python loggers ("2026-01-02 03:04:05,678\tINFO worker.py:1234 -- ..."), or one
+# that a worker or the raylet streams to the driver ("(raylet) ...", "(MapWorker pid=123) ...")
+RAY_OWN_LINE = re.compile(r"""
+    ^\[\d{4}-\d\d-\d\d[ ]\d\d:\d\d:\d\d,\d+[ ][A-Z][ ]\d+[ ]\d+\]
+  | \w\.cc:\d+:
+  | ^\d{4}-\d\d-\d\d[ ]\d\d:\d\d:\d\d,\d+\s+[A-Z]+[ ]\S+:\d+[ ]--
+  | ^\((raylet|gcs_server)\b | ^\(.*?\bpid=\d+""", re.VERBOSE)
+
+
+def test_a_successful_ray_run_prints_only_diptychs_lines(tmp_path, tiny_models, ray_address):
+    text = tmp_path / "court.txt"  # a short French text: one actor pool, one batch
+    text.write_text("Le chat dort sur le lit de la chambre.\n\nIl fait beau aujourd'hui à Paris, et la mer est calme.\n", encoding="utf-8")
+    proc = _run(tiny_models, tmp_path / "o", "--engine", "ray", "--ray-address", ray_address, "--no-cache", inputs=[str(text)])
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert sum(d["translated_now"] for d in report["documents"]) > 0  # the actors ran: the line came from their start
+    assert [line for line in proc.stderr.splitlines() if RAY_OWN_LINE.search(line)] == []
 
 
 def test_a_model_that_cannot_be_found_stops_the_ray_run_with_the_local_line(tmp_path, offline_env, ray_address):

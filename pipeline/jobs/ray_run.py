@@ -13,8 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
+import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -36,6 +40,19 @@ INSTALL_HINT = "pip install 'diptych[ray]'"
 RAY_BATCH_SENTENCES = 64
 # How long joining a cluster may take before the address is called unreachable.
 CONNECT_TIMEOUT_S = 10
+# Ray's C++ core worker in this process (the driver) writes its ERROR lines to our stderr
+# whatever ray.init's log_to_driver and logging_level say (those are about the workers' output
+# and Ray's Python loggers), and Ray Data's actor pools set one off on every run: "Actor ...
+# has constructor arguments in the object store and max_restarts > 0" (ray-project/ray#57733),
+# a false alarm here: the operator holds those arguments while its actors live, and a restarted
+# actor gets them (test_a_worker_that_dies_is_replaced_by_ray_and_its_batch_run_again).
+# RAY_BACKEND_LOG_LEVEL, read once as the core worker starts, is Ray's setting for that logger;
+# at fatal it keeps only what ends the process. A user's own setting wins, and shows all it asks
+# for (RAY_BACKEND_LOG_LEVEL=info brings the lines back). It does not touch what fails in a
+# task: that comes back to the driver as an exception.
+BACKEND_LOG_LEVEL = "fatal"
+# A line of Ray's C++ logs below FATAL: "[2026-01-02 03:04:05,678 I 123 456] logging.cc:303: ..."
+RAY_LOG_LINE = re.compile(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [IWE] \d+ \d+\] ")
 
 
 def _import_ray():
@@ -84,8 +101,9 @@ def connect(address: str | None, workers: int | None):
             kwargs = {"num_cpus": workers} if address is None and workers else {}
             if this_machine_only:
                 kwargs["_node_ip_address"] = "127.0.0.1"
-            ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
-                     configure_logging=True, **kwargs)
+            with _quiet_core_worker():
+                ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
+                         configure_logging=True, **kwargs)
         except ConnectionError as exc:
             raise UsageError(f"--ray-address {address}: {str(exc).splitlines()[0]}") from None
     context = ray.data.DataContext.get_current()
@@ -94,6 +112,48 @@ def connect(address: str | None, workers: int | None):
     logging.getLogger("ray").setLevel(logging.ERROR)
     logging.getLogger("ray.data").setLevel(logging.ERROR)
     return ray
+
+
+@contextmanager
+def _quiet_core_worker():
+    """ray.init with RAY_BACKEND_LOG_LEVEL at BACKEND_LOG_LEVEL, unless the user set it; the
+    environment is as it was afterwards (a Ray that ray.init starts here inherits the setting:
+    its processes' logs, in its session folder, keep their FATAL lines only). The core worker
+    announces the setting with an INFO line on stderr before the level applies ("Set ray log
+    level from environment variable ..."): Ray's log lines below FATAL that ray.init writes
+    to stderr are left out of it."""
+    if "RAY_BACKEND_LOG_LEVEL" in os.environ:
+        yield
+        return
+    os.environ["RAY_BACKEND_LOG_LEVEL"] = BACKEND_LOG_LEVEL
+    try:
+        with _stderr_without_ray_log_lines():
+            yield
+    finally:
+        os.environ.pop("RAY_BACKEND_LOG_LEVEL", None)
+
+
+@contextmanager
+def _stderr_without_ray_log_lines():
+    """What is written to this process's stderr (file descriptor 2, where Ray's C++ code writes)
+    goes to a file meanwhile, and to stderr after it, less Ray's log lines below FATAL."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with tempfile.TemporaryFile() as capture:
+            os.dup2(capture.fileno(), 2)
+            try:
+                yield
+            finally:
+                sys.stderr.flush()
+                os.dup2(saved, 2)
+                capture.seek(0)
+                kept = [line for line in capture.read().decode(errors="replace").splitlines(keepends=True) if not RAY_LOG_LINE.match(line)]
+                if kept:
+                    sys.stderr.write("".join(kept))
+                    sys.stderr.flush()
+    finally:
+        os.close(saved)
 
 
 def _prepare_row(row: dict) -> dict:
