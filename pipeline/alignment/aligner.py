@@ -8,7 +8,7 @@ found by dynamic programming over these kinds of evidence:
 * length: the Gale-Church model, with the document's own length ratio;
 * anchors and shared surface (:mod:`.features`): names, numbers and cognates line up;
 * paragraphs, when both texts' are known: a bead that ends where both start one gains
-  a little (:func:`.dp.paragraph_bonus`);
+  a little (:func:`.paragraphs.paragraph_bonus`);
 * a bridge, when a machine translation of each source sentence exists: the same
   similarity between that translation and the target, a cheap stand-in for chrF; and,
   when a translation of each target sentence into the source language exists too
@@ -16,7 +16,7 @@ found by dynamic programming over these kinds of evidence:
 * where no bridge exists (and ``lexicon_weight`` is not 0): a word lexicon learned from
   the first path's 1-1 beads (:mod:`.lexicon`), used in the narrow pass around that path.
 
-The search (:mod:`.dp`) runs twice: in a wide band around the length diagonal, then in a
+The search (:mod:`.search`) runs twice: in a wide band around the length diagonal, then in a
 narrow band around every point of the first path, so cost grows linearly with document
 length. The texts are also read a passage at a time; where that path strays from the
 diagonal (a passage one text lacks), the first search is made around it too. Each bead's confidence (:mod:`.confidence`) weighs how much worse the alignment
@@ -33,10 +33,13 @@ import numpy as np
 
 from .beads import Bead
 from .confidence import UNRELATED_CONFIDENCE, bead_confidence, boundary_margins, texts_look_unrelated
-from .dp import Evidence, KeptCounts, LengthModel, ParagraphBreaks, Side, Table, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
+from .band import KeptCounts, Side, Table, fold_dims
 from .features import fold_each, idf_weighted, script_of, vectors, word_ids
 from .lexicon import learn, lexicon_rows
+from .paragraphs import ParagraphBreaks
 from .params import BEADS, COARSE_BEADS, LONG_BEADS, AlignParams
+from .scoring import Evidence, LengthModel, chance_baseline
+from .search import best_path, centers_from_lengths, reach_of_path
 from .verbatim import kept_and_held, kept_columns
 
 
@@ -164,12 +167,12 @@ def _longest_run(flags: np.ndarray) -> int:
 
 def _widening(lengths: LengthModel, centers, half: int, evidence: list[Evidence], params: AlignParams, shapes,
               breaks: ParagraphBreaks | None = None) -> tuple[list, list[float], Table, int]:
-    """:func:`.dp.best_path`, its band doubled wherever it missed the corner (until it is
+    """:func:`.search.best_path`, its band doubled wherever it missed the corner (until it is
     the whole text), and the half-width it took."""
     widest = max(len(lengths.cs), len(lengths.ct)) - 1
     while True:
         try:
-            return (*best_path(lengths, centers, half, evidence, params, shapes, breaks), half)
+            return (*best_path(lengths, centers, half, evidence, params, beads=shapes, breaks=breaks), half)
         except RuntimeError:
             if half >= widest:
                 raise
@@ -250,7 +253,7 @@ def _search_around(guide: list[tuple[int, int, int, int]], guide_quals: list[flo
             path, quals, table, _ = _widening(piece_lengths, reach, half, piece_evidence, params, shapes, piece_breaks)
         else:
             try:
-                path, quals, table = best_path(piece_lengths, reach, half, piece_evidence, params, shapes, piece_breaks)
+                path, quals, table = best_path(piece_lengths, reach, half, piece_evidence, params, beads=shapes, breaks=piece_breaks)
             except RuntimeError:  # a narrow pass keeps the guide's path
                 path, quals, table = inside_guide, [guide_quals[k] for k in inside], None
         out_margins += boundary_margins(path, table, piece_lengths, piece_evidence, params, shapes, piece_breaks) if with_margins else [0.0] * len(path)
@@ -289,7 +292,7 @@ def _first_path(lengths: LengthModel, half: int, evidence: list[Evidence], shape
             if np.abs(reach[0] - centers).max() > half // 2:
                 # a first pass costs little here: the better-scoring of the two paths is kept
                 try:
-                    other = best_path(lengths, reach, half, evidence, params, shapes, breaks)
+                    other = best_path(lengths, reach, half, evidence, params, beads=shapes, breaks=breaks)
                     if _best_score(other[2], n, m) > _best_score(table, n, m):
                         path, quals, table = other
                 except RuntimeError:  # the corner is outside that band: the first path stands

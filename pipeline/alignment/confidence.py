@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .band import Table
 from .beads import Bead
-from .dp import Evidence, LengthModel, ParagraphBreaks, Table, best_path, reach_of_path
 from .features import script_of
+from .paragraphs import ParagraphBreaks
 from .params import AlignParams
+from .scoring import Evidence, LengthModel
+from .search import best_path, reach_of_path
 
 # Mean match of the 1-1 beads: -0.06..-0.03 between unrelated texts (the seeds against each
 # other, FLORES against other FLORES sentences), 0.13..0.28 between translations in one
@@ -53,8 +56,8 @@ def boundary_margins(path, table: Table | None, lengths: LengthModel, evidence: 
     reversed_evidence = [ev.reversed() for ev in evidence]
     try:
         reversed_breaks = breaks.backwards() if breaks is not None else None
-        _, _, back = best_path(backwards, reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes,
-                               reversed_breaks)
+        _, _, back = best_path(backwards, reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, beads=shapes,
+                               breaks=reversed_breaks)
     except RuntimeError:
         return [0.0] * len(path)
     # every cell of the forward band, all rows at once: its row, its target prefix, and the
