@@ -88,7 +88,7 @@ def test_any_input_gives_a_complete_monotone_alignment_with_confidences(src, tgt
     src_par = [i // paragraph_every for i in range(len(src))] if paragraph_every else None
     tgt_par = [(i + 1) // paragraph_every for i in range(len(tgt))] if paragraph_every else None
     beads = align_sentences(src, tgt, list(reversed(src)) if with_mt else None, AlignParams(max_side=max_side),
-                            list(tgt) if with_back else None, src_par, tgt_par)
+                            list(tgt) if with_back else None, src_paragraphs=src_par, tgt_paragraphs=tgt_par)
     assert [i for b in beads for i in b.src] == list(range(len(src)))
     assert [j for b in beads for j in b.tgt] == list(range(len(tgt)))
     assert all(0.0 <= b.confidence <= 1.0 and max(len(b.src), len(b.tgt)) <= max_side for b in beads)
