@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from .doc import Document
+from .numbers import number_value
 from .scripts import script_counts
 
 VERSION = "quality/1"
@@ -41,30 +42,19 @@ def _repeats(text: str) -> bool:
 
 
 def numbers(text: str, lang: str) -> Counter:
-    """Numbers as values, whatever the convention: "70 000", "70,000", "3,3", "3.3"."""
+    """Numbers as values, whatever the convention: "70 000", "70,000", "3,3", "3.3"
+    (:func:`pipeline.numbers.number_value`, with the thousands mark of the text's language:
+    a comma in English, a dot in French or Russian)."""
     out: Counter = Counter()
+    thousands = "," if lang == "en" else "."
     for m in _NUMBER.finditer(text):
         raw = m.group(0).strip(" .,\u00a0\u202f")
         parts = re.split(r"[ \u00a0\u202f]", raw)
         if len(parts) > 1 and all(len(p) == 3 and p.isdigit() for p in parts[1:]) and parts[0].isdigit():
-            out["".join(parts).lstrip("0") or "0"] += 1  # 70 000
-            continue
+            parts = ["".join(parts)]  # 70 000; otherwise numbers a space apart are numbers apart
         for part in parts:
-            out[_value(part, lang)] += 1
+            out[number_value(part, thousands=thousands, canonical=True)] += 1
     return out
-
-
-def _value(token: str, lang: str) -> str:
-    if lang == "en":
-        token = re.sub(r",(?=\d{3}(?:\D|$))", "", token)  # 70,000
-    else:
-        token = re.sub(r"\.(?=\d{3}(?:\D|$))", "", token)  # 70.000 (rare in fr/ru)
-    token = token.replace(",", ".")
-    if "." in token:
-        whole, _, frac = token.partition(".")
-        frac = frac.rstrip("0")
-        return (whole.lstrip("0") or "0") + ("." + frac if frac else "")
-    return token.lstrip("0") or "0"
 
 
 def _unbalanced(text: str) -> bool:

@@ -88,7 +88,7 @@ def test_any_input_gives_a_complete_monotone_alignment_with_confidences(src, tgt
     src_par = [i // paragraph_every for i in range(len(src))] if paragraph_every else None
     tgt_par = [(i + 1) // paragraph_every for i in range(len(tgt))] if paragraph_every else None
     beads = align_sentences(src, tgt, list(reversed(src)) if with_mt else None, AlignParams(max_side=max_side),
-                            list(tgt) if with_back else None, src_par, tgt_par)
+                            list(tgt) if with_back else None, src_paragraphs=src_par, tgt_paragraphs=tgt_par)
     assert [i for b in beads for i in b.src] == list(range(len(src)))
     assert [j for b in beads for j in b.tgt] == list(range(len(tgt)))
     assert all(0.0 <= b.confidence <= 1.0 and max(len(b.src), len(b.tgt)) <= max_side for b in beads)
@@ -470,8 +470,11 @@ def test_paragraph_bonuses_are_the_same_read_forwards_and_backwards(seed):
     import numpy as np
 
     from pipeline.alignment.aligner import _evidence
-    from pipeline.alignment.dp import BEADS, LengthModel, ParagraphBreaks, Side, best_path, centers_from_lengths
-    from pipeline.alignment.dp import Evidence
+    from pipeline.alignment.band import Side
+    from pipeline.alignment.paragraphs import ParagraphBreaks
+    from pipeline.alignment.params import BEADS
+    from pipeline.alignment.scoring import Evidence, LengthModel
+    from pipeline.alignment.search import best_path, centers_from_lengths
     from pipeline.alignment.features import idf_weighted, vectors
 
     src, tgt, src_par, tgt_par, _ = _paragraphed_pair(seed)
@@ -487,13 +490,13 @@ def test_paragraph_bonuses_are_the_same_read_forwards_and_backwards(seed):
     tgt_len = np.array([len(t) for t in tgt], dtype=np.float64)
     breaks = ParagraphBreaks.of(src_par, tgt_par)
     lengths = LengthModel.of(src_len, tgt_len)
-    _, _, forward = best_path(lengths, centers_from_lengths(lengths), 60, evidence, params, BEADS, breaks)
+    _, _, forward = best_path(lengths, centers_from_lengths(lengths), 60, evidence, params, beads=BEADS, breaks=breaks)
     backward_evidence = []
     for ev in evidence:
         s, t = ev.src.reversed(), ev.tgt.reversed()
         backward_evidence.append(Evidence(ev.weight, s, Side(s), Side(t), t, ev.baseline))
     back_lengths = LengthModel.of(src_len[::-1], tgt_len[::-1])
-    _, _, backward = best_path(back_lengths, centers_from_lengths(back_lengths), 60, backward_evidence, params, BEADS, breaks.backwards())
+    _, _, backward = best_path(back_lengths, centers_from_lengths(back_lengths), 60, backward_evidence, params, beads=BEADS, breaks=breaks.backwards())
     n, m = len(src), len(tgt)
     assert forward.score[n][m - forward.lo[n]] == pytest.approx(backward.score[n][m - backward.lo[n]], abs=1e-6)
 
@@ -504,7 +507,8 @@ def test_a_sentence_like_every_other_is_found_a_hub():
     so they add up to nothing."""
     import numpy as np
 
-    from pipeline.alignment.dp import Side, _excess_chance
+    from pipeline.alignment.band import Side
+    from pipeline.alignment.scoring import _excess_chance
     from pipeline.alignment.rows import SentenceRows
 
     def rows(features: list[list[int]]) -> SentenceRows:
@@ -566,7 +570,7 @@ def test_a_side_sliced_or_reversed_is_the_side_built_from_those_rows(n, start, l
     """Pieces and the backward pass reuse a side's dot products instead of computing them
     again: every norm of a span inside the rows, every row's dot and kept-token count, bit for bit."""
     import numpy as np
-    from pipeline.alignment.dp import KeptCounts, Side
+    from pipeline.alignment.band import KeptCounts, Side
     from pipeline.alignment.rows import SentenceRows
 
     rng = np.random.default_rng(seed)

@@ -99,6 +99,19 @@ def test_good_translations_raise_no_flag_and_numbers_match_across_conventions():
     assert quality_flags("Статья посвящена объединению партий в 2022 г.", "The article is devoted to the unification of parties in 2022.", "ru") == []
 
 
+def test_one_number_reader_for_the_flags_and_the_aligner_s_anchors():
+    from pipeline.alignment.features import number_token
+    from pipeline.numbers import number_value
+
+    # the flags: values, the thousands mark the language's ("1.500" is 1500 in French, 1.5 in English)
+    assert numbers("1.500 et 007 et 2,50", "fr") == numbers("1,500 and 7 and 2.5", "en")
+    assert numbers("1.500", "en") == numbers("1,5", "fr") != numbers("1.500", "fr")
+    # the anchors: one reading in every language, zeros as written (see pipeline/numbers.py)
+    assert number_token("1.500") == number_token("1,500") == number_token("1 500") == "#1500"
+    assert number_token("07") == "#07" and number_token("2,50") == "#2.50"
+    assert number_value("0,0", canonical=True) == "0" and number_value("10\u202f000,5", thousands=",") == "10000.5"
+
+
 @needs_data
 def test_false_alarm_rate_on_human_translations_is_low():
     rates = []

@@ -8,7 +8,7 @@ found by dynamic programming over these kinds of evidence:
 * length: the Gale-Church model, with the document's own length ratio;
 * anchors and shared surface (:mod:`.features`): names, numbers and cognates line up;
 * paragraphs, when both texts' are known: a bead that ends where both start one gains
-  a little (:func:`.dp.paragraph_bonus`);
+  a little (:func:`.paragraphs.paragraph_bonus`);
 * a bridge, when a machine translation of each source sentence exists: the same
   similarity between that translation and the target, a cheap stand-in for chrF; and,
   when a translation of each target sentence into the source language exists too
@@ -16,7 +16,7 @@ found by dynamic programming over these kinds of evidence:
 * where no bridge exists (and ``lexicon_weight`` is not 0): a word lexicon learned from
   the first path's 1-1 beads (:mod:`.lexicon`), used in the narrow pass around that path.
 
-The search (:mod:`.dp`) runs twice: in a wide band around the length diagonal, then in a
+The search (:mod:`.search`) runs twice: in a wide band around the length diagonal, then in a
 narrow band around every point of the first path, so cost grows linearly with document
 length. The texts are also read a passage at a time; where that path strays from the
 diagonal (a passage one text lacks), the first search is made around it too. Each bead's confidence (:mod:`.confidence`) weighs how much worse the alignment
@@ -33,14 +33,18 @@ import numpy as np
 
 from .beads import Bead
 from .confidence import UNRELATED_CONFIDENCE, bead_confidence, boundary_margins, texts_look_unrelated
-from .dp import Evidence, KeptCounts, LengthModel, ParagraphBreaks, Side, Table, best_path, centers_from_lengths, chance_baseline, fold_dims, reach_of_path
+from .band import KeptCounts, Side, Table, fold_dims
 from .features import fold_each, idf_weighted, script_of, vectors, word_ids
 from .lexicon import learn, lexicon_rows
+from .paragraphs import ParagraphBreaks
 from .params import BEADS, COARSE_BEADS, LONG_BEADS, AlignParams
+from .rows import SentenceRows
+from .scoring import Evidence, LengthModel, chance_baseline
+from .search import BeadPath, best_path, centers_from_lengths, reach_of_path
 from .verbatim import kept_and_held, kept_columns
 
 
-def _evidence(params: AlignParams, a: np.ndarray, b: np.ndarray, mt: np.ndarray | None, back: np.ndarray | None) -> list[Evidence]:
+def _evidence(params: AlignParams, a: SentenceRows, b: SentenceRows, mt: SentenceRows | None, back: SentenceRows | None) -> list[Evidence]:
     """The kinds of evidence that exist for this pair: source-target, and each bridge given."""
     rng = np.random.default_rng(0)  # the chance baselines sample spans: the same every time
     sa, sb = Side(a), Side(b)
@@ -54,7 +58,7 @@ def _evidence(params: AlignParams, a: np.ndarray, b: np.ndarray, mt: np.ndarray 
     return evidence
 
 
-def _verbatim_evidence(src, tgt, words, params: AlignParams) -> list[Evidence]:
+def _verbatim_evidence(src: Sequence[str], tgt: Sequence[str], words: tuple, params: AlignParams) -> list[Evidence]:
     """The tokens each side must keep that the other side of a bead lacks
     (:mod:`.verbatim`), counted both ways; ``words``: both sides through :func:`.features.word_ids`."""
     x, y = kept_and_held(src, tgt, words, (script_of(src), script_of(tgt)))
@@ -105,7 +109,7 @@ def _passage_guide(lengths: LengthModel, coarse: list[Evidence], params: AlignPa
     # instead of leaving one out: 0.94 rather than 0.95 of the gap case right, and a
     # sentence's single price made passages dropped on both sides cheaper than pairing)
     passage_params = replace(params, skip=(params.skip + params.skip_run * (size - 1)) / size)
-    path = _widening(passage_lengths, centers_from_lengths(passage_lengths), PASSAGE_BAND, passages, passage_params, COARSE_BEADS)[0]
+    path = _widening(passage_lengths, centers_from_lengths(passage_lengths), PASSAGE_BAND, passages, passage_params, shapes=COARSE_BEADS)[0]
     guide = []
     for p0, p1, q0, q1 in path:
         i0, i1, j0, j1 = (int(x) for x in (src_cuts[p0], src_cuts[p1], tgt_cuts[q0], tgt_cuts[q1]))
@@ -127,7 +131,7 @@ def _passage_guide(lengths: LengthModel, coarse: list[Evidence], params: AlignPa
 EDGE_SHARE = 0.02
 
 
-def _along_the_edge(path: list[tuple[int, int, int, int]], table, m: int) -> bool:
+def _along_the_edge(path: BeadPath, table: Table, m: int) -> bool:
     """Does the path end more than EDGE_SHARE of its beads within two cells of its band's
     edge (where the edge is not the document's)?"""
     lo = table.lo
@@ -162,21 +166,21 @@ def _longest_run(flags: np.ndarray) -> int:
     return int((edges[1::2] - edges[::2]).max()) if len(edges) else 0
 
 
-def _widening(lengths: LengthModel, centers, half: int, evidence: list[Evidence], params: AlignParams, shapes,
-              breaks: ParagraphBreaks | None = None) -> tuple[list, list[float], Table, int]:
-    """:func:`.dp.best_path`, its band doubled wherever it missed the corner (until it is
+def _widening(lengths: LengthModel, centers: np.ndarray | tuple[np.ndarray, np.ndarray], half: int, evidence: list[Evidence],
+              params: AlignParams, *, shapes: tuple[tuple[int, int], ...], breaks: ParagraphBreaks | None = None) -> tuple[BeadPath, list[float], Table, int]:
+    """:func:`.search.best_path`, its band doubled wherever it missed the corner (until it is
     the whole text), and the half-width it took."""
     widest = max(len(lengths.cs), len(lengths.ct)) - 1
     while True:
         try:
-            return (*best_path(lengths, centers, half, evidence, params, shapes, breaks), half)
+            return (*best_path(lengths, centers, half, evidence, params, beads=shapes, breaks=breaks), half)
         except RuntimeError:
             if half >= widest:
                 raise
             half *= 2
 
 
-def _best_score(table, n: int, m: int) -> float:
+def _best_score(table: Table, n: int, m: int) -> float:
     return float(table.score[n][m - table.lo[n]])
 
 
@@ -197,7 +201,7 @@ def _long_target_runs(path: list[tuple[int, int, int, int]], keep: int) -> list[
     return runs
 
 
-def _piece(lengths: LengthModel, evidence: list[Evidence], breaks: ParagraphBreaks | None,
+def _piece(lengths: LengthModel, evidence: list[Evidence], breaks: ParagraphBreaks | None, *,
            i0: int, i1: int, j0: int, j1: int) -> tuple[LengthModel, list[Evidence], ParagraphBreaks | None]:
     """The sentences i0..i1-1 and j0..j1-1 as a document of their own: the whole
     document's length ratio and chance baselines, paragraph breaks but at its two ends."""
@@ -211,9 +215,9 @@ def _piece(lengths: LengthModel, evidence: list[Evidence], breaks: ParagraphBrea
     return piece_lengths, piece_evidence, piece_breaks
 
 
-def _search_around(guide: list[tuple[int, int, int, int]], guide_quals: list[float], half: int, keep: int, lengths: LengthModel,
-                   evidence: list[Evidence], params: AlignParams, shapes, breaks: ParagraphBreaks | None,
-                   with_margins: bool) -> tuple[list, list[float], list[float]]:
+def _search_around(guide: BeadPath, guide_quals: list[float], lengths: LengthModel, evidence: list[Evidence], params: AlignParams, *,
+                   half: int, keep: int, shapes: tuple[tuple[int, int], ...], breaks: ParagraphBreaks | None,
+                   with_margins: bool) -> tuple[BeadPath, list[float], list[float]]:
     """The best path in a band of ``half`` around every point of a guide path, with each
     bead's quality and, where asked, its boundary margin (else 0); ``keep``: how far the
     ends of a long run of omissions may move (below).
@@ -241,26 +245,27 @@ def _search_around(guide: list[tuple[int, int, int, int]], guide_quals: list[flo
         if i0 == i1 or j0 == j1:
             continue
         whole = (i0, i1, j0, j1) == (0, n, 0, m)
-        piece_lengths, piece_evidence, piece_breaks = (lengths, evidence, breaks) if whole else _piece(lengths, evidence, breaks, i0, i1, j0, j1)
+        piece_lengths, piece_evidence, piece_breaks = (lengths, evidence, breaks) if whole else _piece(lengths, evidence, breaks, i0=i0, i1=i1, j0=j0, j1=j1)
         inside = [k for k, (a0, a1, b0, b1) in enumerate(guide) if i0 <= a0 and a1 <= i1 and j0 <= b0 and b1 <= j1]
         inside_guide = [(guide[k][0] - i0, guide[k][1] - i0, guide[k][2] - j0, guide[k][3] - j0) for k in inside]
         # a first pass is banded around the passages' path; a narrow pass around every cell of the first path
         reach = _guide_reach(inside_guide, i1 - i0, half) if not with_margins else reach_of_path(inside_guide, i1 - i0)
         if not with_margins:  # a first pass widens its band where it misses the corner
-            path, quals, table, _ = _widening(piece_lengths, reach, half, piece_evidence, params, shapes, piece_breaks)
+            path, quals, table, _ = _widening(piece_lengths, reach, half, piece_evidence, params, shapes=shapes, breaks=piece_breaks)
         else:
             try:
-                path, quals, table = best_path(piece_lengths, reach, half, piece_evidence, params, shapes, piece_breaks)
+                path, quals, table = best_path(piece_lengths, reach, half, piece_evidence, params, beads=shapes, breaks=piece_breaks)
             except RuntimeError:  # a narrow pass keeps the guide's path
                 path, quals, table = inside_guide, [guide_quals[k] for k in inside], None
-        out_margins += boundary_margins(path, table, piece_lengths, piece_evidence, params, shapes, piece_breaks) if with_margins else [0.0] * len(path)
+        out_margins += (boundary_margins(path, table, piece_lengths, piece_evidence, params, shapes=shapes, breaks=piece_breaks) if with_margins
+                        else [0.0] * len(path))
         out_path += [(a0 + i0, a1 + i0, b0 + j0, b1 + j0) for a0, a1, b0, b1 in path]
         out_quals += quals
     return out_path, out_quals, out_margins
 
 
-def _first_path(lengths: LengthModel, half: int, evidence: list[Evidence], shapes, params: AlignParams, breaks: ParagraphBreaks | None,
-                long_document: bool) -> tuple[list, list[float], Table | None, int]:
+def _first_path(lengths: LengthModel, evidence: list[Evidence], params: AlignParams, *, half: int, shapes: tuple[tuple[int, int], ...],
+                breaks: ParagraphBreaks | None, long_document: bool) -> tuple[BeadPath, list[float], Table | None, int]:
     """The first pass's path, its beads' qualities, its table (None for a long document,
     whose coarse scores say nothing about the final beads) and the band's final half-width."""
     n, m = len(lengths.cs) - 1, len(lengths.ct) - 1
@@ -274,8 +279,8 @@ def _first_path(lengths: LengthModel, half: int, evidence: list[Evidence], shape
         guide, passage = _passage_guide(lengths, evidence, params)
         off = np.abs(_guide_reach(guide, n, half)[0] - centers)
         if _longest_run(off > half) > STRAY_SHARE * n:
-            return _around_passages(guide, passage, half, lengths, evidence, params, breaks)
-    path, quals, table, half = _widening(lengths, centers, half, evidence, params, shapes, breaks)
+            return _around_passages(guide, lengths, evidence, params, passage=passage, half=half, breaks=breaks)
+    path, quals, table, half = _widening(lengths, centers, half, evidence, params, shapes=shapes, breaks=breaks)
     # where the band around the length diagonal may have missed the path (a passage one
     # text lacks moves it further off the diagonal than the band reaches), the texts are
     # read a passage at a time, and where the passages' path strays from the diagonal the
@@ -289,7 +294,7 @@ def _first_path(lengths: LengthModel, half: int, evidence: list[Evidence], shape
             if np.abs(reach[0] - centers).max() > half // 2:
                 # a first pass costs little here: the better-scoring of the two paths is kept
                 try:
-                    other = best_path(lengths, reach, half, evidence, params, shapes, breaks)
+                    other = best_path(lengths, reach, half, evidence, params, beads=shapes, breaks=breaks)
                     if _best_score(other[2], n, m) > _best_score(table, n, m):
                         path, quals, table = other
                 except RuntimeError:  # the corner is outside that band: the first path stands
@@ -297,23 +302,24 @@ def _first_path(lengths: LengthModel, half: int, evidence: list[Evidence], shape
         elif guide is not None and _along_the_edge(path, table, m):
             # the first path runs along its band's edge: the search is made again around the
             # passages' path, in pieces
-            return _around_passages(guide, passage, half, lengths, evidence, params, breaks)
+            return _around_passages(guide, lengths, evidence, params, passage=passage, half=half, breaks=breaks)
     if long_document:
         table = None  # coarse scores say nothing about the final beads
     return path, quals, table, half
 
 
-def _around_passages(guide, passage: int, half: int, lengths: LengthModel, evidence: list[Evidence], params: AlignParams,
-                     breaks: ParagraphBreaks | None) -> tuple[list, list[float], None, int]:
+def _around_passages(guide: BeadPath, lengths: LengthModel, evidence: list[Evidence], params: AlignParams, *, passage: int, half: int,
+                     breaks: ParagraphBreaks | None) -> tuple[BeadPath, list[float], None, int]:
     """A long document's first path searched around its passages' path, in pieces (see
     :func:`_first_path`), with no table, and the half-width it took."""
     half = max(half, 3 * passage)  # where the passages' path catches up with a drift it is a passage or two off
-    path, quals, _ = _search_around(guide, [0.0] * len(guide), half, passage, lengths, evidence, params, COARSE_BEADS, breaks,
-                                    with_margins=False)
+    path, quals, _ = _search_around(guide, [0.0] * len(guide), lengths, evidence, params, half=half, keep=passage, shapes=COARSE_BEADS,
+                                    breaks=breaks, with_margins=False)
     return path, quals, None, half
 
 
-def _lexicon_evidence(src, tgt, path, params: AlignParams, folded, words) -> Evidence | None:
+def _lexicon_evidence(src: Sequence[str], tgt: Sequence[str], path: BeadPath, params: AlignParams, *,
+                      folded: tuple[list[str], list[str]], words: tuple | None) -> Evidence | None:
     """A lexicon learned from the first path's 1-1 beads (:mod:`.lexicon`) as one more kind
     of evidence for the narrow pass around that path; None where there are too few 1-1
     beads to learn from. Learned from the first pass, not the narrow one, so that the
@@ -333,6 +339,7 @@ def align_sentences(
     src_mt: Sequence[str] | None = None,
     params: AlignParams | None = None,
     tgt_mt: Sequence[str] | None = None,
+    *,
     src_paragraphs: Sequence | None = None,
     tgt_paragraphs: Sequence | None = None,
 ) -> list[Bead]:
@@ -375,14 +382,16 @@ def align_sentences(
     long_document = max(n, m) > params.coarse_from
     # long documents: a coarse first pass (folded vectors, the common bead shapes)
     first_evidence, first_shapes = (_coarse(evidence), COARSE_BEADS) if long_document else (evidence, shapes)
-    path, quals, table, half = _first_path(lengths, half, first_evidence, first_shapes, params, breaks, long_document)
-    lexicon = _lexicon_evidence(src, tgt, path, params, folded, words) if params.lexicon_weight > 0 else None
+    path, quals, table, half = _first_path(lengths, first_evidence, params, half=half, shapes=first_shapes, breaks=breaks,
+                                            long_document=long_document)
+    lexicon = _lexicon_evidence(src, tgt, path, params, folded=folded, words=words) if params.lexicon_weight > 0 else None
     if lexicon is not None:
         evidence = evidence + [lexicon]
     if half > params.refine_band or lexicon is not None or table is None:
-        path, quals, margins = _search_around(path, quals, params.refine_band, params.refine_band, lengths, evidence, params, shapes, breaks, with_margins=True)
+        path, quals, margins = _search_around(path, quals, lengths, evidence, params, half=params.refine_band, keep=params.refine_band, shapes=shapes,
+                                              breaks=breaks, with_margins=True)
     else:
-        margins = boundary_margins(path, table, lengths, evidence, params, shapes, breaks)
+        margins = boundary_margins(path, table, lengths, evidence, params, shapes=shapes, breaks=breaks)
     beads = []
     for (i0, i1, j0, j1), margin, q in zip(path, margins, quals):
         bead = Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0, round(q, 3))

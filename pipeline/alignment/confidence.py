@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 
+from .band import Table
 from .beads import Bead
-from .dp import Evidence, LengthModel, ParagraphBreaks, Table, best_path, reach_of_path
 from .features import script_of
+from .paragraphs import ParagraphBreaks
 from .params import AlignParams
+from .scoring import Evidence, LengthModel
+from .search import BeadPath, best_path, reach_of_path
 
 # Mean match of the 1-1 beads: -0.06..-0.03 between unrelated texts (the seeds against each
 # other, FLORES against other FLORES sentences), 0.13..0.28 between translations in one
@@ -16,7 +21,8 @@ UNRELATED_BELOW = 0.0
 UNRELATED_CONFIDENCE = 0.5
 
 
-def texts_look_unrelated(beads: list[Bead], src, tgt, src_mt=None, tgt_mt=None, at_least: int = 5) -> bool:
+def texts_look_unrelated(beads: list[Bead], src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None = None,
+                         tgt_mt: Sequence[str] | None = None, *, at_least: int = 5) -> bool:
     """Do the two texts look like anything but a translation of each other?
 
     Needs a few 1-1 beads, and a bridge or one script on both sides: without a bridge,
@@ -33,8 +39,8 @@ def texts_look_unrelated(beads: list[Bead], src, tgt, src_mt=None, tgt_mt=None, 
 CONFIDENCE_SLOPE, CONFIDENCE_BIAS = 0.85, 0.89
 
 
-def boundary_margins(path, table: Table | None, lengths: LengthModel, evidence: list[Evidence], params: AlignParams, shapes,
-                     breaks: ParagraphBreaks | None = None) -> list[float]:
+def boundary_margins(path: BeadPath, table: Table | None, lengths: LengthModel, evidence: list[Evidence], params: AlignParams, *,
+                     shapes: tuple[tuple[int, int], ...], breaks: ParagraphBreaks | None = None) -> list[float]:
     """For each bead, how much worse the best alignment gets if either of its boundaries moves.
 
     The best score of the paths through a cell is the best score from the start to it
@@ -53,8 +59,8 @@ def boundary_margins(path, table: Table | None, lengths: LengthModel, evidence: 
     reversed_evidence = [ev.reversed() for ev in evidence]
     try:
         reversed_breaks = breaks.backwards() if breaks is not None else None
-        _, _, back = best_path(backwards, reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, shapes,
-                               reversed_breaks)
+        _, _, back = best_path(backwards, reach_of_path(reversed_path, n), params.refine_band, reversed_evidence, params, beads=shapes,
+                               breaks=reversed_breaks)
     except RuntimeError:
         return [0.0] * len(path)
     # every cell of the forward band, all rows at once: its row, its target prefix, and the

@@ -16,6 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..numbers import number_value
 from ..scripts import mostly_cyrillic
 from .params import AlignParams
 from .rows import SentenceRows, add_up, merge_cells
@@ -30,21 +31,15 @@ _CYR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэ�
     "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f",
     "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
 NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f.,]\d{3})*(?:[.,]\d+)?")
-_NUMBER_SPACES = str.maketrans("", "", " \u00a0\u202f")  # "10 000" is 10000
-_THOUSANDS = re.compile(r"[.,](?=\d{3}\b)")  # "10,000" and "10.000" too; what is left is a decimal point
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-ZА-ЯЁ][\w\u0400-\u04ff]{2,})")
 _MARKS = re.compile(r"[?!«»“”\"]")
 _PUNCT = re.compile(r"[^\w\s]")
 
 
 def number_token(number: str) -> str:
-    """A number as an anchor: "10 000", "10,000" and "10.000" are "#10000", "1,5" is "#1.5"."""
-    if number.isdigit():  # most numbers: nothing to remove or read (str.translate is the slow step)
-        return "#" + number
-    num = number.translate(_NUMBER_SPACES)
-    if "." in num or "," in num:
-        num = _THOUSANDS.sub("", num).replace(",", ".")
-    return "#" + num
+    """A number as an anchor: "10 000", "10,000" and "10.000" are "#10000", "1,5" is "#1.5"
+    in any language, and zeros are kept ("07" is "#07"; see :mod:`pipeline.numbers`)."""
+    return "#" + number_value(number)
 
 
 _TRANSLIT = str.maketrans(_CYR)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 
 VERSION = "aligner/14"  # 9: runs of omissions on both sides; 10: paragraph breaks met together; 11: a lexicon learned where no bridge is given; 12: long documents searched again around their passages where the band missed the path; 13: the lexicon's hubs corrected; 14: kept tokens (numbers, words in the other's script) a bead's other side lacks cost it, and its confidence
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
@@ -21,6 +21,22 @@ GALE_CHURCH_VARIANCE = 6.8
 # every fold left out got 0.3 from the others (held-out mean 0.855 -> 0.872, worst
 # 0.518 -> 0.573, Text+Berg 0.857 -> 0.856).
 LEXICON_WEIGHT = 0.3
+
+
+# the parameters records have always named, in the order they name them
+NAMED_ALWAYS = ("w_lex", "w_mt", "w_mt_back", "w_len", "skip", "skip_run", "max_side", "low_confidence", "paragraph_bonus",
+                "lexicon_weight", "hub_weight", "verbatim_weight")
+
+
+def _default(f: Field):
+    return f.default_factory() if f.default is MISSING else f.default
+
+
+def _as_json(value):
+    """A value as a record can hold it: the bead penalties' shapes (tuples) as "k-l" keys."""
+    if isinstance(value, dict):
+        return {"-".join(map(str, k)) if isinstance(k, tuple) else k: v for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -107,8 +123,15 @@ class AlignParams:
         return replace(self, lexicon_weight=0.0) if bridged and self.lexicon_weight else self
 
     def settings(self) -> dict:
-        """The parameters a record's provenance names (the rest are fixed by the version)."""
-        return {"w_lex": self.w_lex, "w_mt": self.w_mt, "w_mt_back": self.w_mt_back, "w_len": self.w_len, "skip": self.skip,
-                "skip_run": self.skip_run, "max_side": self.max_side, "low_confidence": self.low_confidence,
-                "paragraph_bonus": self.paragraph_bonus, "lexicon_weight": self.lexicon_weight, "hub_weight": self.hub_weight,
-                "verbatim_weight": self.verbatim_weight}
+        """The parameters a record's provenance names: every field, read from the dataclass's
+        own list, so that none can change the beads unrecorded. Those of :data:`NAMED_ALWAYS`
+        are named whatever their value; every other field where it is not its default (the
+        version fixes the defaults), so that a record made with the defaults names what it
+        always named, and one made otherwise says how."""
+        out = {name: getattr(self, name) for name in NAMED_ALWAYS}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name not in out and value != _default(f):
+                out[f.name] = _as_json(value)
+        return out
+

@@ -9,8 +9,13 @@ on the source segments. Either way renderers and scorers read one alignment.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..bilingual import english_of
 from ..doc import Document
+
+if TYPE_CHECKING:
+    from .params import AlignParams
 
 VERSION = "align/1"
 # the flags this stage sets, cleared before it sets them again
@@ -38,7 +43,8 @@ def align_documents(
     target_sentences: list[str],
     target_lang: str,
     source_mt: list[str] | None = None,
-    params=None,
+    params: "AlignParams | None" = None,
+    *,
     target_mt: list[str] | None = None,
     target_paragraphs: list[int] | None = None,
 ) -> tuple[Document, list]:
@@ -54,7 +60,8 @@ def align_documents(
     params = (params or AlignParams()).used(bridged=source_mt is not None or target_mt is not None)
     segs = source.content_segments()
     source_paragraphs = paragraph_ids(source) if target_paragraphs is not None else None
-    beads = align_sentences([s.text for s in segs], target_sentences, source_mt, params, target_mt, source_paragraphs, target_paragraphs)
+    beads = align_sentences([s.text for s in segs], target_sentences, source_mt, params, target_mt,
+                            src_paragraphs=source_paragraphs, tgt_paragraphs=target_paragraphs)
     source.meta["alignment"] = {}
     apply_beads(source, target_sentences, [{"src": list(b.src), "tgt": list(b.tgt), "confidence": b.confidence, "method": "aligner"} for b in beads],
                 params.low_confidence)

@@ -8,7 +8,7 @@ sentences that compete for one target sentence, the one with "100" or "WNED Buff
 that the target does not mention is the one the translator left out. The cosine of the
 other evidence cannot say so, since a token missing lowers it no more than any other
 feature does; so each such token costs the bead :attr:`AlignParams.verbatim_weight`
-(:func:`.dp.bead_scores`, Evidence ``miss``).
+(:func:`.scoring.bead_scores`, Evidence ``miss``).
 
 Each side gets two binary rows per sentence over the tokens either text keeps (one column
 each, no hashing): the tokens it must keep (its numbers, and its words in the other

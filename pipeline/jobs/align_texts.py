@@ -54,8 +54,9 @@ def _check_found(lang: str, path, side: str) -> None:
                          "(the TMX and XLIFF editions must say it)")
 
 
-def align_pair(source_path, target_path, *, pre_split=False, src_lang=None, tgt_lang=None, source_mt=None, use_mt=False, overrides=None, max_side=None,
-               target_mt=None, no_lexicon=False, fmt="record") -> AlignResult:
+def align_pair(source_path: str | Path, target_path: str | Path, *, pre_split: bool = False, src_lang: str | None = None,
+               tgt_lang: str | None = None, source_mt: str | Path | None = None, use_mt: bool = False, overrides: list[str] | None = None,
+               max_side: int | None = None, target_mt: str | Path | None = None, no_lexicon: bool = False, fmt: str = "record") -> AlignResult:
     """Files in, aligned document out. Both texts' languages are found as for ``diptych
     run`` where not given; with ``fmt`` ``record`` (editions that name them) a side
     whose language cannot be found is refused before any alignment."""
@@ -100,7 +101,7 @@ def align_pair(source_path, target_path, *, pre_split=False, src_lang=None, tgt_
     if max_side is not None:
         params = replace(params, max_side=max_side)
     try:
-        doc, beads = align_documents(doc, target, tgt_lang, mt, params, back, target_paragraphs)
+        doc, beads = align_documents(doc, target, tgt_lang, mt, params, target_mt=back, target_paragraphs=target_paragraphs)
         if bridge:
             doc.provenance["align"]["mt_bridge"] = bridge
     except ValueError as exc:
