@@ -16,10 +16,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..doc import Document
+from ..doc import Document, write_atomic
 from ..errors import UsageError
 from ..paths import child
-from .common import has_translations, suffix_for, write_atomic
+from .common import has_translations, suffix_for
 from .html import render_html, render_index
 from .markdown import render_english_markdown, render_markdown
 from .text import render_english_text

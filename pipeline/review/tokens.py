@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 from pathlib import Path
 
+from ..doc import write_atomic
 from ..errors import UsageError
 
 TOKEN_FILE = "review-tokens.json"
@@ -47,11 +47,7 @@ def token_for(records: list[Path], new: bool = False) -> str:
         kept[key] = token
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # the user's alone
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(kept, fh)
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps(kept), mode=0o600)  # the user's alone
         except OSError as exc:
             raise UsageError(f"{path}: the review token cannot be kept ({exc.strerror}); set DIPTYCH_CACHE_DIR to a folder you can write") from None
     return token
