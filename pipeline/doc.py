@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
-# 2: a block may nest inside another's ``interruption_join`` edit (a page footer or note
-# that cut a sentence in two); 3: a block may be a ``byline`` (an author's name), which
-# an older reader would refuse as an unknown kind. Older records read as before.
+# The record format's version: a newer one is refused, older ones read as before (what
+# each version changed: docs/versions.md).
 SCHEMA_VERSION = 3
 INTERRUPTION = "interruption_join"
 
