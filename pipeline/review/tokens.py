@@ -1,9 +1,9 @@
 """The review server's token, kept for the same folders from one start to the next.
 
-A new token at every start made every open tab fail after a restart (a reviewer's work
-stopped with "unauthorised"). The token of a set of folders is kept in the user's cache
-folder, readable by the user alone, until ``diptych review --new-token`` replaces it (which
-is how a token that leaked is revoked)."""
+A new token at every start would make every open tab fail after a restart (a reviewer's
+work would stop with "unauthorised"). The token of a set of folders is kept in the user's
+cache folder, readable by the user alone, until ``diptych review --new-token`` replaces it
+(which is how a token that leaked is revoked)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..doc import write_atomic
 from ..errors import UsageError
 
 TOKEN_FILE = "review-tokens.json"
-# 24 random bytes, 32 URL-safe characters: as strong as the per-start token was
+# 24 random bytes, 32 URL-safe characters
 TOKEN_BYTES = 24
 
 
