@@ -161,11 +161,15 @@ def test_records_and_caches_that_do_not_exist(tmp_path):
 
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="no /proc on this system")
 @pytest.mark.parametrize("args", [["render", "{record}", "-o", "/proc"], ["check", "{record}", "-o", "/proc/checked.jsonl"],
-                                  ["segment", str(seed_path("003")), "--record", "/proc/seg.jsonl"]])
+                                  ["segment", str(seed_path("003")), "--record", "/proc/seg.jsonl"],
+                                  ["align", "{fr}", "{en}", "--pre-split", "--src-lang", "fr", "--tgt-lang", "en", "-o", "/proc"],
+                                  ["align", "{fr}", "{en}", "--pre-split", "--format", "vecalign", "-o", "/proc/x.beads"]])
 def test_a_folder_that_takes_no_new_file_is_one_line(tmp_path, args):
     # /proc takes no new file, whoever runs the test (root writes through permissions)
     record = _hostile_record(tmp_path, "doc")
-    proc = cli(*(a.format(record=record) for a in args))
+    (tmp_path / "fr.txt").write_text("Le chat dort.\nIl pleut.\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("The cat sleeps.\nIt rains.\n", encoding="utf-8")
+    proc = cli(*(a.format(record=record, fr=tmp_path / "fr.txt", en=tmp_path / "en.txt") for a in args))
     assert proc.returncode == 2
     line = one_line(proc)
     assert line.startswith("diptych: error: /proc/") and line.endswith(": cannot be written (its folder takes no new files)"), line
