@@ -8,9 +8,11 @@ import typer
 
 class _Plain:
     """What Diptych's commands and groups change in the framework's: a flag (``--help``
-    too) shows no value in the help, where Typer 0.29 writes ``<bool>``; an argument is
-    named by its metavar alone; and a usage error the parser raises without a command
-    (``run -o`` with no value) is given it, so that its line names the command."""
+    too) shows no value in the help, where Typer writes ``<bool>``; an argument is named
+    by its metavar alone; a usage error the parser raises without a command (``run -o``
+    with no value) is given it, so that its line names the command; and a group or
+    command given nothing prints its help and exits 0 (what ``no_args_is_help`` asks)
+    here, not through an error class of the framework's that Typer does not export."""
 
     def get_params(self, ctx):
         params = super().get_params(ctx)
@@ -22,6 +24,9 @@ class _Plain:
         return params
 
     def parse_args(self, ctx, args):
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            typer.echo(ctx.get_help())  # with rich help, printed there and given back empty
+            raise typer.Exit(0)
         try:
             return super().parse_args(ctx, args)
         except typer.TyperException as exc:

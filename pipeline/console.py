@@ -38,31 +38,21 @@ def usage_line(command: str, message: str, help_command: str) -> None:
 CLOSE_MATCH = 0.7
 
 
-def _framework_exceptions():
-    """The exception classes of the Typer that is installed: Typer 0.2x carries its own copy
-    of Click (``typer._click``); older ones raise Click's."""
-    try:
-        from typer._click import exceptions
-    except ImportError:  # pragma: no cover - Typer before it carried Click
-        from click import exceptions
-    return exceptions
-
-
 def usage_error(exc: Exception) -> int:
     """One line for a usage error of the framework's (unknown option or command, bad or
-    missing value), naming the command it was made on and its help; plain ``diptych`` (or
-    a group with no command) prints its help, exit 0. Returns the exit code."""
+    missing value), naming the command it was made on and its help. Returns the exit code.
+
+    The error is read by its public attributes, not by its class: of its usage errors
+    Typer exports only their base (:class:`typer.TyperException`) and ``BadParameter``.
+    An unknown option is the one that carries ``possibilities`` (what it could have been)."""
     import difflib
 
-    ex = _framework_exceptions()
     ctx = getattr(exc, "ctx", None)
-    if isinstance(exc, ex.NoArgsIsHelpError):
-        sys.stdout.write(exc.format_message() + "\n")
-        return 0
-    if isinstance(exc, ex.NoSuchOption):
-        message = f"no such option {exc.option_name}"
+    option = getattr(exc, "option_name", None)
+    if option and hasattr(exc, "possibilities"):
+        message = f"no such option {option}"
         # the framework offers loose matches ("--bogus": "--out"); only near misses are worth naming
-        close = difflib.get_close_matches(exc.option_name, exc.possibilities or [], n=2, cutoff=CLOSE_MATCH)
+        close = difflib.get_close_matches(option, exc.possibilities or [], n=2, cutoff=CLOSE_MATCH)
         if close:
             message += f" (did you mean {' or '.join(close)}?)"
     else:

@@ -13,14 +13,17 @@ the contract between stages and with users, and it must be loadable anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import stat
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
-# 2: a block may nest inside another's ``interruption_join`` edit (a page footer or note
-# that cut a sentence in two); 3: a block may be a ``byline`` (an author's name), which
-# an older reader would refuse as an unknown kind. Older records read as before.
+# The record format's version: a newer one is refused, older ones read as before (what
+# each version changed: docs/versions.md).
 SCHEMA_VERSION = 3
 INTERRUPTION = "interruption_join"
 
@@ -300,13 +303,8 @@ class Document:
             fh.write("\n")
 
     def save(self, path: str | Path) -> Path:
-        """Write the record atomically: a reader never sees half a file."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            self.dump_jsonl(fh)
-        tmp.replace(path)
-        return path
+        """Write the record atomically (see :func:`write_atomic`): a reader never sees half a file."""
+        return write_atomic(path, self.dump_jsonl)
 
     @classmethod
     def from_records(cls, records: Iterable[dict[str, Any]], origin: str = "record") -> "Document":
@@ -383,3 +381,59 @@ class Document:
     def seal(self) -> None:
         """Record counts so that a truncated record is detected on load."""
         self.meta["counts"] = {"blocks": len(self.blocks), "segments": sum(len(b.segments) for b in self.blocks)}
+
+
+
+def write_atomic(path: str | Path, content: str | Callable[[IO[str]], None], mode: int | None = None) -> Path:
+    """Write ``content`` (text, or a function that writes to the file it is given) to
+    ``path`` so that a reader sees the old file or the new one whole, never part of one.
+    (Here because records are written with it and this module imports nothing of ours.)
+
+    The text goes to a temporary file of its own in the same folder (two writers of one
+    file never share one: the last to finish wins, whole), synced to the disk and renamed
+    over ``path``; then the folder is synced where the system allows. The file keeps the
+    permission bits of the one it replaces, or ``mode``. On any failure the temporary file
+    is removed and ``path`` left as it was; an :class:`OSError` names ``path``."""
+    path = Path(path)
+    name = path.name.encode("utf-8")[:100].decode("utf-8", errors="ignore")  # NAME_MAX is 255 bytes
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".tmp")
+        with open(fd, "w", encoding="utf-8", newline="\n") as fh:
+            if isinstance(content, str):
+                fh.write(content)
+            else:
+                content(fh)
+            fh.flush()
+            os.chmod(tmp, _mode_for(path) if mode is None else mode)
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
+    with contextlib.suppress(OSError):  # Windows opens no folder; some file systems sync none
+        folder = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    return path
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits of the file ``path`` names, or those ``open`` gives a new one."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        pass
+    try:  # Linux tells the umask without changing it; elsewhere it is read by setting it
+        with open("/proc/self/status", encoding="ascii") as fh:
+            umask = next(int(line.split()[1], 8) for line in fh if line.startswith("Umask:"))
+    except (OSError, ValueError, StopIteration):
+        umask = os.umask(0o077)
+        os.umask(umask)
+    return 0o666 & ~umask

@@ -1,7 +1,8 @@
 """The house rules, checked on the code's own imports (read with ``ast``, so lazy imports
 inside functions count too): no import circle; the document model depends on nothing;
-stages never import jobs; only the command line prints; heavy libraries only in translation runtimes and model families;
-and the command line starts without loading the pipeline."""
+stages never import jobs; only the command line prints; heavy libraries only in translation runtimes and
+model families; no private part of another package; and the command line starts without loading the
+pipeline."""
 
 import ast
 import subprocess
@@ -95,6 +96,30 @@ def test_the_web_stack_only_in_the_review_server():
     for m, targets in _imports().items():
         web = {t for t in targets if t.split(".")[0] in WEB}
         assert not web or m == "pipeline.review.server", f"{m} imports {sorted(web)}"
+
+
+def test_no_private_module_or_name_of_another_package():
+    """Typer and the others promise nothing about their _private parts (Typer 0.29 keeps
+    its copy of Click in one): neither ``from typer._click import …`` nor ``typer._click.x``
+    (Python's own modules aside: ``os._exit`` is public)."""
+    stdlib = sys.stdlib_module_names
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name.split(".")[0] not in stdlib}
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            private = [n for n in names if n.split(".")[0] not in stdlib and any(part.startswith("_") for part in n.split("."))]
+            assert not private, f"{path.relative_to(ROOT)} imports {private}"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+                hidden = node.attr.startswith("_") and not node.attr.startswith("__")
+                assert not hidden, f"{path.relative_to(ROOT)}:{node.lineno} uses {node.value.id}.{node.attr}"
 
 
 def test_the_command_line_starts_without_the_pipeline():

@@ -159,6 +159,65 @@ def test_records_and_caches_that_do_not_exist(tmp_path):
     assert not (tmp_path / "nonexist.sqlite").exists()
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="no /proc on this system")
+@pytest.mark.parametrize("args", [["render", "{record}", "-o", "/proc"], ["check", "{record}", "-o", "/proc/checked.jsonl"],
+                                  ["segment", str(seed_path("003")), "--record", "/proc/seg.jsonl"],
+                                  ["align", "{fr}", "{en}", "--pre-split", "--src-lang", "fr", "--tgt-lang", "en", "-o", "/proc"],
+                                  ["align", "{fr}", "{en}", "--pre-split", "--format", "vecalign", "-o", "/proc/x.beads"]])
+def test_a_folder_that_takes_no_new_file_is_one_line(tmp_path, args):
+    # /proc takes no new file, whoever runs the test (root writes through permissions)
+    record = _hostile_record(tmp_path, "doc")
+    (tmp_path / "fr.txt").write_text("Le chat dort.\nIl pleut.\n", encoding="utf-8")
+    (tmp_path / "en.txt").write_text("The cat sleeps.\nIt rains.\n", encoding="utf-8")
+    proc = cli(*(a.format(record=record, fr=tmp_path / "fr.txt", en=tmp_path / "en.txt") for a in args))
+    assert proc.returncode == 2
+    line = one_line(proc)
+    assert line.startswith("diptych: error: /proc/") and line.endswith(": cannot be written (its folder takes no new files)"), line
+
+
+def _rendered(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_full_disk_leaves_the_earlier_editions_whole_and_no_temporary_file(tmp_path):
+    resource = pytest.importorskip("resource")
+    record = _hostile_record(tmp_path, "doc")
+    out = tmp_path / "out"
+    assert cli("render", str(record), "-o", str(out)).returncode == 0
+    before = _rendered(out)
+    size = len(before["doc.jsonl"])
+
+    def limit_file_size():  # files stop growing past half the record, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size // 2, size // 2))
+
+    from pipeline.doc import Document
+
+    doc = Document.load(record)
+    next(doc.segments).translation = "A reviewer's new English."  # a rendering that differs
+    doc.save(record)
+    proc = subprocess.run([str(SCRIPT), "render", str(record), "-o", str(out)], capture_output=True, timeout=300, preexec_fn=limit_file_size)
+    assert proc.returncode == 2
+    assert one_line(proc) == f"diptych: error: {out / 'doc.jsonl'}: cannot be written (File too large)"
+    assert _rendered(out) == before
+
+
+def test_a_read_only_output_folder_is_one_line_and_keeps_its_editions(tmp_path):
+    record = _hostile_record(tmp_path, "doc")
+    out = tmp_path / "out"
+    assert cli("render", str(record), "-o", str(out)).returncode == 0
+    before = _rendered(out)
+    out.chmod(0o555)
+    try:
+        if os.access(out, os.W_OK):
+            pytest.skip("this user writes into read-only folders (the /proc test above covers it)")
+        proc = cli("render", str(record), "-o", str(out))
+        assert proc.returncode == 2
+        assert one_line(proc) == f"diptych: error: {out / 'doc.jsonl'}: cannot be written (Permission denied)"
+        assert _rendered(out) == before
+    finally:
+        out.chmod(0o755)
+
+
 @pytest.mark.parametrize("prefix, bad", [("003", 1), ("003", 6), ("004", 1000)])
 def test_damaged_bytes_are_replaced_recorded_and_flagged(tmp_path, prefix, bad):
     import random

@@ -105,7 +105,8 @@ def render(doc: "Document", out_dir: str | Path, formats: list[str] | None = Non
     Everything is rendered in memory first, so a failure leaves earlier files untouched."""
     from ..errors import UsageError
     from ..paths import child
-    from .common import has_translations, write_atomic
+    from ..doc import write_atomic
+    from .common import has_translations
 
     out = Path(out_dir)
     record = child(out, f"{doc.id}.jsonl")  # a record's id is untrusted: its files stay in out_dir

@@ -1,11 +1,10 @@
 """What every edition shares: the target side's language, the English of a block, counts,
-the provenance in words, the signature line, and atomic writes."""
+the provenance in words and the signature line."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from pathlib import Path
 
 from ..bilingual import english_of
 from ..doc import UNDETERMINED, Block, Document, Segment
@@ -132,10 +131,3 @@ def provenance_summary(doc: Document) -> dict[str, str]:
     out["signature"] = signature_line(doc)
     return out
 
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` so that a reader sees the old file or the new one, never half of one."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    tmp.replace(path)
-    return path

@@ -7,9 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..bilingual import TRANSLATED_LANGUAGES, english_of
-from ..doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
+from ..doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document, write_atomic
 from ..version import __version__
-from .common import counts, demo_notice, flag_counts, has_translations, is_original, languages, provenance_summary, signature_line, suffix_for, target_lang, write_atomic
+from .common import counts, demo_notice, flag_counts, has_translations, is_original, languages, provenance_summary, signature_line, suffix_for, target_lang
 
 # how many segments the review page's "worst first" list shows
 WORST_FIRST = 20

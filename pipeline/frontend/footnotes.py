@@ -21,7 +21,7 @@ from ..doc import Document
 from .scan import matches_at
 from ..scripts import BULLETS
 
-VERSION = "footnotes/2"  # 2: a note's own label is read by the notes' order where it is glued to a number
+VERSION = "footnotes/2"  # what each version changed: docs/versions.md
 
 _EXPLICIT = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>|\[(\d{1,3})\]")
 # (?=\d) first: the lookbehinds are then tried at digits only, not at every character

@@ -15,9 +15,10 @@ _FR_TITLE = re.compile(r"(?<![^\W_])(?:M\.|MM\.|Mme|Mmes|Mlle)\s+[A-Z]")
 # "pendant", "comment", "car", "me", "former", "may" and "no", words of both). The
 # adverbs, conjunctions and pronouns after the first lines, and the names of days and
 # months (closed classes that differ between the two: "On Monday.", "Mercredi."; "march"
-# and "mars" left out, "Mars" being a name in both), were added when one- and two-word
-# passages ("Cependant.", "Despite this.") were routed by their paragraph. Counted
-# as whole words, case ignored; with French elisions (l', d', qu'…) and French accents.
+# and "mars" left out, "Mars" being a name in both), are what tells one- and two-word
+# passages ("Cependant.", "Despite this.") apart, which would otherwise go by their
+# paragraph's language. Counted as whole words, case ignored; with French elisions (l',
+# d', qu'…) and French accents.
 _EN_WORDS = frozenset("""the of and to in at is was are were that with for this these those from by it its he she
 they we you his her their them have has had been not will would can could should which who whom whose what
 when where there said says say told after before about also into than more most many much all my your our

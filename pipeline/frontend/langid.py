@@ -20,7 +20,7 @@ from ..doc import NO_LINGUISTIC_CONTENT, UNDETERMINED, Document
 from .function_words import TOKEN_PUNCTUATION, function_word_votes_many, without_quotations
 from ..scripts import LETTER, script_counts, script_counts_many
 
-VERSION = "langid/5"  # 3: function words first, every sentence of English documents too; 4: more exclusive function words, day and month names; 5: short pieces by word frequencies
+VERSION = "langid/5"  # what each version changed: docs/versions.md
 LANGUAGES = ("fr", "ru", "en")
 
 

@@ -18,7 +18,7 @@ from .line_kinds import contents_entry
 from .scan import matches_at
 from ..scripts import BULLETS, LETTER, mostly_cyrillic
 
-VERSION = "segment/4"  # 2: acronyms, emoji, dash items, lowercase starts; 3: lowercase after ? and ! counts too, French incises kept, a web address after a full stop; 4: a contents entry is one segment, its leaders and page kept from translation
+VERSION = "segment/4"  # what each version changed: docs/versions.md
 
 # A sentence longer than this is cut at the best break available, so that nothing the
 # translator receives is absurdly long. The cut is flagged, never silent.

@@ -19,7 +19,7 @@ from .line_kinds import (
 )
 from ..scripts import mostly_cyrillic
 
-VERSION = "structure/6"  # 3: a one-line paragraph holding sentences is no heading; 4: a line-end hyphen before spaces is decided by the text's words; 5: a line opening with superscript digits is a note; 6: a contents entry (title, leaders, page) is a line of its own
+VERSION = "structure/6"  # what each version changed: docs/versions.md
 
 # Words whose hyphen belongs to the word even at a line end (first part / second part).
 _KEEP_HYPHEN_LEFT = {

@@ -157,17 +157,21 @@ def write_alignment(result: AlignResult, fmt: str, out: Path | None) -> list[str
     import sys
 
     from ..alignment.beads import format_beads
+    from ..doc import write_atomic
+    from .records import writing
 
     if fmt == "vecalign":
         text = format_beads(result.beads)
         if not out:
             sys.stdout.write(text)
             return []
-        Path(out).write_text(text, encoding="utf-8")
+        with writing():
+            write_atomic(out, text)
         return []
     from ..editions import render
 
-    return [str(p) for p in render(result.document, out or Path("outputs") / result.document.id)]
+    with writing():
+        return [str(p) for p in render(result.document, out or Path("outputs") / result.document.id)]
 
 
 ALIGN_FORMATS = ("record", "vecalign")

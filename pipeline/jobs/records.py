@@ -6,20 +6,38 @@ command line only parses and prints.
 
 from __future__ import annotations
 
+import errno
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-from ..doc import Document, Segment
+from ..doc import Document, Segment, write_atomic
 from ..translation.loading import EngineOptions
+from ..errors import UsageError
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """A file that cannot be written (a folder that takes no new files, a full disk) as one
+    line naming it: the atomic writes have left every file as it was."""
+    try:
+        yield
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else None
+        why = exc.strerror or str(exc)
+        if exc.errno == errno.ENOENT and where is not None and where.parent.is_dir():
+            why = "its folder takes no new files"  # /proc and the like refuse a new name so
+        raise UsageError(f"{where}: cannot be written ({why})") from None
 
 
 def write_record(doc: Document, out: Path | None) -> None:
     """Seal and save ``doc`` to ``out``, or write it to standard output."""
     doc.seal()
     if out:
-        doc.save(out)
+        with writing():
+            doc.save(out)
     else:
         doc.dump_jsonl(sys.stdout)
 
@@ -66,12 +84,14 @@ def check_record(record: Path, translations: Path | None = None, out: Path | Non
     if translations is None:
         doc = check(doc)
         doc.seal()
-        doc.save(target)
+        with writing():
+            doc.save(target)
         return Checked(doc, flagged_segments(doc))
     formats = editions_beside(target, doc)  # looked at before the record is written
     changed = import_translations(doc, translations)
     doc = check(doc)
-    editions = save_and_render(doc, target, formats)
+    with writing():
+        editions = save_and_render(doc, target, formats)
     return Checked(doc, flagged_segments(doc), changed, editions)
 
 
@@ -105,14 +125,14 @@ def render_record(record: Path, out: Path | None, formats: str) -> list[Path]:
     from ..editions import parse_formats, render
 
     chosen = parse_formats(formats)
-    return render(Document.load(record), out or record.parent, chosen)
+    doc = Document.load(record)
+    with writing():
+        return render(doc, out or record.parent, chosen)
 
 
 def export_record(record: Path, fmt: str, out: Path | None) -> Path:
     """A record exported for CAT tools (``xliff2``, ``xliff12``, ``tmx``, ``tsv``, or
     ``beads`` for an aligned pair), written to ``out`` or beside the record."""
-    from ..editions.common import write_atomic
-    from ..errors import UsageError
     from ..paths import child
     from ..editions import EXPORTS, FORMATS, export_text
 

@@ -157,6 +157,7 @@ def _write_scores(doc: Document, record: Path, scored: list[tuple[list, str, flo
     Every sentence's earlier score goes first: it was made against another reference (or
     other blocks), and the page's worst-first list must come from the one it names."""
     from ..editions import render
+    from .records import writing
 
     for seg in doc.segments:
         seg.meta.pop("scores", None)
@@ -165,4 +166,5 @@ def _write_scores(doc: Document, record: Path, scored: list[tuple[list, str, flo
             seg.meta["scores"] = {"chrf": round(chrf, 2), "reference": ref_text}
     doc.meta["reference_scores"] = summary
     doc.provenance["score"] = {"version": VERSION, "aligned_with": "aligner"}
-    render(doc, record.parent, ["html"])
+    with writing():
+        render(doc, record.parent, ["html"])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..doc import Document, RecordError
+from ..doc import Document, RecordError, write_atomic
 from ..errors import InputError, UsageError
 from ..paths import missing_reason
 
@@ -119,7 +119,6 @@ def save_and_render(doc: Document, record: Path, formats: list[str]) -> list[Pat
     the editions written. Every edition is rendered in memory before the record is saved,
     so a rendering that fails leaves the record and its editions as they were."""
     from ..editions import editions_of
-    from ..editions.common import write_atomic
 
     doc.seal()
     rendered = editions_of(doc, record.parent, formats)

@@ -1,22 +1,22 @@
 """The review server's token, kept for the same folders from one start to the next.
 
-A new token at every start made every open tab fail after a restart (a reviewer's work
-stopped with "unauthorised"). The token of a set of folders is kept in the user's cache
-folder, readable by the user alone, until ``diptych review --new-token`` replaces it (which
-is how a token that leaked is revoked)."""
+A new token at every start would make every open tab fail after a restart (a reviewer's
+work would stop with "unauthorised"). The token of a set of folders is kept in the user's
+cache folder, readable by the user alone, until ``diptych review --new-token`` replaces it
+(which is how a token that leaked is revoked)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 from pathlib import Path
 
+from ..doc import write_atomic
 from ..errors import UsageError
 
 TOKEN_FILE = "review-tokens.json"
-# 24 random bytes, 32 URL-safe characters: as strong as the per-start token was
+# 24 random bytes, 32 URL-safe characters
 TOKEN_BYTES = 24
 
 
@@ -47,11 +47,7 @@ def token_for(records: list[Path], new: bool = False) -> str:
         kept[key] = token
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # the user's alone
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(kept, fh)
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps(kept), mode=0o600)  # the user's alone
         except OSError as exc:
             raise UsageError(f"{path}: the review token cannot be kept ({exc.strerror}); set DIPTYCH_CACHE_DIR to a folder you can write") from None
     return token

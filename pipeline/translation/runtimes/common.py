@@ -28,12 +28,12 @@ def package_version(package: str) -> str:
         return "?"
 
 
-# The token budget on a GPU, from its free memory: on an H200, opus-mt-fr-en in bfloat16 at
-# beam 4 took 1.2 GiB for the old fixed budget of 16,384 tokens (about 77 kB a token, issue
-# 15's measurement); half the free memory goes to batches, the rest stays for the
-# allocator's slack and the other language's model. Never below the old budget, and capped
-# where batches stop paying (and where one failure would waste most). The out-of-memory
-# back-off corrects an estimate that was too high.
+# The token budget of torch on a GPU, from its free memory: on an H200, opus-mt-fr-en in
+# bfloat16 at beam 4 takes 1.2 GiB for a budget of 16,384 tokens (about 77 kB a token;
+# CTranslate2's budget on CUDA); half the free memory goes to batches, the rest stays for
+# the allocator's slack and the other language's model. Never below 16,384 tokens, and
+# capped where batches stop paying (and where one failure would waste most). The
+# out-of-memory back-off corrects an estimate that was too high.
 CUDA_BYTES_PER_BUDGET_TOKEN = 1.2 * 2**30 / 16_384
 CUDA_MEMORY_SHARE = 0.5
 CUDA_MIN_BATCH_TOKENS, CUDA_MAX_BATCH_TOKENS = 16_384, 262_144
