@@ -169,3 +169,13 @@ def test_every_output_format_is_reachable_from_its_table_and_writes_files_no_oth
         text = path.read_text(encoding="utf-8")
         if path.name != "__init__.py" or path.parent.name != "editions":
             assert "EXPORT_FORMATS" not in text and '("tmx", ".tmx")' not in text, path
+
+
+# the longest a module may grow before it is split by concern
+MAX_MODULE_LINES = 450
+
+
+def test_no_module_is_over_450_lines():
+    long = {str(p.relative_to(ROOT)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, long
