@@ -59,7 +59,7 @@ _ENGINE_OPTIONS = {
 }
 
 
-def _engine_options(model, models, device, backend, compute_type, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache):
+def _engine_options(model, models, device, backend, compute_type, *, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache):
     from .translation.loading import EngineOptions
     from .translation.stage import DecodingSettings
 
@@ -112,7 +112,7 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", metavar="", help="Also print one final JSON line with the counts per document.")] = False,
     engine: Annotated[str, typer.Option("--engine", help="local (this machine), or ray (a Ray cluster; pip install 'diptych\\[ray]').")] = "local",
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", metavar="auto|HOST:PORT", help="With --engine ray: the cluster to join (auto: the one running here; default: RAY_ADDRESS, else a local Ray).")] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: at most this many translation workers (default: one per GPU, else per CPU).")] = None,
+    *, workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: at most this many translation workers (default: one per GPU, else per CPU).")] = None,
     options=None,
 ) -> None:
     """Segment, translate, align and render every input into OUT/<document>/."""
@@ -183,7 +183,7 @@ def align_cmd(
     pre_split: Annotated[bool, typer.Option("--pre-split", metavar="", help="The two files hold one sentence per line: do not segment them.")] = False,
     src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="Language of the source (skips detection).")] = None,
     tgt_lang: Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of the translation (skips detection).")] = None,
-    source_mt: Annotated[Optional[Path], typer.Option("--source-mt", help="A machine translation of the source, line i translating source sentence i (with --pre-split: line i of SOURCE).")] = None,
+    *, source_mt: Annotated[Optional[Path], typer.Option("--source-mt", help="A machine translation of the source, line i translating source sentence i (with --pre-split: line i of SOURCE).")] = None,
     target_mt: Annotated[Optional[Path], typer.Option("--target-mt", help="A machine translation of the translation back into the source language, line j translating its sentence j (with --pre-split: line j of TRANSLATION); used beside --source-mt or --mt, or alone.")] = None,
     use_mt: Annotated[bool, typer.Option("--mt", metavar="", help="Translate the source with Diptych's model and use it as the bridge (target must be English).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="record (editions with flagged low-confidence beads) or vecalign ([0]:[0] lines).")] = "record",
@@ -256,7 +256,7 @@ def review_cmd(
     from .console import announce_line, warning_line
     from .jobs.records import review_folders
 
-    review_folders(paths or [Path("outputs")], host, port, not no_open, announce_line, warning_line, new_token=new_token)
+    review_folders(paths or [Path("outputs")], host, port, not no_open, announce_line, warn=warning_line, new_token=new_token)
 
 
 @app.command("export")
@@ -279,7 +279,7 @@ def score_cmd(
     reference: Annotated[Optional[Path], typer.Option("--reference", help="A reference that is not line-aligned: it is segmented and aligned with the edition's English first. With an outputs/ folder: a folder of <document>.txt references.")] = None,
     metrics: Annotated[str, typer.Option("--metrics", "-m", help="Comma-separated: bleu, chrf (chrF2), chrf++, ter.")] = "bleu,chrf,chrf++,ter",
     sentences: Annotated[bool, typer.Option("--sentences", metavar="", help="Also print sentence-level scores.")] = False,
-    confidence: Annotated[int, typer.Option("--confidence", help="Bootstrap resamples for 95% confidence intervals (0: none).", min=0)] = 0,
+    *, confidence: Annotated[int, typer.Option("--confidence", help="Bootstrap resamples for 95% confidence intervals (0: none).", min=0)] = 0,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="A baseline system: test the difference with paired bootstrap and approximate randomization.")] = None,
     worst: Annotated[int, typer.Option("--worst", help="With --reference: list this many worst sentences by chrF.")] = 10,
     block: Annotated[Optional[list[str]], typer.Option("--block", metavar="BLOCK", help="With --reference: score only these blocks of the edition (e.g. b0). Repeatable.")] = None,

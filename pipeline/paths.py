@@ -84,7 +84,8 @@ def cache_dir() -> Path:
     return user_cache_path(APP_NAME, appauthor=False)
 
 
-# A document id names a folder and files like <id>.en.txt.tmp; NAME_MAX is 255 bytes on
+# A document id names a folder and files like <id>.en.txt (and, while they are written,
+# .<name>.<random>.tmp, the name cut to 100 bytes); NAME_MAX is 255 bytes on
 # ext4, XFS, Btrfs and APFS, so ids keep well under it. Longer ones are cut and end with
 # a hash of the whole name, so two long names that share a beginning stay apart.
 MAX_ID_BYTES = 150

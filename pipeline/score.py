@@ -78,7 +78,7 @@ def sentence_scores(hyps: list[str], refs: list[list[str]], metric: str = "chrf"
     return [float(m.sentence_score(h, [r[i] for r in refs]).score) for i, h in enumerate(hyps)]
 
 
-def paired_test(baseline: list[str], system: list[str], refs: list[list[str]], metrics: Sequence[str] = METRICS, test: str = "bs", samples: int | None = None) -> dict[str, Any]:
+def paired_test(baseline: list[str], system: list[str], refs: list[list[str]], metrics: Sequence[str] = METRICS, test: str = "bs", *, samples: int | None = None) -> dict[str, Any]:
     """Paired significance of ``system`` against ``baseline`` (bootstrap 'bs' or approximate randomization 'ar')."""
     from sacrebleu.significance import PairedTest
 
@@ -115,7 +115,7 @@ def score_files(
     metrics: Sequence[str] = METRICS,
     sentences: bool = False,
     bootstrap: int = 0,
-    baseline: str | Path | None = None,
+    *, baseline: str | Path | None = None,
 ) -> dict[str, Any]:
     """Line-aligned files scored as sacrebleu's command line scores them: corpus scores
     (with a bootstrap interval when asked), sentence scores, and paired tests against a

@@ -179,3 +179,16 @@ def test_no_module_is_over_450_lines():
     long = {str(p.relative_to(ROOT)): n for p in PACKAGE.rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
     assert not long, long
+
+
+def test_no_function_takes_more_than_five_positional_parameters():
+    """Beyond five, a call cannot be read without the signature, and two arguments can
+    trade places unnoticed: the rest are keyword-only (``*,``)."""
+    crowded = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                positional = [a for a in node.args.posonlyargs + node.args.args if a.arg not in ("self", "cls")]
+                if len(positional) > 5:
+                    crowded.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert not crowded, crowded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, Field, dataclass, field, fields, replace
 
-VERSION = "aligner/14"  # 9: runs of omissions on both sides; 10: paragraph breaks met together; 11: a lexicon learned where no bridge is given; 12: long documents searched again around their passages where the band missed the path; 13: the lexicon's hubs corrected; 14: kept tokens (numbers, words in the other's script) a bead's other side lacks cost it, and its confidence
+VERSION = "aligner/14"  # what each version changed: docs/versions.md
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (3, 3), (1, 0), (0, 1))
 LONG_BEADS = ((1, 4), (4, 1), (1, 5), (5, 1))  # one sentence rendered as four or five
 MAX_SIDE = 5

@@ -224,7 +224,7 @@ def run_on_ray(
     options: EngineOptions | None = None,
     address: str | None = None,
     workers: int | None = None,
-    on_progress: Callable[[int, int, int, int], None] | None = None,
+    *, on_progress: Callable[[int, int, int, int], None] | None = None,
 ) -> RunReport:
     """The job of :func:`pipeline.jobs.run.run`, with the front end and translation on Ray."""
     started = time.perf_counter()

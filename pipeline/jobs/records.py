@@ -150,7 +150,7 @@ def export_record(record: Path, fmt: str, out: Path | None) -> Path:
 
 
 def review_folders(paths: list[Path], host: str, port: int, open_browser: bool, announce: Callable[[str], None],
-                   warn: Callable[[str], None], *, new_token: bool = False) -> None:
+                   *, warn: Callable[[str], None], new_token: bool = False) -> None:
     """Serve the records under ``paths`` for review (``diptych review``) until Ctrl-C."""
     from ..review.server import serve
 

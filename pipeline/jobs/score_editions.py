@@ -65,7 +65,7 @@ def score_editions(
     metrics: Sequence[str] = METRICS,
     worst: int = 10,
     blocks: Sequence[str] = (),
-    write: bool = False,
+    *, write: bool = False,
 ) -> tuple[list[EditionScore], list[str]]:
     """Score one edition against a reference file, or every edition under an outputs/
     folder against ``<reference folder>/<edition>.txt``. Returns the scores and one line
@@ -95,7 +95,7 @@ def score_edition(
     metrics: Sequence[str] = METRICS,
     worst: int = 10,
     write: bool = False,
-    blocks: Sequence[str] = (),
+    *, blocks: Sequence[str] = (),
 ) -> EditionScore:
     """Segment the reference, align it with the edition's English side, score the aligned
     pairs. The edition is only read unless ``write``: then its record and review page keep

@@ -219,7 +219,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def serve(paths: list[Path], host: str = "127.0.0.1", port: int = 0, open_browser: bool = True,
-          announce: Callable[[str], None] = print, warn: Callable[[str], None] = print, *, new_token: bool = False) -> None:
+          announce: Callable[[str], None] = print, *, warn: Callable[[str], None] = print, new_token: bool = False) -> None:
     """Serve the records under ``paths`` for review until interrupted (Ctrl-C)."""
     import uvicorn
 

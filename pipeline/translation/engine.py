@@ -136,7 +136,7 @@ class TranslationEngine:
         cache: Any | None = None,
         batch_tokens: int | None = None,
         guard: bool = True,
-        overlap: bool | None = None,
+        *, overlap: bool | None = None,
     ):
         self.backend = backend
         # tokenize the next batch on the CPU while the device generates this one: on by
