@@ -6,7 +6,7 @@ The stages are plain functions over one document model, usable from a notebook::
     doc = identify(segment(mark_footnotes(structure(ingest("seeds/003_....txt")))))
 
 or all at once with :func:`run`. Names are loaded on first use (PEP 562), so importing
-one module loads that module only; translation backends (torch, transformers,
+one module loads that module only; translation runtimes (torch, transformers,
 CTranslate2) are imported only when a model is loaded.
 """
 
@@ -19,10 +19,11 @@ from .version import __version__
 # public name -> the module that defines it
 _EXPORTS = {
     "Block": ".doc", "Document": ".doc", "Edit": ".doc", "RecordError": ".doc", "Segment": ".doc",
-    "ingest": ".ingest", "structure": ".structure", "mark_footnotes": ".footnotes", "segment": ".segment",
-    "identify": ".langid", "prepare": ".frontend", "DecodingSettings": ".translate", "translate": ".translate",
+    "read": ".readers", "ingest": ".readers.text", "structure": ".frontend.structure",
+    "mark_footnotes": ".frontend.footnotes", "segment": ".frontend.segment", "identify": ".frontend.langid",
+    "prepare": ".frontend", "DecodingSettings": ".translation.stage", "translate": ".translation.stage",
     "check": ".quality", "align": ".alignment.stage", "render": ".editions", "run": ".jobs.run",
-    "EngineOptions": ".engines", "Signature": ".signature",
+    "EngineOptions": ".translation.loading", "Signature": ".signature",
 }
 
 __all__ = ["__version__", *_EXPORTS]

@@ -52,6 +52,7 @@ def _stage_parts(stage: str, short: str, settings: dict[str, Any]) -> list[str]:
         parts: list[str] = []
         for lang, sig in sorted(settings.get("models", {}).items()):
             parts += [f"mt.{lang}:{sig.get('model')}", _backend(sig), *_decoding(sig)]
+        parts += [f"hook.{name}" for name in sorted(settings.get("hooks", {}))]
         return list(dict.fromkeys(parts))  # one model's settings once, when languages share them
     part = f"{short}:{_number(settings.get('version'))}"
     if settings.get("pre_split"):

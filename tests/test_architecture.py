@@ -192,3 +192,10 @@ def test_no_function_takes_more_than_five_positional_parameters():
                 if len(positional) > 5:
                     crowded.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
     assert not crowded, crowded
+
+
+def test_every_name_the_package_exports_is_where_it_says():
+    import pipeline
+
+    for name in pipeline._EXPORTS:
+        assert getattr(pipeline, name) is not None, name

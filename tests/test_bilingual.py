@@ -60,3 +60,27 @@ def test_model_side_of_an_edited_segment_drops_layout_and_markers():
     edited = _seg(text, [(len(text) - 1, "1")], prefix="• ", translation="• My own text.1", edited=True)
     assert model_side(edited) == "My own text."
     assert model_side(_seg(text, translation="The text.")) == "The text."
+
+
+def test_a_hook_with_settings_is_named_in_the_signature_and_today_s_hooks_have_none():
+    from pipeline.signature import Signature
+    from pipeline.translation.hooks import HOOKS, SegmentHook, hook_settings
+
+    assert hook_settings() == {}  # markers and layout: fixed behaviour, nothing to record
+    names = [hook.name for hook in HOOKS]
+    assert len(names) == len(set(names)) and all(isinstance(h, SegmentHook) for h in HOOKS)
+    stages = {"translate": {"version": "translate/2", "models": {"fr": {"model": "m@r", "backend": "ctranslate2-4", "decoding": {}}},
+                            "hooks": {"glossary": {"terms": "sha256-ab"}}}}
+    assert "|hook.glossary|" in Signature(stages, "0").short() + "|"
+
+
+def test_the_hooks_put_back_what_they_took_out():
+    from pipeline.bilingual import english_of, model_side, translation_input
+
+    seg = Segment(id="d:b0:s0", block="d:b0", span=(0, 40), text="• 4.7 Le dispositif¹ ..... 23", lang="fr",
+                  translation="The device", footnote_refs=[{"n": 1, "marker": "¹", "offset": 19, "span": [19, 20], "note": None}],
+                  meta={"markup_prefix": "• ", "layout_suffix": " ..... 23"})
+    assert translation_input(seg) == "4.7 Le dispositif"
+    assert english_of(seg) == "• The device¹ ..... 23"
+    edited = Segment(**{**seg.__dict__, "translation": "• The safety device¹ ..... 23", "meta": {**seg.meta, "edited": True}})
+    assert model_side(edited) == "The safety device"

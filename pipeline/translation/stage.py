@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Mapping
 from ..bilingual import TRANSLATED_LANGUAGES, translation_input
 from ..doc import Document, Segment
 from ..quality import GUARD_FLAGS
+from .hooks import hook_settings
 from .engine import (  # noqa: F401 - the engine's names, as the stage's callers know them
     Backend,
     BatchTooLarge,
@@ -127,6 +128,8 @@ class CorpusTranslation:
             doc.meta["translation"] = self._stats[id(doc)]
             for lang in sorted({s.lang for s in self._pending[id(doc)]}):
                 doc.provenance.setdefault("translate", {"version": VERSION, "models": {}})["models"][lang] = self.signatures[lang]
+            if "translate" in doc.provenance and (hooks := hook_settings()):
+                doc.provenance["translate"]["hooks"] = hooks  # what the per-segment hooks were set to
         self.done["documents"] += 1
         if self.on_document:
             self.on_document(doc)
