@@ -199,3 +199,16 @@ def test_every_name_the_package_exports_is_where_it_says():
 
     for name in pipeline._EXPORTS:
         assert getattr(pipeline, name) is not None, name
+
+
+def test_every_runtime_and_model_family_is_reachable_from_its_table():
+    import importlib
+
+    from pipeline.translation.families import FAMILIES
+    from pipeline.translation.runtimes import BACKENDS, FACTORIES, RUNTIME_MODULES
+
+    assert set(BACKENDS) == set(FACTORIES) == set(RUNTIME_MODULES), "a runtime named in one table and not another"
+    for name, module in RUNTIME_MODULES.items():
+        assert callable(importlib.import_module(f"pipeline.translation.runtimes.{module}").describe), name
+    for name, module in FAMILIES.items():
+        assert importlib.import_module(module).__name__ == module, name

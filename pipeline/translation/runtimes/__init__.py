@@ -14,6 +14,8 @@ from ..engine import Backend
 from .common import BackendUnavailable
 
 BACKENDS = ("ctranslate2", "torch")
+# each runtime's module in this package: its backend class and its describe()
+RUNTIME_MODULES = {"ctranslate2": "ct2", "torch": "pytorch"}
 
 
 def installed(name: str) -> bool:
@@ -84,8 +86,7 @@ def describe_backend(model: ResolvedModel, backend: str = "auto", device: str = 
     """The signature (and default token budget) the backend :func:`load_backend` would load
     here would have, found without loading any weights. A fallback is only known once a
     backend warms up: the engine that loads records it, and its signature wins."""
-    if choose_backend(backend) == "torch":
-        from .pytorch import describe
-    else:
-        from .ct2 import describe
-    return describe(model, device, compute_type)
+    from importlib import import_module
+
+    runtime = import_module(f"{__name__}.{RUNTIME_MODULES[choose_backend(backend)]}")
+    return runtime.describe(model, device, compute_type)
