@@ -13,7 +13,7 @@ import weakref
 import pytest
 
 from pipeline.translation.runtimes import load_backend
-from pipeline.translation.runtimes.ct2 import MarianCT2Backend
+from pipeline.translation.runtimes.ct2 import CT2Backend
 from pipeline.errors import UsageError
 from pipeline.translation.catalog import ModelSpec, resolve
 from pipeline.translation.stage import BatchTooLarge, DecodingSettings, SentenceTooLarge, TranslationEngine, translate, translate_documents
@@ -24,7 +24,7 @@ def _model(path):
     return resolve(ModelSpec("fr", str(path), "local", "override"))
 
 
-class CT2WithoutCuBLAS(MarianCT2Backend):
+class CT2WithoutCuBLAS(CT2Backend):
     """The real CTranslate2 backend whose warm-up meets what a CUDA 13 machine gives it."""
 
     def warm_up(self) -> None:
@@ -52,8 +52,8 @@ def test_a_run_prints_the_fallback_once_and_goes_on(tmp_path, tiny_models):
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
         "import pipeline.translation.runtimes as b\n"
-        "from pipeline.translation.runtimes.ct2 import MarianCT2Backend\n"
-        "class D(MarianCT2Backend):\n"
+        "from pipeline.translation.runtimes.ct2 import CT2Backend\n"
+        "class D(CT2Backend):\n"
         "    def warm_up(self):\n"
         "        raise RuntimeError('Library libcublas.so.12 is not found or cannot be loaded')\n"
         "b.FACTORIES['ctranslate2'] = lambda m, d, c: D(m, device=d, compute_type=c)\n", encoding="utf-8")

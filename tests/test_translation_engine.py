@@ -196,3 +196,23 @@ def test_a_run_killed_mid_translation_resumes_from_the_cache(tmp_path, tiny_mode
         assert b.translation is not None or a.translation is None
         if a.text in before:
             assert a.translation == b.translation == before[a.text]
+
+
+@pytest.mark.parametrize("backend", ["ctranslate2", "torch"])
+def test_a_checkpoint_of_a_family_diptych_lacks_is_one_line_before_any_work(tmp_path, tiny_models, backend):
+    import json
+    import shutil
+
+    from conftest import diptych
+
+    other = tmp_path / "m2m"
+    shutil.copytree(tiny_models["fr"], other)
+    config = json.loads((other / "config.json").read_text(encoding="utf-8"))
+    (other / "config.json").write_text(json.dumps({**config, "model_type": "m2m_100"}), encoding="utf-8")
+    text = tmp_path / "t.txt"
+    text.write_text("Le conseil a voté la mesure. Elle entre en vigueur demain.\n", encoding="utf-8")
+    out = tmp_path / "o"
+    proc = diptych("run", str(text), "--model", f"fr={other}", "--backend", backend, "--max-length", "24", "--out", str(out))
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == 2 and "m2m_100" in lines[0] and "marian models only" in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()

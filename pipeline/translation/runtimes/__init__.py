@@ -41,15 +41,15 @@ GPU_EXTRA_HINT = "for the faster backend on CUDA: pip install 'diptych[gpu]' (CU
 
 
 def _ctranslate2(model: ResolvedModel, device: str, compute_type: str) -> Backend:
-    from .ct2 import MarianCT2Backend
+    from .ct2 import CT2Backend
 
-    return MarianCT2Backend(model, device=device, compute_type=compute_type)
+    return CT2Backend(model, device=device, compute_type=compute_type)
 
 
 def _torch(model: ResolvedModel, device: str, compute_type: str) -> Backend:
-    from .pytorch import MarianTorchBackend
+    from .pytorch import TorchBackend
 
-    return MarianTorchBackend(model, device=device, compute_type=compute_type)
+    return TorchBackend(model, device=device, compute_type=compute_type)
 
 
 FACTORIES = {"ctranslate2": _ctranslate2, "torch": _torch}

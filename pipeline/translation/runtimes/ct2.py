@@ -1,4 +1,4 @@
-"""MarianMT through CTranslate2 (int8 on CPU, int8_float16 or float16 on CUDA).
+"""A translation model through CTranslate2 (int8 on CPU, int8_float16 or float16 on CUDA).
 
 The CTranslate2 model is converted from the same Hugging Face checkpoint and stored under
 models/ct2/. Conversion runs in a child process, so the translating process never loads
@@ -14,14 +14,13 @@ import sys
 from pathlib import Path
 
 import ctranslate2
-from transformers import MarianTokenizer
 from transformers.utils import logging as hf_logging
 
 from ...errors import DiptychError, UsageError
 from ..catalog import ResolvedModel, models_dir
 from ..engine import BatchTooLarge, DecodingSettings
 from .common import BackendUnavailable, backend_signature, cpu_threads, is_out_of_memory
-from ..families.marian import MarianTokens
+from ..families import family_for
 
 hf_logging.disable_progress_bar()
 hf_logging.set_verbosity_error()
@@ -120,16 +119,17 @@ def describe(model: ResolvedModel, device: str = "auto", compute_type: str = "au
     device, _ = pick_device(device)
     compute_type = pick_compute_type(device, compute_type)
     signature = backend_signature(model, f"ctranslate2-{ctranslate2.__version__}", device, compute_type, cpu_threads())
-    return signature, (16384 if device == "cuda" else MarianCT2Backend.default_batch_tokens)
+    return signature, (16384 if device == "cuda" else CT2Backend.default_batch_tokens)
 
 
-class MarianCT2Backend(MarianTokens):
-    """One MarianMT checkpoint, converted to CTranslate2, with the checkpoint's own tokenizer."""
+class CT2Backend:
+    """One checkpoint, converted to CTranslate2, with its family's tokenizer."""
 
     default_batch_tokens = 2048
     overlap_tokenization = False
 
     def __init__(self, model: ResolvedModel, device: str = "auto", compute_type: str = "auto"):
+        self.family = family_for(model.path)  # before converting: a checkpoint no family reads is refused first
         self.device, index = pick_device(device)
         self.compute_type = pick_compute_type(self.device, compute_type)
         folder = convert(model)
@@ -138,7 +138,7 @@ class MarianCT2Backend(MarianTokens):
             preload_cuda12_libraries()
             self.default_batch_tokens = 16384
             self.overlap_tokenization = True
-        self.tokenizer = MarianTokenizer.from_pretrained(str(model.path))
+        self.tokenizer = self.family.tokenizer(model.path)
         try:
             self.translator = ctranslate2.Translator(
                 str(folder),
@@ -154,6 +154,9 @@ class MarianCT2Backend(MarianTokens):
             raise BackendUnavailable(f"{self.device} ({self.compute_type}): {message}") from None
         self.max_input_tokens = int(self.tokenizer.model_max_length) if self.tokenizer.model_max_length < 100_000 else 512
         self.signature = backend_signature(model, f"ctranslate2-{ctranslate2.__version__}", self.device, self.compute_type, threads)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return self.family.count_tokens(self.tokenizer, texts)
 
     def warm_up(self) -> None:
         """Translate one short sentence: a backend that loads is not yet one that runs (the

@@ -1,16 +1,15 @@
-"""MarianMT through Hugging Face transformers and torch, on CPU or CUDA."""
+"""A translation model through Hugging Face transformers and torch, on CPU or CUDA."""
 
 from __future__ import annotations
 
 import torch
-from transformers import MarianMTModel, MarianTokenizer
 from transformers.utils import logging as hf_logging
 
 from ...errors import UsageError
 from ..catalog import ResolvedModel
 from ..engine import BatchTooLarge, DecodingSettings
 from .common import backend_signature, cpu_threads, cuda_batch_tokens, is_out_of_memory
-from ..families.marian import MarianTokens
+from ..families import family_for
 
 # Diptych reports progress itself; the library's weight-loading bars would only clutter it.
 hf_logging.disable_progress_bar()
@@ -47,12 +46,12 @@ def describe(model: ResolvedModel, device: str = "auto", compute_type: str = "au
     device = pick_device(device)
     dtype = pick_dtype(device, compute_type)
     signature = backend_signature(model, f"torch-{torch.__version__}", device, dtype, cpu_threads())
-    budget = MarianTorchBackend.default_batch_tokens if device == "cpu" else cuda_batch_tokens(torch.cuda.mem_get_info(torch.device(device))[0])
+    budget = TorchBackend.default_batch_tokens if device == "cpu" else cuda_batch_tokens(torch.cuda.mem_get_info(torch.device(device))[0])
     return signature, budget
 
 
-class MarianTorchBackend(MarianTokens):
-    """One MarianMT checkpoint folder in torch."""
+class TorchBackend:
+    """One checkpoint folder in torch, loaded by its family."""
 
     default_batch_tokens = 2048
     overlap_tokenization = False
@@ -66,10 +65,14 @@ class MarianTorchBackend(MarianTokens):
         else:
             self.default_batch_tokens = cuda_batch_tokens(torch.cuda.mem_get_info(torch.device(self.device))[0])
             self.overlap_tokenization = True
-        self.tokenizer = MarianTokenizer.from_pretrained(str(model.path))
-        self.model = MarianMTModel.from_pretrained(str(model.path), dtype=_DTYPES[self.dtype]).to(self.device).eval()
+        self.family = family_for(model.path)
+        self.tokenizer = self.family.tokenizer(model.path)
+        self.model = self.family.torch_model(model.path, _DTYPES[self.dtype]).to(self.device).eval()
         self.max_input_tokens = int(getattr(self.model.config, "max_position_embeddings", 512))
         self.signature = backend_signature(model, f"torch-{torch.__version__}", self.device, self.dtype, threads)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return self.family.count_tokens(self.tokenizer, texts)
 
     def release_memory(self) -> None:
         """Give the blocks the caching allocator holds back to the device (after an
