@@ -3,7 +3,7 @@
 Layout that is not language (heading hashes, bullets, a note's own number, a contents
 entry's leaders, footnote markers) stays in the source text but is not sent to a model;
 it is put back on the English side at the same place. That is the work of the
-per-segment hooks (:mod:`pipeline.translation.hooks`); this module runs them. A segment
+per-segment hooks (:mod:`pipeline.segment_hooks`); this module runs them. A segment
 marked ``verbatim`` (a byline: a name) is not sent at all; its English is the source as
 written.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .doc import Segment
-from .translation.hooks import HOOKS, english_prefix, reattach_markers  # noqa: F401 - the hooks' helpers, as callers know them
+from .segment_hooks import HOOKS, english_prefix, reattach_markers  # noqa: F401 - the hooks' helpers, as callers know them
 
 TRANSLATED_LANGUAGES = ("fr", "ru")
 

@@ -64,7 +64,7 @@ def test_model_side_of_an_edited_segment_drops_layout_and_markers():
 
 def test_a_hook_with_settings_is_named_in_the_signature_and_today_s_hooks_have_none():
     from pipeline.signature import Signature
-    from pipeline.translation.hooks import HOOKS, SegmentHook, hook_settings
+    from pipeline.segment_hooks import HOOKS, SegmentHook, hook_settings
 
     assert hook_settings() == {}  # markers and layout: fixed behaviour, nothing to record
     names = [hook.name for hook in HOOKS]

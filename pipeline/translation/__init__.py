@@ -11,4 +11,7 @@
 * :mod:`.catalog`   the model catalog: ids, pinned revisions, local folders, the HF cache
 * :mod:`.cache`     the translation cache (SQLite), keyed by everything that sets an output
 * :mod:`.demo`      the random-weight demo models
+
+The per-segment hooks before and after the model are :mod:`pipeline.segment_hooks`, below
+this package: editions and alignment read a segment's English through them.
 """

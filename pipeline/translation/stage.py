@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Mapping
 from ..bilingual import TRANSLATED_LANGUAGES, translation_input
 from ..doc import Document, Segment
 from ..quality import GUARD_FLAGS
-from .hooks import hook_settings
+from ..segment_hooks import hook_settings
 from .engine import (  # noqa: F401 - the engine's names, as the stage's callers know them
     Backend,
     BatchTooLarge,

@@ -26,7 +26,7 @@ import re
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from ..doc import Segment
+from .doc import Segment
 
 _TAIL_MARKS = frozenset(".!?…:;,»”\"’)]")
 _WORD_END = re.compile(r"[^\W_](?=[\s,;:)»”\"’]|$)")
