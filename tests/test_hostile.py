@@ -352,31 +352,22 @@ def test_the_scorer_is_a_core_dependency_and_bounds_are_set():
         assert "<" in core[name] and ">=" in core[name], core[name]
 
 
-def test_damaged_bytes_in_line_files_are_recorded_for_sources_and_refused_elsewhere(tmp_path):
-    damaged = tmp_path / "src.txt"
-    damaged.write_bytes("Une idée.\nDeux ".encode() + b"\xff" + "phrases déjà.\n".encode())
+@pytest.mark.parametrize("byte, key, entry, found, refused", [
+    (b"\xff", "damaged_bytes", {"byte": "0xff"}, "1 damaged byte", "not valid UTF-8, the first on line 2"),
+    (b"\x00", "nul_bytes", {}, "1 NUL byte", "1 byte NUL (U+0000), the first on line 2"),
+])
+def test_damaged_and_nul_bytes_in_line_files_are_recorded_for_sources_and_refused_elsewhere(tmp_path, byte, key, entry,
+                                                                                             found, refused):
+    before = "Une idée.\nDeux "
+    source = tmp_path / "src.txt"
+    source.write_bytes(before.encode() + byte + "phrases déjà.\n".encode())
     english = tmp_path / "en.txt"
     english.write_text("One idea.\nTwo sentences already.\n", encoding="utf-8")
-    proc = cli("align", str(damaged), str(english), "--pre-split", "-o", str(tmp_path / "ed"))
-    assert proc.returncode == 0 and "1 damaged byte" in one_line(proc)
+    proc = cli("align", str(source), str(english), "--pre-split", "-o", str(tmp_path / "ed"))
+    assert proc.returncode == 0 and found in one_line(proc)
     head = json.loads(next((tmp_path / "ed").glob("*.jsonl")).read_text(encoding="utf-8").splitlines()[0])
-    assert head["source"]["damaged_bytes"][0]["offset"] == len("Une idée.\nDeux ".encode())
+    assert head["source"][key] == [{"offset": len(before.encode()), **entry, "char": len(before)}]
     # a translation, machine translation, hypothesis or reference has no record to note a repair in
-    for args in (("align", str(english), str(damaged), "--pre-split"), ("score", str(damaged), str(english))):
+    for args in (("align", str(english), str(source), "--pre-split"), ("score", str(source), str(english))):
         proc = cli(*args)
-        assert proc.returncode == 1 and "not valid UTF-8, the first on line 2" in one_line(proc)
-
-
-def test_nul_bytes_in_line_files_are_recorded_for_sources_and_refused_elsewhere(tmp_path):
-    nul = tmp_path / "src.txt"
-    nul.write_bytes("Une idée.\nDeux ".encode() + b"\x00" + "phrases déjà.\n".encode())
-    english = tmp_path / "en.txt"
-    english.write_text("One idea.\nTwo sentences already.\n", encoding="utf-8")
-    proc = diptych("align", str(nul), str(english), "--pre-split", "-o", str(tmp_path / "ed"))
-    assert proc.returncode == 0 and proc.stderr.count("\n") == 1 and "1 NUL byte" in proc.stderr, proc.stderr
-    head = json.loads(next((tmp_path / "ed").glob("*.jsonl")).read_text(encoding="utf-8").splitlines()[0])
-    assert head["source"]["nul_bytes"] == [{"offset": len("Une idée.\nDeux ".encode()), "char": len("Une idée.\nDeux ")}]
-    for args in (("align", str(english), str(nul), "--pre-split"), ("score", str(nul), str(english))):
-        proc = diptych(*args)
-        lines = proc.stderr.strip().splitlines()
-        assert proc.returncode == 1 and len(lines) == 1 and "1 byte NUL (U+0000), the first on line 2" in lines[0], proc.stderr
+        assert proc.returncode == 1 and refused in one_line(proc)
