@@ -92,9 +92,7 @@ _BOUNDARY_START = re.compile(f"[.!?…{_EMOTICON_STARTS}{_EMOJI}]")
 # alternative that overlapped another (a "\.{3}" beside "[.]" once did) offered 2^(n/3)
 # readings of n dots before a failure, and a contents page's dotted leaders ("4.7 TITRE
 # ........ 23") never finished.
-_RUN_CHARS = frozenset(".!?…") | frozenset(
-    chr(c) for lo, hi in ((0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2B00, 0x2BFF)) for c in range(lo, hi + 1)
-) | frozenset("\u203C\u2049\uFE0F\u200D\u20E3")
+_RUN_CHAR = re.compile(f"[.!?…{_EMOJI}]")  # what the run's single-character alternatives read
 
 
 def _boundaries(text: str) -> list[re.Match]:
@@ -104,7 +102,7 @@ def _boundaries(text: str) -> list[re.Match]:
     characters, and fails too. Tried at every character of a run, 10,000 dots without a
     space after them cost 10,000 readings of the rest of the run (quadratic)."""
     starts = (m.start() for m in _BOUNDARY_START.finditer(text))
-    return matches_at(_BOUNDARY, text, (at for at in starts if at == 0 or text[at - 1] not in _RUN_CHARS))
+    return matches_at(_BOUNDARY, text, (at for at in starts if at == 0 or not _RUN_CHAR.match(text, at - 1)))
 
 
 _MARKUP_PREFIX = re.compile(rf"^(?:#{{1,6}}\s+|[{BULLETS}]\s*|[-*+]\s+)")
