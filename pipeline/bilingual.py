@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .doc import Segment
-from .segment_hooks import HOOKS, english_prefix, reattach_markers  # noqa: F401 - the hooks' helpers, as callers know them
+from .segment_hooks import HOOKS
 
 TRANSLATED_LANGUAGES = ("fr", "ru")
 

@@ -1,8 +1,9 @@
 """The two sides of a segment: what the model reads (no layout, no footnote markers) and
 the English a reader sees (markers and layout put back where the source had them)."""
 
-from pipeline.bilingual import english_of, model_side, reattach_markers, translation_input
+from pipeline.bilingual import english_of, model_side, translation_input
 from pipeline.doc import Segment
+from pipeline.segment_hooks import reattach_markers
 
 
 def _seg(text: str, markers: list[tuple[int, str]] = (), lang: str = "fr", prefix: str = "", translation=None, edited=False) -> Segment:

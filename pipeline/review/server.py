@@ -29,8 +29,8 @@ from starlette.routing import Route
 
 from ..errors import UsageError
 from .edits import ReviewError, StaleVersion, change_beads, document_view, is_aligned, progress, update_segment
-from ..editions import FORMATS
-from .store import ReviewStore, export
+from ..editions import FORMATS, export_text
+from .store import ReviewStore
 from .tokens import token_for
 
 COOKIE = "diptych_review_token"
@@ -184,7 +184,7 @@ def make_app(store: ReviewStore, token: str, hosts: set[str] | None, origins: se
         doc_id = request.path_params["doc"]
         fmt = request.query_params.get("format", "xliff2")
         try:  # an unknown format is export's UsageError too
-            text = export(store.read(doc_id), fmt)
+            text = export_text(store.read(doc_id), fmt)
         except UsageError as exc:
             return _error(400, str(exc))
         (suffix, _), media = FORMATS[fmt].files[0], FORMATS[fmt].media_type

@@ -19,12 +19,6 @@ from ..doc import Document, RecordError, write_atomic
 from ..errors import InputError, UsageError
 from ..paths import missing_reason
 
-def export(doc: Document, fmt: str) -> str:
-    """The document in one of the export formats (:data:`pipeline.editions.EXPORTS`)."""
-    from ..editions import export_text
-
-    return export_text(doc, fmt)
-
 
 @dataclass
 class Served:
