@@ -384,8 +384,8 @@ class Document:
 
 
 
-def write_atomic(path: str | Path, content: str | Callable[[IO[str]], None], mode: int | None = None) -> Path:
-    """Write ``content`` (text, or a function that writes to the file it is given) to
+def write_atomic(path: str | Path, content: str | bytes | Callable[[IO[str]], None], mode: int | None = None) -> Path:
+    """Write ``content`` (text, bytes, or a function that writes text to the file it is given) to
     ``path`` so that a reader sees the old file or the new one whole, never part of one.
     (Here because records are written with it and this module imports nothing of ours.)
 
@@ -399,8 +399,9 @@ def write_atomic(path: str | Path, content: str | Callable[[IO[str]], None], mod
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".tmp")
-        with open(fd, "w", encoding="utf-8", newline="\n") as fh:
-            if isinstance(content, str):
+        binary = isinstance(content, bytes)
+        with (open(fd, "wb") if binary else open(fd, "w", encoding="utf-8", newline="\n")) as fh:
+            if isinstance(content, (str, bytes)):
                 fh.write(content)
             else:
                 content(fh)

@@ -156,9 +156,9 @@ def test_the_signature_lists_the_front_ends_stages_in_the_order_it_runs_them():
 
 
 def test_every_output_format_is_reachable_from_its_table_and_writes_files_no_other_does():
-    from pipeline.editions import EDITIONS, EXPORTS, FORMATS
+    from pipeline.editions import DOCUMENT_FORMATS, EDITIONS, EXPORTS, FORMATS
 
-    assert set(EDITIONS) | set(EXPORTS) == set(FORMATS) and len(set(EDITIONS)) == len(EDITIONS) and len(set(EXPORTS)) == len(EXPORTS)
+    assert set(EDITIONS) | set(EXPORTS) | set(DOCUMENT_FORMATS) == set(FORMATS) and len(set(EDITIONS)) == len(EDITIONS) and len(set(EXPORTS)) == len(EXPORTS)
     suffixes = [suffix for f in FORMATS.values() for suffix, _ in f.files]
     assert len(suffixes) == len(set(suffixes)), "a file suffix written by two formats"
     for name, fmt in FORMATS.items():

@@ -9,7 +9,15 @@ imported when a format is rendered, so that this table costs nothing to read.
 
 A new format is one module with a ``render_x(doc) -> str`` and one line here::
 
-    "docx": Format("docx", ((".docx", "docx:render_docx"),), "application/vnd...", "Word, side by side"),
+    "odt": Format("odt", ((".odt", "odt:render_odt"),), "application/vnd...", "OpenDocument, side by side"),
+
+A document format (EPUB, DOCX, a web page) is written back into the file it was read from:
+its renderer is ``render_x(doc, original) -> bytes``, where ``original`` is that file's
+bytes when the document was read by the reader the format names (``original="epub"``),
+and None otherwise (a PDF or a text made into an EPUB: built from the record's blocks).
+A document read by one of a format's ``inputs`` gets that format by default, besides the
+:data:`EDITIONS`. The original file is kept beside the record (``<id>.original.epub``),
+so that ``render`` can write these editions again when the user's file is gone.
 """
 
 from __future__ import annotations
@@ -33,8 +41,13 @@ class Format(NamedTuple):
     files: tuple[tuple[str, str], ...]
     media_type: str
     help: str
+    # a document format: the reader whose files it writes back (its renderers take the
+    # original's bytes, or None, and return bytes)
+    original: str | None = None
+    # the readers whose documents get this format by default
+    inputs: tuple[str, ...] = ()
 
-    def renderers(self) -> list[tuple[str, Callable[["Document"], str]]]:
+    def renderers(self) -> list[tuple[str, Callable[..., str | bytes]]]:
         out = []
         for suffix, spec in self.files:
             module, _, function = spec.partition(":")
@@ -58,6 +71,17 @@ FORMATS = {
 EDITIONS = ("tsv", "tmx", "md", "en", "html")
 # what export and the review server offer, in this order
 EXPORTS = ("xliff2", "xliff12", "tmx", "tsv", "beads")
+# what a document's own format adds to the EDITIONS, or a user asks for
+DOCUMENT_FORMATS = tuple(name for name, f in FORMATS.items() if f.original)
+# the files an input is kept as beside its record, for the document formats to write back
+ORIGINAL = ".original"
+
+
+def formats_for(doc: "Document") -> list[str]:
+    """What ``run`` and ``render`` write for a document by default: the :data:`EDITIONS`,
+    then the document formats of the reader that read it."""
+    reader = doc.source.get("reader")
+    return list(EDITIONS) + [name for name in DOCUMENT_FORMATS if reader in FORMATS[name].inputs]
 
 
 def formats_help(names: tuple[str, ...]) -> str:
@@ -74,19 +98,57 @@ def parse_formats(spec: str) -> list[str]:
     from ..errors import UsageError
 
     chosen = [f.strip() for f in spec.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in EDITIONS]
+    known = EDITIONS + DOCUMENT_FORMATS
+    unknown = [f for f in chosen if f not in known]
     if unknown or not chosen:
-        raise UsageError(f"unknown format(s) {', '.join(unknown) or repr(spec)}; choose from {', '.join(EDITIONS)}")
+        raise UsageError(f"unknown format(s) {', '.join(unknown) or repr(spec)}; choose from {', '.join(known)}")
     return chosen
 
 
-def editions_of(doc: "Document", out: Path, formats: list[str]) -> list[tuple[Path, str]]:
-    """Each chosen edition's path in ``out`` (kept inside it) and its text, rendered in memory."""
+def editions_of(doc: "Document", out: Path, formats: list[str]) -> list[tuple[Path, str | bytes]]:
+    """Each chosen edition's path in ``out`` (kept inside it) and its text (bytes for a
+    document format), rendered in memory."""
     from ..paths import child
     from .common import suffix_for
 
-    return [(child(out, f"{doc.id}{suffix_for(doc, suffix)}"), fn(doc))
-            for name in formats for suffix, fn in FORMATS[name].renderers()]
+    rendered: list[tuple[Path, str | bytes]] = []
+    for name in formats:
+        fmt = FORMATS[name]
+        if fmt.original:
+            original = original_of(doc, out) if doc.source.get("reader") == fmt.original else None
+            rendered += [(child(out, f"{doc.id}{suffix_for(doc, suffix)}"), fn(doc, original)) for suffix, fn in fmt.renderers()]
+        else:
+            rendered += [(child(out, f"{doc.id}{suffix_for(doc, suffix)}"), fn(doc)) for suffix, fn in fmt.renderers()]
+    return rendered
+
+
+def original_path(doc: "Document", out: Path) -> Path:
+    """Where the input of a document read by a document reader is kept beside its record."""
+    from ..paths import child
+
+    suffix = Path(str(doc.source.get("path", ""))).suffix.lower()
+    return child(out, f"{doc.id}{ORIGINAL}{suffix if suffix.isascii() and suffix[1:].isalnum() else ''}")
+
+
+def original_of(doc: "Document", out: Path) -> bytes:
+    """The bytes of the file a document was read from: the copy beside its record, else
+    the file at its recorded path, each only if its hash is the one recorded (a file
+    changed since it was read would put the English into other text)."""
+    import hashlib
+
+    from ..errors import InputError
+
+    wanted = doc.source.get("sha256")
+    for candidate in (original_path(doc, out), Path(str(doc.source.get("path", "")))):
+        try:
+            data = candidate.read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() == wanted:
+            return data
+    raise InputError(f"{doc.source.get('path', doc.id)}: the original file is needed to write its "
+                     f"{doc.source.get('reader')} edition again, and it is gone or changed since it was read "
+                     f"(nor is a copy beside the record, {original_path(doc, out).name})")
 
 
 def export_text(doc: "Document", fmt: str) -> str:
@@ -112,7 +174,7 @@ def render(doc: "Document", out_dir: str | Path, formats: list[str] | None = Non
     record = child(out, f"{doc.id}.jsonl")  # a record's id is untrusted: its files stay in out_dir
     doc.provenance["render"] = {"version": VERSION}
     doc.seal()
-    chosen = formats or list(EDITIONS)
+    chosen = formats or formats_for(doc)
     if "tmx" in chosen and not has_translations(doc):
         # a translation memory with no unit is no use to a CAT tool: none is written (the
         # index says why), and one left by an earlier rendering goes
@@ -126,6 +188,10 @@ def render(doc: "Document", out_dir: str | Path, formats: list[str] | None = Non
     except OSError as exc:
         raise UsageError(f"{out}: cannot be created ({exc.strerror})") from None
     written = [doc.save(record)]
+    if any(FORMATS[name].original and FORMATS[name].original == doc.source.get("reader") for name in chosen):
+        kept = original_path(doc, out)
+        if not kept.is_file():  # the input, for render to write these editions again without it
+            written.append(write_atomic(kept, original_of(doc, out)))
     for path, text in rendered:
         written.append(write_atomic(path, text))
     return written
@@ -138,5 +204,5 @@ def render_index(root: str | Path) -> Path:
     return render(root)
 
 
-__all__ = ["EDITIONS", "EXPORTS", "FORMATS", "Format", "VERSION", "editions_of", "export_text", "parse_formats",
-           "render", "render_index"]
+__all__ = ["DOCUMENT_FORMATS", "EDITIONS", "EXPORTS", "FORMATS", "Format", "VERSION", "editions_of", "export_text",
+           "formats_for", "original_of", "parse_formats", "render", "render_index"]

@@ -27,6 +27,12 @@ def _jinja_env():
     return Environment(loader=PackageLoader("pipeline", "templates"), autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
 
 
+def location_label(block) -> str:
+    """Where a block stands in the file a document reader read ("p. 12", a chapter's
+    file, a paragraph's number), or "" for text read as text."""
+    return str((block.meta.get("location") or {}).get("label", ""))
+
+
 def render_html(doc: Document) -> str:
     if is_original(doc):
         return render_original_html(doc)
@@ -37,7 +43,8 @@ def render_html(doc: Document) -> str:
              "passthrough": s.translation is None}
             for s in block.segments
         ]
-        rows.append({"id": block.id, "kind": block.kind, "lang": block.lang, "segments": segs, "flagged": any(s["flags"] for s in segs)})
+        rows.append({"id": block.id, "kind": block.kind, "lang": block.lang, "segments": segs, "flagged": any(s["flags"] for s in segs),
+                     "location": location_label(block)})
     return _jinja_env().get_template("review.html.j2").render(
         doc=doc, rows=rows, counts=counts(doc), provenance=provenance_summary(doc), version=__version__, worst=worst_first(doc),
         target_lang=target_lang(doc), signature=signature_line(doc), demo=demo_notice(doc),
@@ -59,7 +66,7 @@ def render_original_html(doc: Document) -> str:
             segs.append({"id": s.id, "source": s.text, "lang": s.lang, "foreign": foreign, "english": english})
             if foreign:
                 quotations.append({"id": s.id, "lang": s.lang, "source": s.text, "english": english})
-        rows.append({"id": block.id, "kind": block.kind, "lang": block.lang, "segments": segs})
+        rows.append({"id": block.id, "kind": block.kind, "lang": block.lang, "segments": segs, "location": location_label(block)})
     return _jinja_env().get_template("original.html.j2").render(
         doc=doc, rows=rows, counts=counts(doc), quotations=quotations, version=__version__, provenance=provenance_summary(doc),
         signature=signature_line(doc), language_name=LANGUAGE_NAMES.get(doc.lang, doc.lang),

@@ -21,7 +21,7 @@ from ..doc import Document
 from .scan import matches_at
 from ..scripts import BULLETS
 
-VERSION = "footnotes/2"  # what each version changed: docs/versions.md
+VERSION = "footnotes/3"  # what each version changed: docs/versions.md
 
 _EXPLICIT = re.compile(r"<sup>\s*(\d{1,3})\s*</sup>|\[(\d{1,3})\]")
 # (?=\d) first: the lookbehinds are then tried at digits only, not at every character
@@ -43,6 +43,10 @@ class _Candidate:
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
+# Superscript digits after a word or its punctuation: how a document reader writes a note
+# marker it saw raised (a PDF's small raised digits, an EPUB's noteref). A unit is written
+# so too (m², km³): a superscript is believed as a glued number is, in the notes' order.
+_SUPERSCRIPT = re.compile(rf"(?<=[\w.,;:!?»”\"’)\]])([{SUPERSCRIPT_DIGITS}]{{1,3}})(?![\w])")
 # The label a note opens with, after any bullet: "[3]", "<sup>4</sup>", "¹²", or digits
 # with the full stop or parenthesis that may close them ("12.", "12)", "12").
 _LABEL = re.compile(
@@ -122,12 +126,16 @@ def _candidates(text: str, glued: bool = True) -> list[_Candidate]:
     """Explicit markers and, where ``glued``, numbers glued to words, punctuation and
     numbers (only believed where the document has notes: without, they are not sought)."""
     # every marker holds a digit: a block without one (most of them) is read once, not four times
-    if not _DIGIT.search(text):
+    if not _DIGIT.search(text) and not any(ch in text for ch in SUPERSCRIPT_DIGITS):
         return []
     found: dict[int, _Candidate] = {}
     if "<" in text or "[" in text:
         for m in _EXPLICIT.finditer(text):
             found[m.start()] = _Candidate(m.start(), m.end(), int(m.group(1) or m.group(2)), True)
+    if any(ch in text for ch in SUPERSCRIPT_DIGITS):
+        for m in _SUPERSCRIPT.finditer(text):
+            if m.start() not in found:
+                found[m.start()] = _Candidate(m.start(), m.end(), int(m.group(1).translate(_FROM_SUPERSCRIPT)), False)
     if not glued:
         return sorted(found.values(), key=lambda c: c.start)
     run_starts = _digit_run_starts(text)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from .bad_bytes import leave_out_bad_bytes
 from ..doc import INTERRUPTION, Block, Document, Edit, apply_edits
+from ..readers.layout import located
+from .lines import Draft, Line, lines_of, located_drafts, typography_edits
 from .line_kinds import (
     BULLET, MD_HEADING, NOTES_HEADING, NUMBERED, PAGE_NUMBER, RULE, TERMINAL, block_kind, contents_entry, is_junk,
 )
 from ..scripts import mostly_cyrillic
 
-VERSION = "structure/6"  # what each version changed: docs/versions.md
+VERSION = "structure/7"  # what each version changed: docs/versions.md
 
 # Words whose hyphen belongs to the word even at a line end (first part / second part).
 _KEEP_HYPHEN_LEFT = {
@@ -34,38 +35,7 @@ _KEEP_HYPHEN_RIGHT = {
 }
 
 
-@dataclass
-class _Line:
-    start: int  # offset of the first character of the line
-    end: int  # offset of the line end (the "\n" or end of text), trailing spaces included
-    text: str
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
-
-    @property
-    def content_start(self) -> int:
-        return self.start + (len(self.text) - len(self.text.lstrip()))
-
-    @property
-    def content_end(self) -> int:
-        return self.start + len(self.text.rstrip())
-
-    @property
-    def indented(self) -> bool:
-        return self.text[:1] in (" ", "\t", "\u00a0")
-
-
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for raw in text.split("\n"):
-        out.append(_Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return out
-
-
-def _is_wrapped_text(lines: list[_Line]) -> bool:
+def _is_wrapped_text(lines: list[Line]) -> bool:
     """PDF-style text: paragraphs are wrapped into many lines of similar length."""
     candidates = [
         a for a, b in zip(lines, lines[1:]) if a.stripped and b.stripped
@@ -177,31 +147,25 @@ def _guess_script_lang(text: str) -> str:
     return "fr" if re.search(r"[éèêàùçœ]", text) else "en"
 
 
-@dataclass
-class _Draft:
-    lines: list[_Line]
-    kind: str = "paragraph"
-    note: str = ""
-
-
 def structure(doc: Document) -> Document:
     """Split ``doc.text`` into blocks, repairing wrapped lines and line-end hyphenation."""
     text = doc.text
-    lines = _lines(text)
-    wrapped = _is_wrapped_text(lines)
+    lines = lines_of(text)
+    entries = located(doc)
+    wrapped = entries is not None or _is_wrapped_text(lines)
     lang_hint = _guess_script_lang(text[:20000])
     vocab = _Vocabulary(text)
 
     # 1. group lines into drafts: a draft is a run of lines that form one block
-    drafts: list[_Draft] = []
-    current: list[_Line] = []
+    drafts: list[Draft] = []
+    current: list[Line] = []
 
     def flush() -> None:
         if current:
-            drafts.append(_Draft(list(current)))
+            drafts.append(Draft(list(current)))
             current.clear()
 
-    for line in lines:
+    for line in lines if entries is None else ():
         s = line.stripped
         if not s:
             flush()
@@ -225,10 +189,12 @@ def structure(doc: Document) -> Document:
                 flush()
         current.append(line)
     flush()
+    if entries is not None:
+        drafts = located_drafts(lines, entries)
 
     # 2. a blank line inside a sentence is a page break, not a paragraph end: merge back
-    if wrapped:
-        merged: list[_Draft] = []
+    if wrapped and entries is None:
+        merged: list[Draft] = []
         for d in drafts:
             if merged:
                 prev = merged[-1]
@@ -256,7 +222,7 @@ def structure(doc: Document) -> Document:
     in_notes = False
     doc.blocks = []
     for d in drafts:
-        if d.kind == "paragraph":
+        if d.kind == "paragraph" and (d.entry is None or entries[d.entry]["kind"] is None):
             d.kind, note = block_kind([line.text for line in d.lines], in_notes)
             d.note = note or d.note  # a kind's note, or how the lines were joined
         if d.kind == "heading":
@@ -266,9 +232,14 @@ def structure(doc: Document) -> Document:
             in_notes = in_notes and d.kind == "list_item"
         start, end = d.lines[0].content_start, d.lines[-1].content_end
         edits: list[Edit] = []
+        for k, line in enumerate(d.lines):
+            edits += typography_edits(text, line, k == len(d.lines) - 1)
         for a, b in zip(d.lines, d.lines[1:]):
             gap_start, gap_end = a.content_end, b.content_start
             left_text = a.text.rstrip()
+            if left_text.endswith("\u00ad"):
+                edits.append(Edit((gap_start - 1, gap_end), "", "soft_hyphen", "a soft hyphen ends the line: one word"))
+                continue
             m_left = _before_final_hyphen(_WORD_BEFORE_HYPHEN, left_text)
             m_right = _LEADING_WORD.match(text, gap_end)
             if m_left and m_right and not left_text.endswith(" -") and not left_text.endswith("--"):
@@ -292,6 +263,12 @@ def structure(doc: Document) -> Document:
         block.text = apply_edits(text[start:end], start, block.edits)
         if d.note:
             block.meta["note"] = d.note
+        if d.entry is not None:
+            entry = entries[d.entry]
+            block.meta["location"] = entry["location"]
+            block.meta["layout"] = d.entry
+            if entry.get("continues"):
+                block.meta["continues"] = True
         doc.blocks.append(block)
     joined = _join_interrupted(doc, lang_hint, vocab)
     for n, block in enumerate(doc.blocks):
@@ -337,19 +314,24 @@ def _join_interrupted(doc: Document, lang: str, vocab: "_Vocabulary") -> int:
         block = blocks[i]
         out.append(block)
         i += 1
-        if block.kind != "paragraph" or not block.text or block.text.rstrip()[-1:] in TERMINAL:
+        # the reader saw the paragraph run on past the page's end: whatever stands between
+        # (the page's furniture and notes, each labelled by the reader) is no limit
+        continues = block.meta.pop("continues", False)
+        if block.kind != "paragraph" or not block.text or (block.text.rstrip()[-1:] in TERMINAL and not continues):
             continue
         tail = block.text.rstrip()
         hyphen = _before_final_hyphen(_HYPHENATED_END, tail)
-        for k in range(1, MAX_INTERRUPTION + 1):
+        for k in range(1, (len(blocks) if continues else MAX_INTERRUPTION) + 1):
             if i + k >= len(blocks):
                 break
             between, nxt = blocks[i : i + k], blocks[i + k]
+            if continues and not all(b.kind in _INTERRUPTION_KINDS for b in between):
+                break
             if not all(b.kind in _INTERRUPTION_KINDS or (b.kind in ("paragraph", "heading") and hyphen) for b in between):
                 break
             if any(b.kind == "paragraph" for b in between) and not any(b.kind in ("meta", "footnote") for b in between):
                 continue
-            if nxt.kind != "paragraph" or not nxt.text[:1].islower():
+            if nxt.kind != "paragraph" or not (nxt.text[:1].islower() or continues):
                 continue
             end = block.span[1]
             while end > block.span[0] and text[end - 1].isspace():
@@ -364,6 +346,8 @@ def _join_interrupted(doc: Document, lang: str, vocab: "_Vocabulary") -> int:
             block.span = (block.span[0], nxt.span[1])
             block.text = apply_edits(text[block.span[0] : block.span[1]], block.span[0], block.edits)
             block.meta["interrupted_by"] = len(between)
+            if "layout" in nxt.meta:  # the reader's last block it took in (a writer puts the English back there)
+                block.meta["layout_end"] = nxt.meta["layout"]
             out.extend(between)
             i += k + 1
             joined += 1

@@ -12,6 +12,12 @@ A new format is one module and one line here::
     class PdfReader(Reader):            # pipeline/readers/pdf.py
         name, suffixes, magic = "pdf", (".pdf",), (b"%PDF-",)
         def read_bytes(self, data, doc_id, origin): ...
+
+A reader of a format that marks its blocks (PDF, EPUB, DOCX, HTML) builds its document
+with :class:`~pipeline.readers.layout.LayoutText`: each block's lines, its kind where the
+markup says it, and its place in the original file (``location``, with a ``label`` such
+as ``p. 12`` that the review page shows). The front end then takes the blocks as the
+reader gives them and repairs inside them (line-end hyphens, ligatures, soft hyphens).
 """
 
 from __future__ import annotations
@@ -33,12 +39,24 @@ READERS = {
 }
 
 
+# How much of a file's start a reader may look at to claim it: an EPUB says so at byte 30
+# (the zip entry "mimetype" and its content), HTML after a byte-order mark, blank lines
+# and comments.
+HEAD_BYTES = 512
+
+
 class Reader(ABC):
     """The whole contract of a reader: what it takes, and bytes -> document."""
 
     name: ClassVar[str]  # its key in READERS
     suffixes: ClassVar[tuple[str, ...]]  # lowercase, with the dot: what a folder is searched for
     magic: ClassVar[tuple[bytes, ...]] = ()  # first bytes that say the format whatever the file's name
+
+    def claims(self, head: bytes) -> bool:
+        """Whether a file's first :data:`HEAD_BYTES` bytes say it is this format, whatever
+        its name (a format that no fixed prefix tells, such as an EPUB among zip files,
+        says it here)."""
+        return any(head.startswith(m) for m in self.magic)
 
     @abstractmethod
     def read_bytes(self, data: bytes, doc_id: str, origin: str) -> Document:
@@ -66,7 +84,7 @@ def reader_for(path: Path, head: bytes = b"") -> Reader:
     """The reader for a file: by its first bytes where a reader claims them, else by its
     suffix, else plain text (which says in one line what a file it cannot read is)."""
     for r in all_readers():
-        if any(head.startswith(m) for m in r.magic):
+        if head and r.claims(head):
             return r
     suffix = path.suffix.lower()
     return next((r for r in all_readers() if suffix in r.suffixes), reader_named("text"))
@@ -80,7 +98,7 @@ def read(path: str | Path, doc_id: str | None = None) -> Document:
         return reader_named("text").read_bytes(sys.stdin.buffer.read(), doc_id or "stdin", "<stdin>")
     p = Path(path)
     data = read_file(p)
-    doc = reader_for(p, data[:16]).read_bytes(data, doc_id or doc_id_for(p), str(p))
+    doc = reader_for(p, data[:HEAD_BYTES]).read_bytes(data, doc_id or doc_id_for(p), str(p))
     stem = _safe_stem(p)
     if doc_id is None and doc.id != stem:
         doc.source["id_shortened_from"] = stem  # the whole name stays on record

@@ -52,10 +52,10 @@ def find_records(paths: list[Path]) -> list[Path]:
 
 def editions_beside(record: Path, doc: Document) -> list[str]:
     """The formats of the document's editions found beside its record."""
-    from ..editions import EDITIONS, FORMATS
+    from ..editions import DOCUMENT_FORMATS, EDITIONS, FORMATS
     from ..editions.common import suffix_for
 
-    return [name for name in EDITIONS
+    return [name for name in EDITIONS + DOCUMENT_FORMATS
             if any((record.parent / f"{doc.id}{suffix_for(doc, suffix)}").exists() for suffix, _ in FORMATS[name].files)]
 
 
