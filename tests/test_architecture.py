@@ -13,6 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "pipeline"
 HEAVY = ("torch", "transformers", "ctranslate2", "ray")
 WEB = ("starlette", "uvicorn")
+# the document formats' libraries: each only in its format's reader or writer (and the one
+# safe XML parser), so that text, segment, align and score never load them
+DOCUMENT_LIBRARIES = ("pypdfium2", "pdfplumber", "lxml", "docx", "trafilatura")
+DOCUMENT_MODULES = ("pipeline.readers.", "pipeline.editions.")
+NOT_DOCUMENT_MODULES = ("pipeline.readers", "pipeline.readers.text", "pipeline.readers.layout", "pipeline.editions",
+                        "pipeline.editions.common", "pipeline.editions.html")
 
 
 def _module_name(path: Path) -> str:
@@ -81,6 +87,13 @@ def test_stages_never_import_jobs_and_only_the_cli_prints():
             continue
         assert not any(t.startswith("pipeline.jobs") for t in targets), f"{m} imports a job"
         assert not targets & {"pipeline.cli", "pipeline.console"}, f"{m} imports the command line"
+
+
+def test_document_libraries_only_in_their_readers_and_writers():
+    for m, targets in _imports().items():
+        libraries = {t for t in targets if t.split(".")[0] in DOCUMENT_LIBRARIES}
+        if libraries:
+            assert m.startswith(DOCUMENT_MODULES) and m not in NOT_DOCUMENT_MODULES, f"{m} imports {sorted(libraries)}"
 
 
 def test_heavy_libraries_only_in_runtimes_and_model_families():
