@@ -13,10 +13,12 @@ import typer
 
 from .cli_typer import Group as _Group
 from .cli_typer import Typer as _Typer
-from .editions import EDITIONS, EXPORTS, FORMATS, formats_help
+from .editions import DOCUMENT_FORMATS, EDITIONS, EXPORTS, FORMATS, formats_help
 from .errors import DiptychError, UsageError
 from .version import __version__
 
+# the document formats as the help lists them: "epub (a PDF's or an EPUB's), …"
+_DOCUMENT_FORMATS_HELP = ", ".join(f"{name} ({FORMATS[name].help})" for name in DOCUMENT_FORMATS) or "none"
 # export's formats as the help lists them: "xliff2, xliff12, …, or beads (an aligned pair's beads, vecalign format)."
 _EXPORT_HELP = ", ".join(EXPORTS[:-1]) + f", or {EXPORTS[-1]} ({FORMATS[EXPORTS[-1]].help})."
 
@@ -113,6 +115,7 @@ def run(
     engine: Annotated[str, typer.Option("--engine", help="local (this machine), or ray (a Ray cluster; pip install 'diptych\\[ray]').")] = "local",
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", metavar="auto|HOST:PORT", help="With --engine ray: the cluster to join (auto: the one running here; default: RAY_ADDRESS, else a local Ray).")] = None,
     *, workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: at most this many translation workers (default: one per GPU, else per CPU).")] = None,
+    formats: Annotated[Optional[str], typer.Option("--formats", "--format", metavar="LIST", help=f"Comma-separated editions (default: {formats_help(EDITIONS)}, and the input's own format: {_DOCUMENT_FORMATS_HELP}).", show_default=False)] = None,
     options=None,
 ) -> None:
     """Segment, translate, align and render every input into OUT/<document>/."""
@@ -124,11 +127,12 @@ def run(
         if engine == "ray":
             from .jobs.ray_run import run_on_ray
 
-            report = run_on_ray(inputs or None, out_dir=out, options=options, address=ray_address, workers=workers, on_progress=on_progress)
+            report = run_on_ray(inputs or None, out_dir=out, options=options, address=ray_address, workers=workers, on_progress=on_progress,
+                                formats=formats)
         else:
             from .jobs.run import run as run_pipeline
 
-            report = run_pipeline(inputs or None, out_dir=out, options=options, on_progress=on_progress)
+            report = run_pipeline(inputs or None, out_dir=out, options=options, on_progress=on_progress, formats=formats)
     print_run(report, as_json)
     raise typer.Exit(report.exit_code)
 
@@ -235,7 +239,7 @@ def align_eval(
 def render_cmd(
     record: Annotated[Path, typer.Argument(metavar="RECORD", help="A document record (JSONL).")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the editions (default: the record's folder).")] = None,
-    formats: Annotated[str, typer.Option("--format", help=f"Comma-separated formats: {formats_help(EDITIONS)}.")] = ",".join(EDITIONS),
+    formats: Annotated[Optional[str], typer.Option("--formats", "--format", metavar="LIST", help=f"Comma-separated editions (default: {formats_help(EDITIONS)}, and the input's own format: {_DOCUMENT_FORMATS_HELP}).", show_default=False)] = None,
 ) -> None:
     """Re-render the editions of a record without translating again."""
     from .console import print_lines

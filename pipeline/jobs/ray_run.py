@@ -30,7 +30,7 @@ from ..translation.catalog import resolve_all, specs_for
 from ..paths import check_output_folder, child
 from ..translation.cache import entry_key
 from ..translation.stage import CorpusTranslation, TranslationResult, languages_needed, signature_key
-from .run import DEFAULT_OUT, RunReport, admit, gather, publish
+from .run import DEFAULT_OUT, RunReport, admit, chosen_formats, gather, publish
 
 INSTALL_HINT = "pip install 'diptych[ray]'"
 # Sentences per map_batches call: enough to fill the engine's token-budget batch inside an
@@ -225,11 +225,12 @@ def run_on_ray(
     address: str | None = None,
     workers: int | None = None,
     *, on_progress: Callable[[int, int, int, int], None] | None = None,
+    formats: str | None = None,
 ) -> RunReport:
     """The job of :func:`pipeline.jobs.run.run`, with the front end and translation on Ray."""
     started = time.perf_counter()
     options = options or EngineOptions()
-    report = RunReport()
+    report = RunReport(formats=chosen_formats(formats))
     files = gather(inputs, report)
     if any(str(f.path) == "-" for f in files):
         raise UsageError("--engine ray reads files on its workers: give paths they can read, not - (standard input)")

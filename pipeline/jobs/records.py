@@ -120,11 +120,12 @@ def import_translations(doc: Document, translations: Path) -> int:
     return changed
 
 
-def render_record(record: Path, out: Path | None, formats: str) -> list[Path]:
-    """The editions of a record again, without translating: ``formats`` as ``tsv,html``."""
+def render_record(record: Path, out: Path | None, formats: str | None) -> list[Path]:
+    """The editions of a record again, without translating: ``formats`` as ``tsv,html``
+    (None: the editions, and the document's own format)."""
     from ..editions import parse_formats, render
 
-    chosen = parse_formats(formats)
+    chosen = None if formats is None else parse_formats(formats)
     doc = Document.load(record)
     with writing():
         return render(doc, out or record.parent, chosen)

@@ -41,6 +41,14 @@ def admit(doc: Document, used_ids: set[str], report: "RunReport") -> None:
         report.warnings.append(warning)
 
 
+def chosen_formats(spec: str | None) -> list[str] | None:
+    """The editions a run writes: those named (a usage error before any work for a name
+    no format has), or None for each document's own (:func:`pipeline.editions.formats_for`)."""
+    from ..editions import parse_formats
+
+    return None if spec is None else parse_formats(spec)
+
+
 def publish(doc: Document, root: Path, report: "RunReport", index: int, seconds: float) -> "DocumentReport | None":
     """A translated document's last steps, the same for every engine: quality flags, beads,
     editions in ``root/<id>/``, and its line in the report. A document whose files cannot
@@ -48,7 +56,7 @@ def publish(doc: Document, root: Path, report: "RunReport", index: int, seconds:
     doc = align(check(doc))
     target = child(root, doc.id)
     try:
-        render(doc, target)
+        render(doc, target, report.formats)
     except OSError as exc:
         report.errors.append(f"{doc.source.get('path', doc.id)}: its editions could not be written to {target} ({exc.strerror})")
         return None
@@ -132,6 +140,7 @@ class DocumentReport:
 class RunReport:
     documents: list[DocumentReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    formats: list[str] | None = None  # the editions asked for; None: each document's own
     warnings: list[str] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)  # what the input folders held that was not read
     models: dict[str, str] = field(default_factory=dict)
@@ -224,15 +233,17 @@ def run(
     options: EngineOptions | None = None,
     on_progress: Callable[[int, int, int, int], None] | None = None,
     on_document: Callable[[DocumentReport], None] | None = None,
+    *, formats: str | None = None,
 ) -> RunReport:
     """Process ``inputs`` (default: seeds/) into ``out_dir``/<doc-id>/.
 
     The pending sentences of all documents in a window go through the engine together;
     each document is checked, aligned and rendered as soon as its last sentence is done.
-    ``on_progress(sentences_done, sentences_total, documents_done, documents_total)``."""
+    ``on_progress(sentences_done, sentences_total, documents_done, documents_total)``;
+    ``formats`` as ``"tsv,epub"`` (default: the editions, and the input's own format)."""
     started = time.perf_counter()
     options = options or EngineOptions()
-    report = RunReport()
+    report = RunReport(formats=chosen_formats(formats))
     items, langs = _first_pass(gather(inputs, report), report)
 
     # everything that can stop the run is checked before any model is loaded: the output

@@ -48,6 +48,8 @@ def document_view(doc: Document) -> dict[str, Any]:
 
     segs = doc.content_segments()
     kinds = {b.id: b.kind for b in doc.blocks}
+    # where each block stands in the file a document reader read ("p. 12"), shown by its id
+    places = {b.id: str((b.meta.get("location") or {}).get("label", "")) for b in doc.blocks}
     out: dict[str, Any] = {
         "id": doc.id,
         "lang": doc.lang,
@@ -56,7 +58,7 @@ def document_view(doc: Document) -> dict[str, Any]:
         "warning": demo_notice(doc) or doc.meta.get("alignment", {}).get("warning"),
         "aligned": is_aligned(doc),
         "progress": progress(doc),
-        "segments": [dict(segment_view(doc, s), kind=kinds.get(s.block, "paragraph")) for s in segs],
+        "segments": [dict(segment_view(doc, s), kind=kinds.get(s.block, "paragraph"), location=places.get(s.block, "")) for s in segs],
     }
     if is_aligned(doc):
         alignment = doc.meta["alignment"]
