@@ -225,3 +225,16 @@ def test_every_runtime_and_model_family_is_reachable_from_its_table():
         assert callable(importlib.import_module(f"pipeline.translation.runtimes.{module}").describe), name
     for name, module in FAMILIES.items():
         assert importlib.import_module(module).__name__ == module, name
+
+
+def test_a_text_is_read_without_loading_any_document_library():
+    """The readers' table, their suffixes and the front end on a text load no PDF, XML or
+    Word library: ``segment`` and ``align`` on text start as fast as before."""
+    code = (
+        "import sys; from pipeline.inputs import READ_SUFFIXES; from pipeline.frontend import prepare; "
+        "prepare(sys.argv[1]); "
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({DOCUMENT_LIBRARIES!r})))"
+    )
+    seed = next((ROOT / "seeds").glob("003_*.txt"))
+    out = subprocess.run([sys.executable, "-c", code, str(seed)], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
