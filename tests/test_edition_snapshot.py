@@ -29,7 +29,7 @@ def test_every_edition_carries_the_signature_of_its_settings(seeds_run):
 
     doc = Document.load(folder / f"{stem}.jsonl")
     line = Signature.of(doc).short()
-    assert line.startswith("ingest:1|structure:7|bylines:1|footnotes:3|seg:4|langid:5|mt.fr:local:tiny-fr-en@")
+    assert line.startswith("ingest:1|structure:7|bylines:1|footnotes:3|seg:5|langid:5|mt.fr:local:tiny-fr-en@")
     assert "|beam:4|lp:1.0|maxlen:24|" in line and line.endswith("|render:2|v:0.1.0")
     for suffix in (".tsv", ".tmx", ".md", ".en.md", ".en.txt", ".html"):
         assert line in (folder / f"{stem}{suffix}").read_text(encoding="utf-8"), suffix

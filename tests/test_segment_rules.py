@@ -86,3 +86,119 @@ def test_short_lines_without_end_punctuation_stay_apart_but_wrapped_prose_is_joi
                 "qui redescendirent avant midi sans avoir vu le moindre nuage sur les crêtes voisines.")
     prose = textwrap.fill(" ".join([sentence] * 4), 60) + "\n"
     assert [s.text for s in prepare_text(prose).content_segments()] == [sentence] * 4
+
+
+# -- abbreviations by how they are used, ellipses, omission marks, enumerations, dialogue ----------
+# Each case: the text and its sentences, "|" between them. Our own sentences, made for each rule.
+ENGLISH = [
+    # a firm's name ends with Co., Inc., Ltd.: a capital after it starts a sentence
+    "The deal was signed with Hale & Co.|Work began the next week.",
+    "Shares of Norbright Ltd.|They fell by half.",
+    "She founded Wexler Bros. in 1921 and sold it later.",
+    "We met Tom and co.|Nobody else came.",
+    "Were Anna and co. at the station?",
+    "Ask Pindar Corp. (the owner) for a copy.",
+    # a dotted acronym: a sentence ends before a closed-class word, a name goes on
+    "She moved to the U.K.|Then she found work in Leeds.",
+    "He served in the U.S. Navy for a decade.",
+    "The talks in the E.U. Council lasted all night.",
+    "Prices rose in the U.S.|However, wages did not.",
+    # titles before a name never end a sentence
+    "We climbed Mt. Rainier in July.",
+    "The flight to St. Louis was late.|Ft. Worth was next.",
+    "Gov. Mills and Sen. Ortiz spoke first.",
+    # a.m. and p.m.: a time that opens the sentence, or one that closes a clause
+    "By 9 a.m. Dr. Lee had left the clinic.",
+    "The ferry docked at 7 P.M.|Passengers then went ashore.",
+    "At 6.30 a.m. Mrs. Bell opened the shop.|She closed it at 5 p.m.|Nobody minded.",
+    "The meeting starts at 10 a.m. sharp.",
+    # enumerations written on one line
+    "1.) Pack the tent|2.) Fill the bottles|3.) Leave at dawn",
+    "1) Pack the tent.|2) Fill the bottles.",
+    "1. Pack the tent|2. Fill the bottles",
+    "a. Read the letter|b. Sign it|c. Send it back",
+    "• 4. Check the brakes|• 5. Check the lights",
+    "Steps a) and b) come first.",
+    "Add 2) to the list.",
+    "The scores were 1.5 and 2.5 in the end.",
+    "Version 12.4.7 fixes two bugs.|No. 4.2.1.|That one is gone.",
+    # the pronoun I against an initial
+    "It was decided by you and I.|Did you call Henry I. Adams?",
+    "Ask Mary I. Stone about it.",
+    # a citation after a quotation is the sentence's
+    'He called it "a sea of troubles." (Hale 214).|Others disagreed.',
+    "The poem ends: “and then the dark.” (v. 12–14).|It is short.",
+    # spaced ellipses: inside a sentence, before I, four points at a sentence's end
+    "It was . . . how shall I put it . . . strange.",
+    "I meant to go . . . I simply forgot.",
+    "The last page is lost. . . .|The rest survives.",
+    "They waited for hours . . .|Then the bus came.",
+]
+RUSSIAN = [
+    # г. after a year ends a sentence before a capital, before a name it is "город"
+    "Он родился в 1901 г.|В 1905 году семья переехала в Тверь.",
+    "В 1995–1998 гг. Анна жила в г. Самара.",
+    "Фирму открыли в г. Казань в мае.",
+    "Выборы 2022 г. «Нового союза» прошли тихо.",
+    "Это было в 1990-х гг.|Тогда всё менялось.",
+    "С 1812 г. Москва отстраивалась заново.",
+    # places before a name: пгт., пос., ул., пл., просп., р., оз.
+    "Комбинат стоит в пгт. Ижморский на берегу.",
+    "Школа находится в пос. Лесной уже сто лет.",
+    "Музей открыт на ул. Пушкина, д. 5.",
+    "Митинг прошёл на пл. Ленина вечером.",
+    "Мы жили на просп. Мира.|Потом переехали.",
+    "Лагерь разбили у р. Лена, а не у оз. Байкал.",
+    # initials with and without spaces
+    "Эти стихи написал А.С.Пушкин.|Он жил давно.",
+    "Книгу прочёл Н. В. Гоголь.|Ему понравилось.",
+    "Стихи А.С. Пушкина читали вслух.",
+    # a century's в.
+    "Храм построен в XIX в.|Его перестроили позже.",
+    "В XVII в. Россия расширилась на восток.",
+    # dialogue in guillemets goes on after the author's words
+    "«Ты уже уходишь? – удивился отец. – Ещё рано».",
+    "«Не знаю, – сказала она. – Может быть, завтра».|Он кивнул.",
+    "Она сказала: «Я приду».|Никто не поверил.",
+    # abbreviations before a number or inside a phrase
+    "См. рис. 3 и табл. 2 на стр. 40.",
+    "Цена выросла до 5 тыс. руб. за тонну.",
+]
+FRENCH = [
+    # an omission mark inside a quotation opened in the sentence
+    "« Il fallait agir (…) Nous devions tout reprendre », dit-il.",
+    "Il écrit : « La ville dormait […] Personne ne vint » et se tait.",
+    "« Nous avons perdu (…) Tout est à refaire », avoua le maire.|Puis il partit.",
+    # outside a quotation, a capital after the mark starts a sentence
+    "C’est une première chose (…)|Mais ce n’est pas tout.",
+    "Il attendit (…) une heure entière.",
+    # titles and abbreviations before names and numbers
+    "M. Dupont et Mme Durand arrivèrent.|Le dîner commença.",
+    "Voir p. 12 et le chap. 3 du t. II.",
+    "Le n° 7 et le N°. 8 sont vendus.",
+    "Le Dr Martin vint avec Mgr. Roux.",
+    # etc. before a capital ends a sentence, before lowercase it goes on
+    "On vendait du pain, du vin, etc.|Le marché fermait à midi.",
+    "Du pain, du vin, etc. furent servis.",
+    # dialogue in guillemets
+    "« Viens, dit-elle. — Je ne peux pas », répondit-il.",
+    # a spaced ellipsis before lowercase
+    "Il hésita . . . puis entra.",
+    "Ils partirent à 8 h. du matin.|Le soleil se levait.",
+    "Elle cita J.-P. Sartre.|Puis elle se tut.",
+    "Il vécut en Suisse (1920-1931).|Il revint ensuite.",
+    "1) Lire le texte|2) Le résumer|3) Le commenter",
+    "La séance dura de 9 h à 11 h.|Ensuite, on vota.",
+    "Quelle affaire ! s’écria-t-il.|Personne ne répondit.",
+    "Était-ce vrai ? demanda-t-elle.",
+]
+
+
+@pytest.mark.parametrize("case, lang", [(c, "en") for c in ENGLISH] + [(c, "ru") for c in RUSSIAN] + [(c, "fr") for c in FRENCH])
+def test_hard_cases_split_as_a_careful_reader_would(case, lang):
+    expected = case.split("|")
+    assert _split(" ".join(expected), lang) == expected
+
+
+def test_each_language_has_twenty_hard_cases_or_more():
+    assert min(len(ENGLISH), len(RUSSIAN), len(FRENCH)) >= 20

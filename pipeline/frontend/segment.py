@@ -11,51 +11,21 @@ from __future__ import annotations
 
 import re
 
+from .abbreviations import ABBREV, FINAL_ABBREV, OPENERS, after_openers, is_abbreviation, next_is_upper
 from .bylines import verbatim
+from .sentence_rules import citation_follows, dialogue_goes_on, enumeration_items, omission_in_quotation, spaced_ellipses
 from .bad_bytes import flag_bad_bytes
 from ..doc import Block, Document, Segment
 from .line_kinds import contents_entry
 from .scan import matches_at
 from ..scripts import BULLETS, LETTER, mostly_cyrillic
 
-VERSION = "segment/4"  # what each version changed: docs/versions.md
+VERSION = "segment/5"  # what each version changed: docs/versions.md
 
 # A sentence longer than this is cut at the best break available, so that nothing the
 # translator receives is absurdly long. The cut is flagged, never silent.
 MAX_SEGMENT_CHARS = 2000
 
-# Abbreviations (lowercase, without the final period) after which a period does not end
-# a sentence when a capital follows.
-_ABBREV = {
-    "fr": {
-        "m", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "me", "mgr", "st", "ste", "p", "pp", "cf", "vol",
-        "n", "no", "nos", "ch", "chap", "éd", "ed", "art", "av", "env", "fig", "t", "op", "cit", "ibid", "id",
-        "coll", "dir", "trad", "hab", "min", "max", "bd", "sq", "sqq", "apr", "janv", "févr", "oct", "nov", "déc",
-        "gal", "cdt", "lt", "cne", "c.-à-d", "resp", "réf", "tél", "vs",
-    },
-    "en": {
-        "mr", "mrs", "ms", "dr", "prof", "st", "vs", "e.g", "i.e", "cf", "p", "pp", "vol", "no", "nos", "op", "cit",
-        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co",
-        "gen", "col", "lt", "sgt", "capt", "gov", "rev", "sen", "rep", "jr", "sr", "al", "approx", "ca", "ed", "eds",
-        "fig", "ch", "chap", "art", "dept", "u.s", "u.k", "ibid", "viz",
-    },
-    "ru": {
-        "т", "д", "п", "стр", "ст", "с", "см", "ср", "тыс", "млн", "млрд", "руб", "коп", "гл", "т.е", "т.д", "т.п",
-        "т.к", "др", "пр", "им", "ул", "пер", "проф", "акад", "чл", "корр", "напр", "рис", "табл", "прим", "ред",
-        "изд", "сост", "вып", "ок", "г-н", "г-жа", "англ", "франц", "фр", "нем", "лат", "рус", "соч", "указ",
-        "цит", "по", "ч", "кн", "т.н", "т.о", "и.о", "н.э", "отв", "долл", "чел", "мин", "сек", "кв", "км",
-    },
-}
-# Abbreviations that also end sentences: they end one when a capital follows.
-_FINAL_ABBREV = {
-    "fr": {"etc", "av. j.-c", "apr. j.-c", "j.-c"},
-    "en": {"etc", "a.m", "p.m", "b.c", "a.d"},
-    "ru": {"г", "гг", "в", "вв", "etc", "н.э"},
-}
-# Latin-script text is segmented before its language is known (French or English):
-# the two lists hardly conflict, so both apply.
-_ABBREV["latin"] = _ABBREV["fr"] | _ABBREV["en"]
-_FINAL_ABBREV["latin"] = _FINAL_ABBREV["fr"] | _FINAL_ABBREV["en"]
 # Pictographs (emoji, dingbats like ❤ ✅ ✌, with their variation selector, joiner, skin
 # tones and keycaps): in social-media text they end sentences as punctuation does
 # ("Такие вы клевые😍 Пока не уехали…"); UD Russian-Taiga dev has 114 boundaries of
@@ -68,7 +38,6 @@ _EMOTICON = r"(?<=[^\W\d_\s])\){2,}(?!\))|(?<=\s)\){2,}(?!\))|(?<![^\s])[:;=]-?[
 _EMOTICON_STARTS = "):;="  # the first character of each smiley above (the boundary's lookahead lists them)
 _PICTOGRAPH = re.compile(f"[{_EMOJI}]")
 _PICTOGRAPH_OR_SMILEY = re.compile(f"[{_EMOJI}]|{_EMOTICON}")
-_OPENERS = "«“„\"'‘([{—–-¿¡*"
 _CLOSERS = "\"'»”’)]}"
 # The lookahead names every character a boundary can start with: the regex engine then
 # passes over most positions with one character test instead of trying each alternative
@@ -126,7 +95,7 @@ def _sentence_starts_at(text: str, pos: int) -> bool:
         m = _ELISION.match(text, i)
         if m:
             i = m.end()
-        elif text[i] in _OPENERS or text[i].isspace():
+        elif text[i] in OPENERS or text[i].isspace():
             i += 1
         else:
             break
@@ -134,64 +103,6 @@ def _sentence_starts_at(text: str, pos: int) -> bool:
         return False
     ch = text[i]
     return ch.isupper() or ch.isdigit()
-
-
-def _after_openers(text: str, pos: int) -> int:
-    while pos < len(text) and (text[pos] in _OPENERS or text[pos].isspace()):
-        pos += 1
-    return pos
-
-
-def _next_is_upper(text: str, pos: int) -> bool:
-    i = _after_openers(text, pos)
-    return i < len(text) and text[i].isupper()
-
-
-_WORD_WINDOW = 40  # longer than any abbreviation or initials; a longer word is scanned on
-_INITIALS = re.compile(r"(?:[^\W\d_]\.-?){0,2}[^\W\d_]")  # Ж. / Ж.-Л. / J.-P. / E.
-_DOTTED = re.compile(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}")  # e.g / т.е / U.S
-_GLUED_LABEL = re.compile(r"^\d{1,3}[.)](?=[^\W\d_])")
-
-
-def _is_abbreviation(text: str, punct_start: int, lang: str, next_pos: int) -> bool:
-    """Does the period at ``punct_start`` belong to the word before it?"""
-    if text[punct_start] != ".":
-        return False
-    if text.startswith("...", punct_start):
-        return False
-    # the word before the period: what follows the last space of the few characters
-    # before it (one split in C rather than a step back per character)
-    window = text[max(0, punct_start - _WORD_WINDOW) : punct_start]
-    tail = window.rsplit(None, 1)[-1] if window and not window[-1].isspace() else ""
-    word_start = punct_start - len(tail)
-    if len(tail) == len(window):  # no space in the window: the word may start before it
-        while word_start > 0 and not text[word_start - 1].isspace():
-            word_start -= 1
-    if word_start == punct_start:
-        return False
-    # a note's label glued to the word ("• 2.См. Карр"): the word is what follows it
-    word = _GLUED_LABEL.sub("", text[word_start:punct_start].lstrip(_OPENERS))
-    low = word.lower()
-    if not word:
-        return False
-    # initials: Ж. / Ж.-Л. / J.-P. / E. ; one capital, or capitals each with its period.
-    # An acronym written without periods ("les ONG.", "their RFP.") is a word: it ends
-    # sentences like any other.
-    if word[-1].isupper() and _INITIALS.fullmatch(word):
-        return True
-    if low in _FINAL_ABBREV.get(lang, ()) or low == "etc":
-        if lang == "ru" and low in ("г", "гг") and text[next_pos : next_pos + 1] in ("«", "„"):
-            return True  # "выборов 2022 г. «Нового … союза»": a quoted name continues the sentence
-        return not _next_is_upper(text, next_pos)
-    if low in _ABBREV.get(lang, ()) or low in ("e.g", "i.e"):
-        return True
-    if "." in word and _DOTTED.fullmatch(word):  # e.g / т.е / U.S
-        return True
-    if word.isdigit() and word_start == 0:
-        return True  # a list number at the start of a block: "1. ..."
-    if word.isdigit() and not _next_is_upper(text, next_pos):
-        return True  # "le 6 nov. 1917" style dates and ordinals
-    return False
 
 
 _URL_STARTS = ("http://", "https://", "www.")
@@ -212,7 +123,7 @@ def _writes_lowercase_starts(text: str, lang: str) -> bool:
     incise's (which is not counted), so this stays off."""
     lower = upper = 0
     for m in re.finditer(r"([^\W_]{2,})([.?!])[ \u00a0]+([^\W\d_])", text):
-        if m.group(2) == "." and (m.group(1).lower() in _ABBREV.get(lang, ()) or m.group(1).lower() in _FINAL_ABBREV.get(lang, ())):
+        if m.group(2) == "." and (m.group(1).lower() in ABBREV.get(lang, ()) or m.group(1).lower() in FINAL_ABBREV.get(lang, ())):
             continue
         if m.group(2) != "." and _INCISE.match(text, m.start(3)):
             continue
@@ -238,6 +149,8 @@ def split_sentences(text: str, lang: str, lowercase_starts: bool | None = None) 
     otherwise: ``Mr. révolution. révolution.`` has more lowercase starts than capitals)."""
     spans: list[tuple[int, int]] = []
     start = 0
+    items = enumeration_items(text)
+    ellipses = spaced_ellipses(text)
     for m in _boundaries(text):
         end = m.end("note") if m.group("note") else m.end("close") if m.group("close").strip() else m.end("punct")
         next_pos = m.end()
@@ -245,7 +158,7 @@ def split_sentences(text: str, lang: str, lowercase_starts: bool | None = None) 
             break
         punct = m.group("punct")
         words_punct = _PICTOGRAPH_OR_SMILEY.sub("", punct)
-        nxt = _after_openers(text, next_pos)
+        nxt = after_openers(text, next_pos)
         if not words_punct:
             # an emoji or a smiley: a sentence ends there when a capital or a reply
             # ("@name") follows; before lowercase or a number it is part of the sentence
@@ -266,15 +179,29 @@ def split_sentences(text: str, lang: str, lowercase_starts: bool | None = None) 
                     continue
                 if words_punct[-1] in "!?" and _INCISE.match(text, nxt):
                     continue  # "Tu viens ? demanda-t-il": an incise, even where sentences start in lowercase
-        if words_punct in ("…", "...") and not _next_is_upper(text, next_pos):
-            continue  # "… 2022", "(…) une crise": the sentence goes on
-        if _is_abbreviation(text, m.start("punct"), lang, next_pos):
+        if words_punct == "." and (dots := ellipses.get(m.start("punct"))):
+            if not dots[1] or not next_is_upper(text, next_pos) or (dots[0] == 3 and _pronoun_i(text, next_pos, lang)):
+                continue  # ". . ." inside a sentence: words left out, before lowercase or "I"
+        elif words_punct in ("…", "...") or (len(words_punct) > 3 and not words_punct.strip(".")):
+            if not next_is_upper(text, next_pos) or omission_in_quotation(text, start, m.start("punct"), m.group("close")):
+                continue  # "… 2022", "(…) une crise", "agir (…) Nous": the sentence goes on
+        if items and any(a <= m.start() < b for a, b in items):
+            continue  # an item's own marker: "2.) Walk"
+        after = text[next_pos]  # what the rules below look at first: most boundaries pass them all at once
+        if after == "(" and citation_follows(text, m.group("close"), next_pos):
+            continue  # '"…" (Dupont 12).': the citation is the sentence's
+        if after in "–—-" and words_punct.endswith(".") and dialogue_goes_on(text, start, m.start("punct"), next_pos):
+            continue  # "«Ты уходишь? – удивился отец. – Ещё рано».": the quotation goes on
+        if is_abbreviation(text, m.start("punct"), lang, next_pos, start):
             continue
         if not _LETTER.search(text, start, m.start()) and m.start() - start < 4:
             continue  # "1." or "(a)." is no sentence on its own
         spans.append((start, end))
         start = next_pos
     spans.append((start, len(text.rstrip())))
+    if items:  # "1) The first item 2) The second item": each item a sentence
+        cuts = [s for s, _ in items[1:]]
+        spans = [piece for s, e in spans for piece in _cut_at(s, e, cuts)]
     out = []
     for s, e in spans:
         while s < e and text[s].isspace():
@@ -284,6 +211,16 @@ def split_sentences(text: str, lang: str, lowercase_starts: bool | None = None) 
         if e > s:
             out.append((s, e))
     return out
+
+
+def _pronoun_i(text: str, pos: int, lang: str) -> bool:
+    """English's "I", capitalised wherever it stands: after an ellipsis it starts no sentence by its case."""
+    return lang in ("en", "latin") and text.startswith("I", pos) and not text[pos + 1 : pos + 2].isalpha()
+
+
+def _cut_at(s: int, e: int, cuts: list[int]) -> list[tuple[int, int]]:
+    inner = [c for c in cuts if s < c < e]
+    return list(zip([s, *inner], [*inner, e]))
 
 
 def cap_length(text: str, s: int, e: int, limit: int = MAX_SEGMENT_CHARS) -> list[tuple[int, int, bool]]:
@@ -314,7 +251,7 @@ def cap_length(text: str, s: int, e: int, limit: int = MAX_SEGMENT_CHARS) -> lis
 
 def rules_for(block: Block) -> str:
     """Which abbreviation rules apply: the block's language if known, else its script's."""
-    if block.lang in _ABBREV:
+    if block.lang in ABBREV:
         return block.lang
     return "ru" if mostly_cyrillic(block.text[:1000]) else "latin"
 
