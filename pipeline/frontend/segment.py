@@ -13,7 +13,7 @@ import re
 
 from .abbreviations import ABBREV, FINAL_ABBREV, OPENERS, after_openers, is_abbreviation, next_is_upper
 from .bylines import verbatim
-from .sentence_rules import citation_follows, dialogue_goes_on, enumeration_items, omission_in_quotation, spaced_ellipses
+from .sentence_rules import citation_follows, dialogue_goes_on, enumeration_items, hashtag_cuts, omission_in_quotation, spaced_ellipses
 from .bad_bytes import flag_bad_bytes
 from ..doc import Block, Document, Segment
 from .line_kinds import contents_entry
@@ -199,9 +199,10 @@ def split_sentences(text: str, lang: str, lowercase_starts: bool | None = None) 
         spans.append((start, end))
         start = next_pos
     spans.append((start, len(text.rstrip())))
-    if items:  # "1) The first item 2) The second item": each item a sentence
-        cuts = [s for s, _ in items[1:]]
-        spans = [piece for s, e in spans for piece in _cut_at(s, e, cuts)]
+    # "1) The first item 2) The second item": each item a sentence; "#море #отдых Приходите": a post ends
+    cuts = [s for s, _ in items[1:]] + hashtag_cuts(text)
+    if cuts:
+        spans = [piece for s, e in spans for piece in _cut_at(s, e, sorted(cuts))]
     out = []
     for s, e in spans:
         while s < e and text[s].isspace():

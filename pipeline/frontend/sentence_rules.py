@@ -17,6 +17,8 @@ asks about a candidate boundary.
 - Dialogue inside guillemets goes on after the author's words: in ``«Ты уходишь? –
   удивился отец. – Ещё рано».`` the full stop before the dash ends the incise, not the
   quotation, which closes later.
+- A run of hashtags closes a post (``… на закате #море #отдых Приходите к нам``): a
+  capitalised word after two or more of them starts a sentence, end punctuation or not.
 - An enumeration written on one line (``1) … 2) …``, ``a. … b. …``, ``• 9. … • 10. …``):
   each item is a sentence, whether it ends with a full stop or not.
 """
@@ -120,3 +122,21 @@ def enumeration_items(text: str) -> list[tuple[int, int]]:
         run = [m] if opens and at_start else []
     close()
     return markers
+
+
+# two hashtags or more, spaced or glued ("#снег#сочи"), then a capitalised word
+_HASHTAG_RUN = re.compile(r"(?<!\S)#[^\s#]+(?:\s*#[^\s#]+)+(?=\s+[^\W\d_])")
+
+
+def hashtag_cuts(text: str) -> list[int]:
+    """Where a sentence starts after a run of hashtags: the capitalised word after it."""
+    if text.count("#") < 2:
+        return []
+    cuts = []
+    for m in _HASHTAG_RUN.finditer(text):
+        at = m.end()
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if text[at].isupper():
+            cuts.append(at)
+    return cuts
