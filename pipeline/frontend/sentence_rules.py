@@ -125,7 +125,7 @@ def enumeration_items(text: str) -> list[tuple[int, int]]:
 
 
 # two hashtags or more, spaced or glued ("#снег#сочи"), then a capitalised word
-_HASHTAG_RUN = re.compile(r"(?<!\S)#[^\s#]+(?:\s*#[^\s#]+)+(?=\s+[^\W\d_])")
+_HASHTAG_RUN = re.compile(r"#[^\s#]+(?:\s*#[^\s#]+)+(?=\s+[^\W\d_])")
 
 
 def hashtag_cuts(text: str) -> list[int]:
