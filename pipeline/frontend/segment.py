@@ -179,19 +179,20 @@ def split_sentences(text: str, lang: str, lowercase_starts: bool | None = None) 
                     continue
                 if words_punct[-1] in "!?" and _INCISE.match(text, nxt):
                     continue  # "Tu viens ? demanda-t-il": an incise, even where sentences start in lowercase
-        if words_punct == "." and (dots := ellipses.get(m.start("punct"))):
+        if ellipses and words_punct == "." and (dots := ellipses.get(m.start("punct"))):
             if not dots[1] or not next_is_upper(text, next_pos) or (dots[0] == 3 and _pronoun_i(text, next_pos, lang)):
                 continue  # ". . ." inside a sentence: words left out, before lowercase or "I"
-        elif words_punct in ("…", "...") or (len(words_punct) > 3 and not words_punct.strip(".")):
+        elif words_punct != "." and (words_punct in ("…", "...") or (len(words_punct) > 3 and not words_punct.strip("."))):
             if not next_is_upper(text, next_pos) or omission_in_quotation(text, start, m.start("punct"), m.group("close")):
                 continue  # "… 2022", "(…) une crise", "agir (…) Nous": the sentence goes on
         if items and any(a <= m.start() < b for a, b in items):
             continue  # an item's own marker: "2.) Walk"
         after = text[next_pos]  # what the rules below look at first: most boundaries pass them all at once
-        if after == "(" and citation_follows(text, m.group("close"), next_pos):
-            continue  # '"…" (Dupont 12).': the citation is the sentence's
-        if after in "–—-" and words_punct.endswith(".") and dialogue_goes_on(text, start, m.start("punct"), next_pos):
-            continue  # "«Ты уходишь? – удивился отец. – Ещё рано».": the quotation goes on
+        if after in _CITATION_OR_DASH:
+            if after == "(" and citation_follows(text, m.group("close"), next_pos):
+                continue  # '"…" (Dupont 12).': the citation is the sentence's
+            if after != "(" and words_punct.endswith(".") and dialogue_goes_on(text, start, m.start("punct"), next_pos):
+                continue  # "«Ты уходишь? – удивился отец. – Ещё рано».": the quotation goes on
         if is_abbreviation(text, m.start("punct"), lang, next_pos, start):
             continue
         if not _LETTER.search(text, start, m.start()) and m.start() - start < 4:
@@ -200,7 +201,7 @@ def split_sentences(text: str, lang: str, lowercase_starts: bool | None = None) 
         start = next_pos
     spans.append((start, len(text.rstrip())))
     # "1) The first item 2) The second item": each item a sentence; "#море #отдых Приходите": a post ends
-    cuts = [s for s, _ in items[1:]] + hashtag_cuts(text)
+    cuts = [s for s, _ in items[1:]] + hashtag_cuts(text) if items or "#" in text else None
     if cuts:
         spans = [piece for s, e in spans for piece in _cut_at(s, e, sorted(cuts))]
     out = []
@@ -212,6 +213,9 @@ def split_sentences(text: str, lang: str, lowercase_starts: bool | None = None) 
         if e > s:
             out.append((s, e))
     return out
+
+
+_CITATION_OR_DASH = frozenset("(–—-")
 
 
 def _pronoun_i(text: str, pos: int, lang: str) -> bool:

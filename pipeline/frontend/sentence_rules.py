@@ -84,7 +84,10 @@ def dialogue_goes_on(text: str, sentence_start: int, punct_start: int, next_pos:
 _ITEM = re.compile(r"(?=[•⁃‣◦▪\da-z])(?<!\S)(?P<bullet>[•⁃‣◦▪]\s*)?(?P<label>\d{1,2}|[a-z])(?P<form>\.\)|\)|\.)[ \u00a0]+(?=[^\W\d_])")
 
 
-_AFTER_COLON = re.compile(r":\s*")
+# an item's marker right after a colon (the pattern opens with the colon, which the engine
+# finds by a fast scan)
+_OPENS_AFTER_COLON = re.compile(r":\s*(?:[•⁃‣◦▪]\s*)?(?:\d{1,2}|[a-z])(?:\.\)|\)|\.)[ \u00a0]")
+_ITEM_FIRST = frozenset("•⁃‣◦▪0123456789abcdefghijklmnopqrstuvwxyz")
 
 
 def _value(label: str) -> int:
@@ -99,8 +102,7 @@ def enumeration_items(text: str) -> list[tuple[int, int]]:
     ``a) and b)`` inside a sentence, a lone ``2)``."""
     # an enumeration opens at the text's start or after a colon: where none does (nearly
     # every paragraph), the text is not searched for markers
-    opens = [0, *(m.end() for m in _AFTER_COLON.finditer(text))] if ":" in text else [0]
-    if not any(_ITEM.match(text, at) for at in opens):
+    if not ((text[:1] in _ITEM_FIRST and _ITEM.match(text)) or (":" in text and _OPENS_AFTER_COLON.search(text))):
         return []
     items = [m for m in _ITEM.finditer(text) if text[m.end()].isupper()]
     markers: list[tuple[int, int]] = []
