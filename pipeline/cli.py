@@ -41,6 +41,8 @@ ModelOpt = Annotated[
     Optional[list[str]],
     typer.Option("--model", "-m", metavar="LANG=ID_OR_PATH", help="Model for a language: a Hub id\\[@revision] or a local folder. Repeatable."),
 ]
+ModelsOpt = Annotated[str, typer.Option("--models", metavar="SET", help="A profile of the catalog: base (catalog: the opus-mt base models) or big (opus-mt-tc-big: better, about three times slower); or demo: untrained models built here, whose English is noise (to see the pipeline offline).")]
+ProfileOpt = Annotated[str, typer.Option("--models", metavar="PROFILE", help="The catalog's profile: base or big.")]
 CacheOpt = Annotated[Optional[Path], typer.Option("--cache", help="Translation cache file (default: ~/.cache/diptych/translations.sqlite).")]
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")]
 
@@ -48,7 +50,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")
 # receives one EngineOptions (see with_engine_options).
 _ENGINE_OPTIONS = {
     "model": (ModelOpt, None),
-    "models": (Annotated[str, typer.Option("--models", metavar="SET", help="catalog (the opus-mt models), or demo: untrained models built here, whose English is noise (to see the pipeline offline).")], "catalog"),
+    "models": (ModelsOpt, "catalog"),
     "device": (Annotated[str, typer.Option("--device", help="auto (CUDA if available), cpu, or cuda[:N].")], "auto"),
     "backend": (Annotated[str, typer.Option("--backend", help="auto (CTranslate2 where installed, else torch), ctranslate2 or torch.")], "auto"),
     "compute_type": (Annotated[str, typer.Option("--compute-type", help="auto, or: int8, int8_float16, float16 (ctranslate2); float32, float16, bfloat16 (torch).")], "auto"),
@@ -339,23 +341,24 @@ def check_cmd(
 
 @models_app.command("list")
 def models_list(model: ModelOpt = None) -> None:
-    """Show the configured model per language and whether it is available offline."""
+    """Show each profile's model per language, its published scores, and whether it is available offline."""
     from .console import print_models
-    from .translation.catalog import model_specs, status
+    from .translation.catalog import profile_status
 
-    print_models(status(model_specs(model)))
+    print_models(profile_status(model))
 
 
 @models_app.command("download")
 def models_download(
     langs: Annotated[Optional[list[str]], typer.Argument(metavar="LANG", help="Languages to download (default: all in the catalog).", show_default=False)] = None,
     model: ModelOpt = None,
+    profile: ProfileOpt = "base",
 ) -> None:
     """Store models under models/ so that Diptych runs offline."""
     from .console import print_lines
     from .translation.catalog import download_all
 
-    print_lines(download_all(langs or None, model))
+    print_lines(download_all(langs or None, model, profile))
 
 
 @models_app.command("convert")
@@ -363,12 +366,13 @@ def models_convert(
     langs: Annotated[Optional[list[str]], typer.Argument(metavar="LANG", help="Languages to convert (default: all available offline).", show_default=False)] = None,
     model: ModelOpt = None,
     force: Annotated[bool, typer.Option("--force", metavar="", help="Convert again even if a conversion exists.")] = False,
+    profile: ProfileOpt = "base",
 ) -> None:
     """Convert models to CTranslate2 (int8) under models/ct2/ for the fast backend."""
     from .console import print_lines
     from .translation.loading import convert_all
 
-    print_lines(convert_all(langs or None, model, force=force))
+    print_lines(convert_all(langs or None, model, force=force, profile=profile))
 
 
 @models_app.command("demo")

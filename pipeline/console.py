@@ -148,13 +148,20 @@ def print_run(report: "RunReport", as_json: bool) -> None:
 
 def print_models(rows: list[dict[str, str]]) -> None:
     """One short paragraph per language: readable in any terminal width and in logs."""
+    profile = None
     for row in rows:
+        if row.get("profile") != profile:
+            profile = row.get("profile")
+            out_console.print(f"[bold]{profile}[/] (--models {profile})" if profile else "", soft_wrap=True)
         out_console.print(f"[bold]{row['lang']}[/]  {escape(row['model'])}  ({row['origin']})", soft_wrap=True)
+        if row.get("published"):
+            out_console.print(f"    published: {escape(row['published'])}", soft_wrap=True)
         if row["available"] == "yes":
             out_console.print(f"    available offline: yes, {row['where']} at revision {escape(row['revision'])}")
             out_console.print(f"    {escape(row['path'])}", soft_wrap=True)
         else:
-            out_console.print("    available offline: no (`diptych models download " + row["lang"] + "` stores it under models/)")
+            profile_option = f"--models {row['profile']} " if row.get("profile", "base") != "base" else ""
+            out_console.print(f"    available offline: no (`diptych models download {profile_option}{row['lang']}` stores it under models/)")
 
 
 def print_alignment_scores(scores: dict[str, float], to_stdout: bool = False) -> None:

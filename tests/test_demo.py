@@ -41,4 +41,4 @@ def test_editions_of_real_models_carry_no_demo_notice(seeds_run):
 
 def test_an_unknown_model_set_is_one_usage_line(offline_env):
     proc = diptych("run", str(seed_path("003")), "--models", "huge", env=offline_env, timeout=60)
-    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == ["diptych: error: --models must be catalog or demo, not 'huge'"], proc.stderr
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == ["diptych: error: --models huge: the catalog has no such profile; choose from base, big, or demo"], proc.stderr

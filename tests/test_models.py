@@ -42,7 +42,7 @@ def test_offline_hub_id_fails_with_both_remedies(offline_env, monkeypatch):
 def test_models_list_shows_configured_and_local(offline_env, tiny_models):
     proc = diptych("models", "list", "--model", f"fr={tiny_models['fr']}", env=offline_env)
     assert proc.returncode == 0, proc.stderr
-    assert "opus-mt-ru-en@main" in proc.stdout and "available offline: yes" in proc.stdout and "available offline: no" in proc.stdout
+    assert "opus-mt-ru-en@fbd6dc73284f95536648512cc21d57f19191961a" in proc.stdout and "available offline: yes" in proc.stdout and "available offline: no" in proc.stdout
 
 
 def test_models_download_offline_is_one_clear_line(offline_env):

@@ -188,7 +188,7 @@ def _translator_class(lang: str, options: EngineOptions, threads: int):
 
             lang_, opts, n = self.settings
             _use_threads(n)
-            model = resolve_all(specs_for({lang_}, opts.overrides))[lang_]
+            model = resolve_all(specs_for({lang_}, opts.overrides, opts.profile))[lang_]
             backend = load_backend(model, opts.backend, opts.device, opts.compute_type)
             self.engine = TranslationEngine(backend, opts.settings, cache=None, batch_tokens=opts.batch_tokens, guard=opts.guard)
 
@@ -213,7 +213,7 @@ def _describe_engine(lang: str, options: EngineOptions, threads: int) -> dict:
     from ..translation.stage import engine_signature
 
     _use_threads(threads)
-    model = resolve_all(specs_for({lang}, options.overrides))[lang]
+    model = resolve_all(specs_for({lang}, options.overrides, options.profile))[lang]
     backend_signature, default_tokens = describe_backend(model, options.backend, options.device, options.compute_type)
     return engine_signature(backend_signature, options.settings, options.batch_tokens or default_tokens, options.guard)
 
@@ -253,7 +253,7 @@ def run_on_ray(
     for _, doc in docs:
         child(root, doc.id)
     langs = languages_needed(doc for _, doc in docs)
-    resolve_all(specs_for(langs, options.overrides))
+    resolve_all(specs_for(langs, options.overrides, options.profile))
     cache = open_cache(options) if langs else None
     report.cache = str(cache.path) if cache is not None else None
 

@@ -15,7 +15,7 @@ import json
 import os
 import socket
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -38,6 +38,8 @@ class ModelSpec:
     model_id: str
     revision: str = "main"
     origin: str = "catalog"
+    # the figures the model's makers published, by test set: {"newstest2014": {"bleu": 37.8, "chrf": 63.3}}
+    published: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def is_path(self) -> bool:
@@ -62,7 +64,41 @@ class ResolvedModel:
         return f"{self.model_id}@{self.revision}"
 
 
-def load_catalog() -> dict[str, ModelSpec]:
+# The catalog's profiles: its top-level language tables are "base"; a table of language
+# tables ([big.fr], [big.ru]) is a profile of that name.
+BASE_PROFILE = "base"
+
+
+def load_catalog(profile: str = BASE_PROFILE) -> dict[str, ModelSpec]:
+    """The catalog's models of one profile; an unknown profile is a usage error."""
+    profiles = catalog_profiles()
+    if profile not in profiles:
+        raise UsageError(f"--models {profile}: the catalog has no such profile; choose from {', '.join(profiles)}, or demo")
+    return profiles[profile]
+
+
+def catalog_profiles() -> dict[str, dict[str, ModelSpec]]:
+    """Every profile of the catalog, ``base`` first: profile -> language -> model."""
+    data = _catalog_data()
+    profiles: dict[str, dict[str, ModelSpec]] = {BASE_PROFILE: {}}
+    for key, entry in data.items():
+        if not isinstance(entry, dict):
+            raise UsageError(f"model catalog {catalog_file()}: {key!r} is not a table")
+        if "id" in entry:
+            profiles[BASE_PROFILE][key] = _spec(key, entry, BASE_PROFILE)
+        else:
+            profiles[key] = {lang: _spec(lang, sub, key) for lang, sub in entry.items() if isinstance(sub, dict)}
+    return profiles
+
+
+def _spec(lang: str, entry: dict, profile: str) -> ModelSpec:
+    if "id" not in entry:
+        raise UsageError(f"model catalog {catalog_file()}: [{profile}.{lang}] has no id")
+    origin = "catalog" if profile == BASE_PROFILE else f"catalog, {profile}"
+    return ModelSpec(lang, entry["id"], entry.get("revision", "main"), origin, dict(entry.get("published", {})))
+
+
+def _catalog_data() -> dict:
     path = catalog_file()
     if path is None:
         raise UsageError(
@@ -79,7 +115,7 @@ def load_catalog() -> dict[str, ModelSpec]:
         raise UsageError(f"model catalog {path} is not UTF-8 text; set DIPTYCH_CATALOG to a catalog file") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"model catalog {path} is not valid TOML: {exc}") from None
-    return {lang: ModelSpec(lang, entry["id"], entry.get("revision", "main")) for lang, entry in data.items()}
+    return data
 
 
 def parse_override(text: str) -> ModelSpec:
@@ -97,10 +133,10 @@ def parse_override(text: str) -> ModelSpec:
     return ModelSpec(lang, model_id, revision or "main", "override")
 
 
-def model_specs(overrides: list[str] | None = None) -> dict[str, ModelSpec]:
-    """The catalog's models, with ``--model`` overrides; an override for a language Diptych
-    does not translate is an error (it would otherwise be silently ignored)."""
-    specs = load_catalog()
+def model_specs(overrides: list[str] | None = None, profile: str = BASE_PROFILE) -> dict[str, ModelSpec]:
+    """The catalog's models (of ``profile``), with ``--model`` overrides; an override for a
+    language Diptych does not translate is an error (it would otherwise be silently ignored)."""
+    specs = load_catalog(profile)
     for text in overrides or []:
         spec = parse_override(text)
         if spec.lang not in specs:
@@ -111,9 +147,10 @@ def model_specs(overrides: list[str] | None = None) -> dict[str, ModelSpec]:
     return specs
 
 
-def specs_for(langs: list[str] | set[str] | None, overrides: list[str] | None = None) -> dict[str, ModelSpec]:
+def specs_for(langs: list[str] | set[str] | None, overrides: list[str] | None = None,
+              profile: str = BASE_PROFILE) -> dict[str, ModelSpec]:
     """The spec of each language asked for (None: every configured one); an unknown language is an error."""
-    specs = model_specs(overrides)
+    specs = model_specs(overrides, profile)
     langs = specs.keys() if langs is None else langs
     unknown = [lang for lang in sorted(langs) if lang not in specs]
     if unknown:
@@ -154,8 +191,8 @@ def _identity_bytes(path: Path) -> bytes:
     """config.json as canonical JSON without the writer's fields: what determines the model."""
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, dict):
-        for field in _WRITER_FIELDS:
-            data.pop(field, None)
+        for name in _WRITER_FIELDS:
+            data.pop(name, None)
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
@@ -315,7 +352,21 @@ def status(specs: dict[str, ModelSpec]) -> list[dict[str, str]]:
     return rows
 
 
-def download_all(langs: list[str] | None, overrides: list[str] | None = None) -> list[str]:
+def profile_status(overrides: list[str] | None = None) -> list[dict[str, str]]:
+    """:func:`status` of every profile's models (``--model`` overrides shown in the base
+    profile), each row with its profile and the figures its makers published."""
+    rows = []
+    for profile, specs in catalog_profiles().items():
+        if profile == BASE_PROFILE:
+            specs = model_specs(overrides)
+        for row, spec in zip(status(specs), (specs[lang] for lang in sorted(specs))):
+            row["profile"] = profile
+            row["published"] = ", ".join(f"{name} BLEU {f['bleu']} / chrF {f['chrf']}" for name, f in sorted(spec.published.items()))
+            rows.append(row)
+    return rows
+
+
+def download_all(langs: list[str] | None, overrides: list[str] | None = None, profile: str = BASE_PROFILE) -> list[str]:
     """``diptych models download``: store each language's model under models/; one line each."""
-    return [f"{lang}: {spec.label()} -> {download(spec)}" for lang, spec in specs_for(langs, overrides).items()]
+    return [f"{lang}: {spec.label()} -> {download(spec)}" for lang, spec in specs_for(langs, overrides, profile).items()]
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..errors import UsageError
-from .catalog import resolve_all, specs_for
+from .catalog import load_catalog, resolve_all, specs_for
 from .engine import DecodingSettings, TranslationEngine
 
-# --models: which set of models the languages without a --model take
+# --models: which set of models the languages without a --model take: a profile of the
+# catalog (its names are the catalog's: base, big), "catalog" (base, its name before there
+# were profiles), or demo
 MODEL_SETS = ("catalog", "demo")
 
 
@@ -33,7 +34,7 @@ class EngineOptions:
         """``demo``: the untrained demo models (built here where missing) for every language
         without its own --model, decoding no longer than they can usefully write."""
         if self.models not in MODEL_SETS:
-            raise UsageError(f"--models must be {' or '.join(MODEL_SETS)}, not {self.models!r}")
+            load_catalog(self.models)  # a profile of the catalog, or one line naming them
         if self.models != "demo":
             return
         from .demo import DEMO_MAX_LENGTH, ensure_demo_models
@@ -44,10 +45,15 @@ class EngineOptions:
         self.settings = replace(self.settings, max_length=min(self.settings.max_length, DEMO_MAX_LENGTH))
         self.models = "catalog"  # resolved: the overrides now name every demo folder
 
+    @property
+    def profile(self) -> str:
+        """The catalog profile the languages without a --model take."""
+        return "base" if self.models in ("catalog", "demo") else self.models
+
 
 def load_engines(langs: set[str], options: EngineOptions) -> dict[str, TranslationEngine]:
     """Resolve every needed model first (fail fast, exit 2), then load them."""
-    resolved = resolve_all(specs_for(langs, options.overrides))
+    resolved = resolve_all(specs_for(langs, options.overrides, options.profile))
     if not resolved:
         return {}
     cache = open_cache(options)  # a cache that cannot be opened stops the run before any model loads
@@ -75,10 +81,11 @@ def open_cache(options: EngineOptions):
     return TranslationCache(default_cache_path() if options.cache_path == "default" else options.cache_path)
 
 
-def convert_all(langs: list[str] | None, overrides: list[str] | None = None, force: bool = False) -> list[str]:
+def convert_all(langs: list[str] | None, overrides: list[str] | None = None, force: bool = False,
+                *, profile: str = "base") -> list[str]:
     """``diptych models convert``: every model found first (fail fast), then each converted
     to CTranslate2 under models/ct2/; one line each."""
-    resolved = resolve_all(specs_for(langs, overrides))
+    resolved = resolve_all(specs_for(langs, overrides, profile))
     from .runtimes.ct2 import convert  # imports ctranslate2: only once the models are found
 
     return [f"{lang}: {model.ref} -> {convert(model, force=force)}" for lang, model in resolved.items()]

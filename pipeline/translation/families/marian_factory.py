@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Iterable
 
 OPUS_MT_ARCH = dict(d_model=512, layers=6, heads=8, ffn=2048)
+# opus-mt-tc-big (transformer-big, the catalog's "big" profile): 1024 dimensions, 16 heads,
+# 6 + 6 layers, FFN 4096, ReLU where the base models have swish
+TC_BIG_ARCH = dict(d_model=1024, layers=6, heads=16, ffn=4096, activation="relu")
 TINY_ARCH = dict(d_model=32, layers=1, heads=2, ffn=64)
+# the big shape scaled down for tests: its heads, layers and activation, narrow enough to
+# build and run in a second
+TINY_BIG_ARCH = dict(d_model=64, layers=6, heads=16, ffn=128, activation="relu")
 
 
 def _train_spm(lines: Iterable[str], vocab_size: int) -> bytes:
@@ -80,6 +86,7 @@ def build_marian(
     layers: int = 1,
     heads: int = 2,
     ffn: int = 64,
+    activation: str = "swish",
     eos_logit_bias: float | None = -10.0,
     piece_logit_biases: dict[str, float] | None = None,
     seed: int = 0,
@@ -140,7 +147,7 @@ def build_marian(
         eos_token_id=0,
         forced_eos_token_id=0,
         decoder_start_token_id=pad_id,
-        activation_function="swish",
+        activation_function=activation,
         scale_embedding=True,
         share_encoder_decoder_embeddings=True,
         static_position_embeddings=True,
