@@ -237,6 +237,29 @@ def align_eval(
         print_alignment_scores(scores, to_stdout=True)
 
 
+@app.command("eval")
+@with_engine_options
+def eval_cmd(
+    source: Annotated[Path, typer.Argument(metavar="SRC", help="A test set's source side, one sentence per line (e.g. newstest2014.fr-en.fr).")],
+    reference: Annotated[Path, typer.Argument(metavar="REF", help="Its English reference, line-aligned.")],
+    src_lang: Annotated[Optional[str], typer.Option("--src-lang", help="The source's language (default: detected).")] = None,
+    test_set: Annotated[Optional[str], typer.Option("--test-set", help="The set's name in the catalog's published figures (default: SRC's name up to its first dot).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", help="Also write the English, one line per source line.")] = None,
+    as_json: JsonOpt = False,
+    options=None,
+) -> None:
+    """Translate a test set as run does and score it (BLEU, chrF), beside the model's published figure."""
+    from .console import print_eval, print_json, progress_reporter
+    from .jobs.evaluate import evaluate
+
+    with progress_reporter() as on_progress:
+        result = evaluate(source, reference, options, lang=src_lang, test_set=test_set, hypotheses=output, on_progress=on_progress)
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        print_eval(result)
+
+
 @app.command("render")
 def render_cmd(
     record: Annotated[Path, typer.Argument(metavar="RECORD", help="A document record (JSONL).")],

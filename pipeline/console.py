@@ -164,6 +164,20 @@ def print_models(rows: list[dict[str, str]]) -> None:
             out_console.print(f"    available offline: no (`diptych models download {profile_option}{row['lang']}` stores it under models/)")
 
 
+def print_eval(result) -> None:
+    """``diptych eval``: each score, the published one and the difference, then the signatures."""
+    out_console.print(f"{escape(result.source)}: {result.sentences} sentences ({result.lang}), {escape(result.model)}", soft_wrap=True)
+    for row in result.scores:
+        line = f"  {row['name']:6s} {row['score']:5.1f}"
+        if "published" in row:
+            line += f"   published {row['published']:.1f} ({result.test_set}), difference {row['difference']:+.1f}"
+        out_console.print(line, soft_wrap=True)
+    if not any("published" in row for row in result.scores):
+        out_console.print("  (the catalog has no published figure for this set and model)")
+    for row in result.scores:
+        out_console.print(f"  {escape(row['signature'])}", soft_wrap=True, highlight=False)
+
+
 def print_alignment_scores(scores: dict[str, float], to_stdout: bool = False) -> None:
     console = out_console if to_stdout else err_console
     table = Table(title="alignment")
