@@ -81,7 +81,7 @@ def test_the_document_model_depends_on_nothing():
 
 
 def test_stages_never_import_jobs_and_only_the_cli_prints():
-    top = {"pipeline.cli", "pipeline.cli_typer", "pipeline.console", "pipeline.__main__"}
+    top = {"pipeline.cli", "pipeline.cli_options", "pipeline.cli_typer", "pipeline.console", "pipeline.__main__"}
     for m, targets in _imports().items():
         if m in top or m.startswith("pipeline.jobs"):
             continue
@@ -140,7 +140,7 @@ def test_the_command_line_starts_without_the_pipeline():
             "print(sorted(m for m in sys.modules if m.startswith('pipeline') or m.split('.')[0] in "
             "('numpy', 'jinja2', 'torch', 'transformers', 'ctranslate2', 'sacrebleu', 'lingua', 'starlette', 'uvicorn')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
-    assert loaded.strip() == "['pipeline', 'pipeline.cli', 'pipeline.cli_typer', 'pipeline.editions', 'pipeline.errors', 'pipeline.version']"
+    assert loaded.strip() == "['pipeline', 'pipeline.cli', 'pipeline.cli_options', 'pipeline.cli_typer', 'pipeline.editions', 'pipeline.errors', 'pipeline.version']"
 
 
 def test_every_reader_is_reachable_from_its_table_and_claims_what_no_other_does():
