@@ -17,7 +17,10 @@ Methods, each measured in its own process (peak RSS is that process's):
     python bench/translate_bench.py            # lengths 16, 32, 64; greedy and beam 4
     python bench/translate_bench.py --quick    # under 4 minutes on a 2-core machine
 
-and one more pair of rows through ``diptych run``'s code path: 200 documents of 20
+then the catalog's big profile (opus-mt-tc-big: 1024 dimensions, 16 heads, 6 + 6 layers,
+ReLU) as a random-weight model of the same vocabulary, through Diptych's two backends at
+beam 4, against the base shape in the same run (``big_over_base``: what the better model
+costs on this machine); and one more pair of rows through ``diptych run``'s code path: 200 documents of 20
 sentences against one document of the same 4,000 sentences (``corpus_over_single``).
 With ``--device cuda`` (where torch sees a GPU) the table is the GPU's, 4,095 sentences of
 32 tokens, with two more rows: (e) a hand-written transformers loop in bfloat16 with fixed
@@ -87,6 +90,40 @@ def build_models(work: Path) -> dict[str, Path]:
             )
         out[lang] = folder
     return out
+
+
+def build_big_model(work: Path) -> Path:
+    """A random-weight model of the tc-big shape, with opus-mt-fr-en's vocabulary size."""
+    from marian_factory import TC_BIG_ARCH, build_marian
+
+    folder = work / "opus-mt-tc-big-fr-en-random"
+    if not (folder / "config.json").is_file():
+        print(f"building {folder.name} ...", file=sys.stderr)
+        seeds = ROOT / "seeds"
+        english = [line for p in sorted(seeds.glob("00[012]_*.txt")) for line in p.read_text(encoding="utf-8").splitlines()]
+        build_marian(folder, next(seeds.glob("003_*.txt")).read_text(encoding="utf-8").splitlines(), english, source_lang="fr",
+                     spm_vocab=4000, vocab_size=ARCH["fr"], eos_logit_bias=None, **TC_BIG_ARCH)
+    return folder
+
+
+def big_rows(models: dict[str, Path], work: Path, length: int, device: str) -> list[dict]:
+    """Diptych's torch and CTranslate2 backends on the base and the big shape, beam 4."""
+    from pipeline.translation.catalog import ModelSpec, resolve
+    from pipeline.translation.runtimes.ct2 import convert
+
+    big = build_big_model(work)
+    convert(resolve(ModelSpec("fr", str(big), "local", "override")))  # conversion is not timed
+    inputs = work / f"inputs-{length}.json"
+    rows = []
+    for shape, model in (("base", models["fr"]), ("big", big)):
+        for method in ("b", "c"):
+            r = run_child(["--worker", method, str(model), str(inputs), "4", str(round(1.2 * length)), device], allow_failure=True)
+            row = {"shape": shape, "length": length, "beam": 4, "method": method, "name": METHOD_NAMES[method]}
+            row.update({"error": r["error"]} if "error" in r else
+                       {"sent_per_s": r["sentences"] / r["seconds"], "tok_per_s": r["tokens"] / r["seconds"], "rss_mb": r["rss_mb"]})
+            rows.append(row)
+            print(f"  {shape:4s} len {length:3d} beam 4 {METHOD_NAMES[method]:20s} {row.get('sent_per_s', 0):8.2f} sent/s", file=sys.stderr)
+    return rows
 
 
 def cut_sentences(model: Path, lang: str, length: int, count: int) -> list[str]:
@@ -351,6 +388,8 @@ def main() -> None:
         corpus_rows[layout] = {**r, "sent_per_s": r["sentences"] / r["seconds"]}
         print(f"  diptych run, {r['documents']:4d} document(s), {r['sentences']} sentences: {corpus_rows[layout]['sent_per_s']:8.2f} sent/s", file=sys.stderr)
 
+    big = big_rows(models, args.work, 32 if 32 in lengths else lengths[0], device)
+
     mem_inputs = args.work / f"inputs-{lengths[0]}.json"
     memory = run_child(["--memory-worker", str(models["fr"]), str(models["ru"]), str(mem_inputs)])
 
@@ -370,6 +409,11 @@ def main() -> None:
     for layout, r in corpus_rows.items():
         print(f"  {layout:6s} {r['documents']:4d} document(s)  {r['sent_per_s']:9.2f} sent/s  {r['seconds']:7.1f} s  peak RSS {r['rss_mb']:.0f} MB")
 
+    print(f"\nthe big profile's shape against the base one (beam 4, {big[0]['length']} tokens):")
+    for r in big:
+        shown = f"failed: {r['error']}" if "error" in r else f"{r['sent_per_s']:9.2f} sent/s {r['tok_per_s']:10.1f} tok/s  peak RSS {r['rss_mb']:.0f} MB"
+        print(f"  {r['shape']:4s} {r['method']} {r['name']:20s} {shown}")
+
     ratios = {}
     for name, num, den in (("c_over_a", "c", "a"), ("b_over_a", "b", "a"), ("c_over_d", "c", "d")):
         per = []
@@ -386,10 +430,14 @@ def main() -> None:
         beam4 = {r["method"]: r for r in rows if r["beam"] == 4 and "error" not in r}
         if "f" in beam4 and "e" in beam4:
             ratios["default_over_handwritten"] = round(beam4["f"]["tok_per_s"] / beam4["e"]["tok_per_s"], 3)
+    speed = {(r["shape"], r["method"]): r["sent_per_s"] for r in big if "error" not in r}
+    for method in ("b", "c"):
+        if ("big", method) in speed and ("base", method) in speed:
+            ratios[f"big_over_base_{method}"] = round(speed[("big", method)] / speed[("base", method)], 3)
     ratios["corpus_over_single"] = round(corpus_rows["corpus"]["sent_per_s"] / corpus_rows["single"]["sent_per_s"], 3)
     print("ratios (sentences/s, geometric mean over configurations): "
           + ", ".join(f"{k} {v['geomean'] if isinstance(v, dict) else v}" for k, v in ratios.items()))
-    print(json.dumps({"device": device, "rows": rows, "memory": memory, "corpus": corpus_rows, "ratios": ratios, "quick": args.quick,
+    print(json.dumps({"device": device, "rows": rows, "big": big, "memory": memory, "corpus": corpus_rows, "ratios": ratios, "quick": args.quick,
                       "cpus": len(os.sched_getaffinity(0))}))
 
 
