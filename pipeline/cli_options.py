@@ -15,7 +15,7 @@ ModelOpt = Annotated[
     Optional[list[str]],
     typer.Option("--model", "-m", metavar="LANG=ID_OR_PATH", help="Model for a language: a Hub id\\[@revision] or a local folder. Repeatable."),
 ]
-ModelsOpt = Annotated[str, typer.Option("--models", metavar="SET", help="A profile of the catalog: base (catalog: the opus-mt base models) or big (opus-mt-tc-big: better, about three times slower); or demo: untrained models built here, whose English is noise (to see the pipeline offline).")]
+ModelsOpt = Annotated[str, typer.Option("--models", metavar="SET", help="A profile of the catalog: base (catalog: the opus-mt base models) or big (opus-mt-tc-big: better, about half as fast with CTranslate2); or demo: untrained models built here, whose English is noise (to see the pipeline offline).")]
 ProfileOpt = Annotated[str, typer.Option("--models", metavar="PROFILE", help="The catalog's profile: base or big.")]
 CacheOpt = Annotated[Optional[Path], typer.Option("--cache", help="Translation cache file (default: ~/.cache/diptych/translations.sqlite).")]
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")]
