@@ -1,0 +1,218 @@
+"""A Word document translated in place: the original package, each translated paragraph's
+text replaced by its English, everything else as it was.
+
+A paragraph keeps its properties (style, numbering, alignment), its bookmarks (what a
+table of contents and cross-references point at), its comments' anchors, its images and
+its note references (each put where its marker stands in the English, else at the
+paragraph's end). Its text runs give way to runs of the English: the formatting of its
+first text run (font, size, colour) without bold and italic, which the reader's spans put
+back by :mod:`.docx_runs`' rule; tracked changes were accepted when it was read, so its
+English is the accepted text's, with no revision marks. Footnotes and endnotes are
+translated so too, each keeping its number mark. Every part the writer does not change
+(styles, numbering, images, headers and footers) is copied byte for byte; the text's
+language (runs, the document's default, its core properties) becomes the English's.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+
+from ..doc import Document
+from ..errors import InputError
+from ..readers.wordml import DRAWN, ENDNOTE_REF, FOOTNOTE_REF, P, R, T, VAL, W, notes, paragraphs, references
+from .common import demo_notice, signature_line, target_lang
+from .docx_runs import Run, english_runs, translated
+
+MAIN = "word/document.xml"
+NOTE_PARTS = {"footnotes": "word/footnotes.xml", "endnotes": "word/endnotes.xml"}
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+DC = "{http://purl.org/dc/elements/1.1/}"
+# the children of a run's properties, in the order the schema wants them
+RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+             "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+             "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+             "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
+# a run's properties that are the source's formatting of a stretch, not of the paragraph
+_STRETCH_PROPS = {W + t for t in ("rStyle", "b", "bCs", "i", "iCs", "vertAlign")}
+
+
+def translate_in_place(doc: Document, original: bytes) -> bytes:
+    from ..readers.xml import parse_xml
+
+    origin = str(doc.source.get("path", doc.id))
+    try:
+        src = zipfile.ZipFile(io.BytesIO(original))
+        parts = {name: src.read(name) for name in [MAIN, *NOTE_PARTS.values(), "docProps/core.xml", "word/styles.xml"]
+                 if name in src.namelist()}
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise InputError(f"{origin}: the original DOCX cannot be read again ({exc})") from None
+    trees = {name: parse_xml(data, f"{origin} ({name})") for name, data in parts.items()}
+    lang = target_lang(doc)
+    body = trees[MAIN].find(W + "body")
+    by_number = {number: p for p, number, _ in paragraphs(body)}
+    note_roots = {part: trees.get(name) for part, name in NOTE_PARTS.items()}
+    found = {part: notes(root, part) if root is not None else {} for part, root in note_roots.items()}
+    numbers = {ref: n for n, ref in enumerate((r for r in references(body) if r[1] in found[r[0]]), 1)}
+    for block in doc.blocks:
+        location = block.meta.get("location") or {}
+        if not translated(block) or block.kind == "junk":
+            continue
+        if "note" in location:
+            note = found.get(location.get("part"), {}).get(location.get("id"))
+            if note is not None:
+                _write_note(note, english_runs(doc, block), block, lang)
+        elif location.get("paragraph") in by_number:
+            p = by_number[location["paragraph"]]
+            refs = [(r, numbers.get(_ref_key(r))) for r in p.iter(R) if _ref_key(r) is not None and not _deleted(r)]
+            _write(p, english_runs(doc, block, {n for _, n in refs if n}), refs, lang)
+    notice = demo_notice(doc)
+    if notice:
+        first = body.find(P)
+        warning = _paragraph(notice)
+        body.insert(body.index(first) if first is not None else 0, warning)
+    if "word/styles.xml" in trees:
+        for default in trees["word/styles.xml"].iter(W + "rPrDefault"):
+            for el in default.iter(W + "lang"):
+                el.set(VAL, lang)
+    if "docProps/core.xml" in trees:
+        _core_properties(trees["docProps/core.xml"], lang, signature_line(doc))
+    from lxml import etree
+
+    changed = {name: etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+               for name, tree in trees.items()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, changed.get(info.filename) or src.read(info.filename), compress_type=info.compress_type)
+    return out.getvalue()
+
+
+def _ref_key(run) -> tuple[str, str] | None:
+    for child in run:
+        if child.tag in (FOOTNOTE_REF, ENDNOTE_REF) and child.get(W + "customMarkFollows") not in ("1", "true", "on"):
+            return ("footnotes" if child.tag == FOOTNOTE_REF else "endnotes", child.get(W + "id", ""))
+    return None
+
+
+def _deleted(el) -> bool:
+    return any(a.tag in (W + "del", W + "moveFrom") for a in el.iterancestors())
+
+
+def _base_properties(p):
+    """The properties of the paragraph's first text run, less those of a stretch."""
+    first = next((r for r in p.iter(R) if r.find(T) is not None), None)
+    rpr = first.find(W + "rPr") if first is not None else None
+    rpr = copy.deepcopy(rpr) if rpr is not None else p.makeelement(W + "rPr", {})
+    for child in list(rpr):
+        if child.tag in _STRETCH_PROPS:
+            rpr.remove(child)
+    return rpr
+
+
+def _set_prop(rpr, name: str, attrs: dict[str, str]) -> None:
+    """Set ``w:name`` in ``rpr`` at its place in the schema's order."""
+    el = rpr.find(W + name)
+    if el is None:
+        el = rpr.makeelement(W + name, {})
+        rank = RPR_ORDER.index(name)
+        after = [i for i, c in enumerate(rpr) if c.tag.startswith(W) and c.tag[len(W):] in RPR_ORDER
+                 and RPR_ORDER.index(c.tag[len(W):]) < rank]
+        rpr.insert(after[-1] + 1 if after else 0, el)
+    for key, value in attrs.items():
+        el.set(W + key, value)
+
+
+def _text_run(text: str, rpr, fmt: str | None, lang: str):
+    props = copy.deepcopy(rpr)
+    if fmt and "b" in fmt:
+        _set_prop(props, "b", {})
+    if fmt and "i" in fmt:
+        _set_prop(props, "i", {})
+    _set_prop(props, "lang", {"val": lang})
+    run = props.makeelement(R, {})
+    run.append(props)
+    t = run.makeelement(T, {})
+    t.text = text
+    if text != text.strip() or "  " in text:
+        t.set(f"{{{XML_NS}}}space", "preserve")
+    run.append(t)
+    return run
+
+
+def _kept(p) -> tuple[list, list]:
+    """What of a paragraph stays whatever its text: (what goes first, what goes last)."""
+    first, last = [], []
+    for el in p.iter():
+        tag = el.tag
+        if tag in (W + "bookmarkStart", W + "commentRangeStart"):
+            first.append(el)
+        elif tag in (W + "bookmarkEnd", W + "commentRangeEnd"):
+            last.append(el)
+        elif tag == R and (el.find(W + "commentReference") is not None or any(c.tag in DRAWN for c in el)):
+            if not _deleted(el):
+                last.append(el)
+    return first, last
+
+
+def _write(p, runs: list[Run], refs: list, lang: str) -> None:
+    rpr = _base_properties(p)
+    first, last = _kept(p)
+    for el in first + last + [r for r, _ in refs]:
+        el.getparent().remove(el)
+    for child in list(p):
+        if child.tag != W + "pPr":
+            p.remove(child)
+    p.extend(first)
+    by_note = {n: r for r, n in refs if n}
+    for run in runs:
+        if run.note is not None and run.note in by_note:
+            p.append(by_note.pop(run.note))
+        else:
+            p.append(_text_run(run.text, rpr, run.fmt, lang))
+    p.extend(r for r, n in refs if n is None or n in by_note)  # references whose marker the English lost
+    p.extend(last)
+
+
+def _write_note(note, runs: list[Run], block, lang: str) -> None:
+    """A note's English in its first paragraph, after its number mark; its other
+    paragraphs go (the reader made one block of them)."""
+    label = (block.meta.get("footnote_label") or {}).get("text", "")
+    if runs and label and runs[0].text.startswith(label):
+        runs[0] = Run(runs[0].text[len(label):].lstrip(), runs[0].fmt)
+    paras = [p for p in note if p.tag == P]
+    if not paras:
+        return
+    mark = next((r for r in paras[0].iter(R) if r.find(W + "footnoteRef") is not None or r.find(W + "endnoteRef") is not None), None)
+    rpr = _base_properties(paras[0])
+    for extra in paras[1:]:
+        note.remove(extra)
+    p = paras[0]
+    for child in list(p):
+        if child.tag != W + "pPr":
+            p.remove(child)
+    if mark is not None:
+        p.append(mark)
+        runs = [Run(" ")] + runs
+    for run in runs:
+        if run.text:
+            p.append(_text_run(run.text, rpr, run.fmt, lang))
+
+
+def _paragraph(text: str):
+    from lxml import etree
+
+    p = etree.Element(P)
+    p.append(_text_run(text, etree.Element(W + "rPr"), "b", "en"))
+    return p
+
+
+def _core_properties(root, lang: str, signature: str) -> None:
+    for el in root.iter(DC + "language"):
+        el.text = lang
+    description = root.find(DC + "description")
+    if description is None:
+        description = root.makeelement(DC + "description", {})
+        root.append(description)
+    description.text = signature

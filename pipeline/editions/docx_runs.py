@@ -1,0 +1,129 @@
+"""A block's English as runs: which stretches are bold or italic, and where its note
+markers stand, for the DOCX writers.
+
+The rule that puts the reader's bold and italic spans (``spans`` in the block's layout
+entry) back on the English, where no word of the English is known to stand for a word of
+the source:
+
+* a span that covers a whole sentence (all its letters and digits; the punctuation and
+  note markers around them need not be) makes that sentence's English bold or italic: a
+  paragraph in italics stays in italics, and so does an italic sentence inside it;
+* a shorter span whose text is found as it is in its sentence's English (a name, a title,
+  a figure, a word left in its language) formats that place of the English;
+* any other span is lost: its words are somewhere in the English, but where, no one
+  knows without an alignment of words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..bilingual import english_of
+from ..doc import Block, Document
+
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# the shortest text of a span worth looking for in the English
+MIN_FOUND = 2
+
+
+@dataclass
+class Run:
+    text: str
+    fmt: str | None = None  # "b", "i", "bi"
+    note: int | None = None  # a note marker: the note's number (text is its superscript)
+
+
+def entry_of(doc: Document, block: Block) -> dict | None:
+    layout = doc.source.get("layout") or []
+    n = block.meta.get("layout")
+    return layout[n] if isinstance(n, int) and 0 <= n < len(layout) else None
+
+
+def translated(block: Block) -> bool:
+    return any(seg.translation is not None for seg in block.segments)
+
+
+def _core(text: str, a: int, b: int) -> tuple[int, int]:
+    """The stretch of ``text[a:b]`` from its first to its last letter or digit."""
+    while a < b and not (text[a].isalpha() or text[a] in "0123456789"):
+        a += 1
+    while b > a and not (text[b - 1].isalpha() or text[b - 1] in "0123456789"):
+        b -= 1
+    return a, b
+
+
+def english_runs(doc: Document, block: Block, notes: set[int] = frozenset()) -> list[Run]:
+    """The block's English (as :func:`~pipeline.editions.common.english_block` joins it)
+    in runs, bold and italic put back by the module's rule, and each marker of one of
+    ``notes`` a run of its own."""
+    entry = entry_of(doc, block) or {}
+    spans = entry.get("spans") or []
+    base = entry.get("span", block.span)[0]
+    raw = doc.text[base:entry["span"][1]] if entry else block.text
+    out: list[Run] = []
+    for seg in block.segments if translated(block) else ():
+        english = english_of(seg)
+        if not english:
+            continue
+        a, b = _core(raw, max(0, seg.span[0] - base), min(len(raw), seg.span[1] - base))
+        fmts: list[str | None] = [None] * len(english)
+        for s, e, fmt in spans:
+            if s <= a and e >= b and a < b:
+                fmts = [fmt] * len(english)
+            elif a <= s and e <= b:
+                found = " ".join(raw[s:e].split())
+                at = english.find(found) if len(found) >= MIN_FOUND else -1
+                if at >= 0:
+                    fmts[at:at + len(found)] = [fmt] * len(found)
+        if out:
+            same = out[-1].fmt if out[-1].fmt == (fmts[0] if fmts else None) else None
+            out.append(Run(" ", same))
+        out += _split(english, fmts)
+    if not translated(block):
+        out = [Run(block.text)]
+    return _markers(_merge(out), notes)
+
+
+def _split(text: str, fmts: list[str | None]) -> list[Run]:
+    out: list[Run] = []
+    for ch, fmt in zip(text, fmts):
+        if out and out[-1].fmt == fmt:
+            out[-1].text += ch
+        else:
+            out.append(Run(ch, fmt))
+    return out
+
+
+def _merge(runs: list[Run]) -> list[Run]:
+    out: list[Run] = []
+    for run in runs:
+        if out and out[-1].fmt == run.fmt and out[-1].note is None and run.note is None:
+            out[-1].text += run.text
+        elif run.text:
+            out.append(run)
+    return out
+
+
+def _markers(runs: list[Run], notes: set[int]) -> list[Run]:
+    """Each superscript number that is one of ``notes`` cut out as a marker run (each note
+    once, the first time it stands there)."""
+    if not notes:
+        return runs
+    out: list[Run] = []
+    placed: set[int] = set()
+    for run in runs:
+        pos = 0
+        for m in _SUPERSCRIPTS.finditer(run.text):
+            n = int(m.group().translate(_FROM_SUPERSCRIPT))
+            if n not in notes or n in placed:
+                continue
+            placed.add(n)
+            if m.start() > pos:
+                out.append(Run(run.text[pos:m.start()], run.fmt))
+            out.append(Run(m.group(), None, note=n))
+            pos = m.end()
+        if pos < len(run.text):
+            out.append(Run(run.text[pos:], run.fmt))
+    return out
