@@ -44,10 +44,10 @@ class _Builder:
         self.notes: dict[str, list[str]] = {"footnotes": [], "endnotes": []}
         self.changes = 0
 
-    def paragraph(self, runs, style: str | None = None, container=None, part: str = "footnotes"):
+    def paragraph(self, runs, style: str | None = None, existing=None, part: str = "footnotes"):
         from docx.oxml import parse_xml
 
-        p = (container or self.doc).add_paragraph(style=style)
+        p = existing if existing is not None else self.doc.add_paragraph(style=style)
         for run in [runs] if isinstance(runs, str) else runs:
             if isinstance(run, str):
                 p.add_run(run)
@@ -89,7 +89,7 @@ class _Builder:
             for r, row in enumerate(rows):
                 for c, text in enumerate(row):
                     cell = table.cell(r, c)
-                    cell.paragraphs[0].add_run(text) if isinstance(text, str) else self.paragraph(text, container=cell)
+                    cell.paragraphs[0].add_run(text) if isinstance(text, str) else self.paragraph(text, existing=cell.paragraphs[0])
         else:
             raise ValueError(kind)
 

@@ -48,7 +48,7 @@ def translate_in_place(doc: Document, original: bytes) -> bytes:
                  if name in src.namelist()}
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError(f"{origin}: the original DOCX cannot be read again ({exc})") from None
-    trees = {name: parse_xml(data, f"{origin} ({name})") for name, data in parts.items()}
+    trees = {name: parse_xml(data, f"{origin}: {name}") for name, data in parts.items()}
     lang = target_lang(doc)
     body = trees[MAIN].find(W + "body")
     by_number = {number: p for p, number, _ in paragraphs(body)}

@@ -7,7 +7,8 @@ level) a heading with its ``level``; a paragraph with numbering (``w:numPr``, it
 its style's) or of a list style a list item; ``Quote`` and ``Intense Quote`` a quotation;
 ``Caption`` a caption; any other paragraph is left to the front end to tell by its words
 (a byline, a date, navigation junk), as plain text is. A table is read cell by cell,
-each of a cell's paragraphs a block located by table, row and cell. Footnotes and
+each of a cell's paragraphs a block located by table, row and cell, a paragraph unless
+its style says otherwise (a cell's few words are data, not the text's heading). Footnotes and
 endnotes (``word/footnotes.xml``, ``word/endnotes.xml``, separators left out) come after
 the body, in the order of their references, numbered 1, 2, ... in that one order (Word
 numbers endnotes apart, often in roman numerals: one sequence keeps every marker in the
@@ -114,7 +115,7 @@ class Extraction:
             if kind in ("footnotes", "endnotes", "comments"):
                 from .xml import parse_xml
 
-                root = parse_xml(rel.target_part.blob, f"{origin} ({rel.target_part.partname})")
+                root = parse_xml(rel.target_part.blob, f"{origin}: {rel.target_part.partname.lstrip('/')}")
                 if kind == "comments":
                     self.left_out["comments"] = len(root.findall(W + "comment"))
                 else:
@@ -133,6 +134,8 @@ class Extraction:
                 table, row, col = cell
                 location = {"label": f"table {table}, row {row}, cell {col}", "table": table, "row": row, "cell": col,
                             "paragraph": number, "style": style}
+            if cell is not None and kind is None:
+                kind = "paragraph"  # a cell's short words are data, not a heading or a byline of the text
             extras = {"level": level} if kind == "heading" else {}
             self._add([pieces(p, self.styles.character, self.tracked)], kind, location, extras)
         for (part, note_id), n in self.numbers.items():
