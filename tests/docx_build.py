@@ -24,6 +24,23 @@ NOTES_PART = {
 }
 STYLES = {"list": "List Bullet", "number": "List Number", "quote": "Quote", "caption": "Caption"}
 
+# a document with one of each: title, headings, bold and italic, a footnote, tracked
+# changes and a comment, lists, a quotation, a caption, a table with a note, an endnote
+SAMPLE = [
+    ("heading", "Le rapport annuel", 0),
+    ("heading", "Première partie", 1),
+    ("p", ["Alice était assise ", ("b", "auprès de sa sœur"), " ", ("i", "sur le gazon"), ("note", "Une note de bas de page."),
+           ". Elle s'ennuyait."]),
+    ("heading", "Détails", 2),
+    ("p", ["Le texte ", ("ins", "inséré "), ("del", "supprimé "), "reste.", ("comment", "Un commentaire secret.")]),
+    ("list", "Un premier élément."),
+    ("number", "Un élément numéroté."),
+    ("quote", "Une citation célèbre."),
+    ("caption", "Figure 1. Une légende."),
+    ("table", [["Cellule un.", "Cellule deux."], ["Trois.", ["La ", ("b", "quatrième"), " cellule", ("note", "Note de tableau.\n\nSuite de la note.")]]]),
+    ("endnote-p", ["Une phrase avec une note de fin", ("note", "La note de fin."), "."]),
+]
+
 
 def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED_DATA, diptych
-from docx_build import add_notes, build_docx, rewrite
+from docx_build import SAMPLE, add_notes, build_docx, rewrite
 from pipeline import prepare
 from pipeline.errors import InputError
 from pipeline.readers import HEAD_BYTES, read, reader_for
@@ -79,20 +79,7 @@ def test_a_novel_comes_back_as_the_plain_text_gives_it(tmp_path):
 
 def _sample(tmp_path: Path) -> Path:
     path = tmp_path / "sample.docx"
-    path.write_bytes(build_docx([
-        ("heading", "Le rapport annuel", 0),
-        ("heading", "Première partie", 1),
-        ("p", ["Alice était assise ", ("b", "auprès de sa sœur"), " ", ("i", "sur le gazon"), ("note", "Une note de bas de page."),
-               ". Elle s'ennuyait."]),
-        ("heading", "Détails", 2),
-        ("p", ["Le texte ", ("ins", "inséré "), ("del", "supprimé "), "reste.", ("comment", "Un commentaire secret.")]),
-        ("list", "Un premier élément."),
-        ("number", "Un élément numéroté."),
-        ("quote", "Une citation célèbre."),
-        ("caption", "Figure 1. Une légende."),
-        ("table", [["Cellule un.", "Cellule deux."], ["Trois.", ["La ", ("b", "quatrième"), " cellule", ("note", "Note de tableau.\n\nSuite de la note.")]]]),
-        ("endnote-p", ["Une phrase avec une note de fin", ("note", "La note de fin."), "."]),
-    ]))
+    path.write_bytes(build_docx(SAMPLE))
     return path
 
 

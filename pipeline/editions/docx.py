@@ -5,7 +5,8 @@ A document read from a DOCX is translated inside its own file (:mod:`.docx_inpla
 Any other document (a PDF, a text) asked for a DOCX gets a new one, built from the
 record's content blocks with Word's built-in styles: ``Title`` and ``Heading 1`` to
 ``Heading 9`` for headings by level, ``List Bullet`` for list items, ``Quote``,
-``Caption``, and ``Normal`` for the rest (notes in smaller type). The bilingual edition is
+``Caption``, and ``Normal`` for the rest (notes in smaller type); the marks of plain text
+that a style stands for (a Markdown heading's hashes, a bullet) are left out. The bilingual edition is
 always new: a table of two columns, the source and its English, one row per block, its
 header row repeated on every page, each cell styled as its block. Both carry the edition's
 signature in their core properties (``description``) and the English's language.
@@ -14,13 +15,17 @@ signature in their core properties (``description``) and the English's language.
 from __future__ import annotations
 
 import io
+import re
 
 from ..doc import Block, Document
+from ..scripts import BULLETS
 from .common import demo_notice, signature_line, target_lang
 from .docx_inplace import translate_in_place
 from .docx_runs import Run, english_runs, entry_of
 
 NOTE_SIZE_PT = 9
+BULLET = re.compile(rf"^[{BULLETS}*+-]\s+")
+_HEADING_MARKS = re.compile(r"^#{1,6}\s+")
 
 
 def render_docx(doc: Document, original: bytes | None) -> bytes:
@@ -30,7 +35,7 @@ def render_docx(doc: Document, original: bytes | None) -> bytes:
     document = _new(doc)
     for block in doc.content_blocks():
         p = document.add_paragraph(style=style_for(block, doc))
-        _add_runs(p, english_runs(doc, block), note=block.kind == "footnote")
+        _add_runs(p, unmarked(english_runs(doc, block), block), note=block.kind == "footnote")
     return _bytes(document)
 
 
@@ -53,7 +58,7 @@ def render_bilingual_docx(doc: Document, original: bytes | None) -> bytes:
         for cell, runs in ((left, source_runs(doc, block)), (right, english_runs(doc, block))):
             p = cell.paragraphs[0]
             p.style = document.styles[style]
-            _add_runs(p, runs, note=block.kind == "footnote")
+            _add_runs(p, unmarked(runs, block), note=block.kind == "footnote")
     for row in table.rows[1:]:  # a row is not cut across pages unless it must be
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     return _bytes(document)
@@ -67,7 +72,22 @@ def style_for(block: Block, doc: Document) -> str:
             return "Title"
         level = entry.get("level") or 1
         return f"Heading {min(max(int(level), 1), 9)}"
-    return {"list_item": "List Bullet", "quote": "Quote", "caption": "Caption"}.get(block.kind, "Normal")
+    if block.kind == "list_item":
+        style = str((block.meta.get("location") or {}).get("style", ""))
+        if style.startswith("List Number"):
+            return "List Number"  # Word numbers it: the text holds no number
+        return "List Bullet" if BULLET.match(block.text) or style.startswith("List") else "List Paragraph"
+    return {"quote": "Quote", "caption": "Caption"}.get(block.kind, "Normal")
+
+
+def unmarked(runs: list[Run], block: Block) -> list[Run]:
+    """Runs without the marks of plain text that a style now stands for: a heading's
+    hashes, a list item's bullet (a number stays: the item keeps its own)."""
+    mark = _HEADING_MARKS if block.kind == "heading" else BULLET if block.kind == "list_item" else None
+    if mark is None or not runs:
+        return runs
+    first = mark.sub("", runs[0].text, count=1)
+    return ([Run(first, runs[0].fmt)] if first else []) + runs[1:]
 
 
 def source_runs(doc: Document, block: Block) -> list[Run]:

@@ -55,6 +55,7 @@ def translate_in_place(doc: Document, original: bytes) -> bytes:
     note_roots = {part: trees.get(name) for part, name in NOTE_PARTS.items()}
     found = {part: notes(root, part) if root is not None else {} for part, root in note_roots.items()}
     numbers = {ref: n for n, ref in enumerate((r for r in references(body) if r[1] in found[r[0]]), 1)}
+    touched = {"docProps/core.xml"}  # the signature, always
     for block in doc.blocks:
         location = block.meta.get("location") or {}
         if not translated(block) or block.kind == "junk":
@@ -63,25 +64,29 @@ def translate_in_place(doc: Document, original: bytes) -> bytes:
             note = found.get(location.get("part"), {}).get(location.get("id"))
             if note is not None:
                 _write_note(note, english_runs(doc, block), block, lang)
+                touched.add(NOTE_PARTS[location["part"]])
         elif location.get("paragraph") in by_number:
             p = by_number[location["paragraph"]]
             refs = [(r, numbers.get(_ref_key(r))) for r in p.iter(R) if _ref_key(r) is not None and not _deleted(r)]
             _write(p, english_runs(doc, block, {n for _, n in refs if n}), refs, lang)
+            touched.add(MAIN)
     notice = demo_notice(doc)
     if notice:
         first = body.find(P)
-        warning = _paragraph(notice)
-        body.insert(body.index(first) if first is not None else 0, warning)
-    if "word/styles.xml" in trees:
+        body.insert(body.index(first) if first is not None else 0, _paragraph(notice))
+        touched.add(MAIN)
+    english = len(touched) > 1  # some text is English now: so is the document's language
+    if english and "word/styles.xml" in trees:
         for default in trees["word/styles.xml"].iter(W + "rPrDefault"):
             for el in default.iter(W + "lang"):
                 el.set(VAL, lang)
+        touched.add("word/styles.xml")
     if "docProps/core.xml" in trees:
-        _core_properties(trees["docProps/core.xml"], lang, signature_line(doc))
+        _core_properties(trees["docProps/core.xml"], lang if english else None, signature_line(doc))
     from lxml import etree
 
     changed = {name: etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
-               for name, tree in trees.items()}
+               for name, tree in trees.items() if name in touched}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
@@ -208,8 +213,8 @@ def _paragraph(text: str):
     return p
 
 
-def _core_properties(root, lang: str, signature: str) -> None:
-    for el in root.iter(DC + "language"):
+def _core_properties(root, lang: str | None, signature: str) -> None:
+    for el in root.iter(DC + "language") if lang else ():
         el.text = lang
     description = root.find(DC + "description")
     if description is None:
