@@ -153,24 +153,21 @@ class Extraction:
 
     def _add(self, found: list[list[Piece]], kind, location, extras, prefix: str = "") -> None:
         deleted, self.tracked.deleted = self.tracked.deleted, []
-        chars: list[tuple[str, str | None, bool]] = [(ch, None, False) for ch in prefix]
+        text = _Stretches(prefix)
         for k, paragraph in enumerate(found):
             if k:
-                chars.append(("\n", None, False))
+                text.append("\n")
             for piece in paragraph:
                 if piece.note is not None:
                     n = self.numbers.get(piece.note)
-                    if n is None:
-                        continue
-                    while chars and chars[-1][0] in " \u00a0\t":
-                        chars.pop()  # glued to the text before it, as the front end reads a marker
-                    chars += [(ch, None, piece.inserted) for ch in superscript(n)]
+                    if n is not None:
+                        text.rstrip(" \u00a0")  # glued to the text before it, as the front end reads a marker
+                        text.append(superscript(n), None, piece.inserted)
+                elif prefix and text.length == len(prefix):
+                    text.append(_clean(piece.text).lstrip(), piece.fmt, piece.inserted)  # "3 Text": one space
                 else:
-                    chars += [(ch, piece.fmt, piece.inserted) for ch in _clean(piece.text)]
-        if prefix:  # "3 Text": one space after the number, whatever the note's own spacing
-            while len(chars) > len(prefix) and chars[len(prefix)][0].isspace():
-                del chars[len(prefix)]
-        lines, spans, inserted = _lines(chars)
+                    text.append(_clean(piece.text), piece.fmt, piece.inserted)
+        lines, spans, inserted = text.lines()
         if kind == "footnote" and lines == [prefix.strip()]:
             return  # a note with no text
         if spans:
@@ -183,62 +180,93 @@ class Extraction:
 
 
 _BREAKS = str.maketrans({"\r": "\n", "\v": "\n", "\f": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n", "\t": " "})
+_CONTROLS = {c: None for c in range(32) if c != 10} | {0x7F: None}
 
 
 def _clean(text: str) -> str:
-    return "".join(ch for ch in text.translate(_BREAKS) if ch == "\n" or ord(ch) >= 32 and ord(ch) != 0x7F)
+    return text.translate(_BREAKS).translate(_CONTROLS)
 
 
-def _lines(chars: list[tuple[str, str | None, bool]]):
-    """The block's lines (stripped, blank ones left out, as :class:`LayoutText` keeps
-    them), its formatted spans and its inserted spans, offsets into the lines joined by
-    newlines."""
-    lines, kept = [], []
-    start = 0
-    for end in [i for i, c in enumerate(chars) if c[0] == "\n"] + [len(chars)]:
-        line = chars[start:end]
-        start = end + 1
-        a, b = 0, len(line)
-        while a < b and line[a][0].isspace():
-            a += 1
-        while b > a and line[b - 1][0].isspace():
-            b -= 1
-        if a < b:
+class _Stretches:
+    """A block's text as it is built, with the format and the insertion mark of each stretch."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.parts: list[str] = []
+        self.marks: list[tuple[int, int, str | None, bool]] = []  # start, end, format, inserted
+        self.length = 0
+        if prefix:
+            self.append(prefix)
+
+    def append(self, text: str, fmt: str | None = None, inserted: bool = False) -> None:
+        if text:
+            self.parts.append(text)
+            self.marks.append((self.length, self.length + len(text), fmt, inserted))
+            self.length += len(text)
+
+    def rstrip(self, chars: str) -> None:
+        while self.parts:
+            kept = self.parts[-1].rstrip(chars)
+            cut = len(self.parts[-1]) - len(kept)
+            if not cut:
+                return
+            start, end, fmt, ins = self.marks[-1]
+            self.length -= cut
             if kept:
-                kept.append(("\n", None, False))
-            kept += line[a:b]
-            lines.append("".join(c[0] for c in line[a:b]))
-    text = "".join(c[0] for c in kept)
-    if unicodedata.normalize("NFC", text) != text:  # LayoutText composes it: offsets would move
-        return [unicodedata.normalize("NFC", line) for line in lines], [], []
-    fmts = [c[1] for c in kept]
-    for i, ch in enumerate(text):  # a space between two runs of one format is of that format
-        if ch.isspace() and fmts[i] is None:
-            left = next((fmts[j] for j in range(i - 1, -1, -1) if not text[j].isspace()), None)
-            right = next((fmts[j] for j in range(i + 1, len(text)) if not text[j].isspace()), None)
-            if left is not None and left == right:
-                fmts[i] = left
-    return lines, _runs(text, fmts), _runs(text, ["+" if c[2] else None for c in kept], label=False)
+                self.parts[-1], self.marks[-1] = kept, (start, end - cut, fmt, ins)
+                return
+            self.parts.pop()
+            self.marks.pop()
+
+    def lines(self):
+        """The block's lines (stripped, blank ones left out, as :class:`LayoutText` keeps
+        them), its formatted spans and its inserted spans, offsets into the lines joined
+        by newlines."""
+        whole = "".join(self.parts)
+        lines, moves = [], []  # moves: (start in whole, end in whole, start in the lines' text)
+        at, out = 0, 0
+        for raw in whole.split("\n"):
+            lead = len(raw) - len(raw.lstrip())
+            body = raw.strip()
+            if body:
+                if lines:
+                    out += 1
+                moves.append((at + lead, at + lead + len(body), out))
+                lines.append(body)
+                out += len(body)
+            at += len(raw) + 1
+        text = "\n".join(lines)
+        if unicodedata.normalize("NFC", text) != text:  # LayoutText composes it: offsets would move
+            return [unicodedata.normalize("NFC", line) for line in lines], [], []
+        formatted = _merge(text, [(*span, fmt) for s, e, fmt, _ in self.marks if fmt for span in _moved(s, e, moves)])
+        inserted = _merge(text, [(*span, "+") for s, e, _, ins in self.marks if ins for span in _moved(s, e, moves)])
+        return lines, formatted, [[a, b] for a, b, _ in inserted]
 
 
-def _runs(text: str, marks: list, label: bool = True) -> list[list]:
+def _moved(start: int, end: int, moves) -> list[tuple[int, int]]:
+    """The stretch [start, end) of the built text in the lines' text, cut at line ends."""
+    out = []
+    for a, b, to in moves:
+        s, e = max(start, a), min(end, b)
+        if s < e:
+            out.append((to + s - a, to + e - a))
+    return out
+
+
+def _merge(text: str, spans: list[tuple[int, int, str]]) -> list[list]:
+    """Spans in order, trimmed of spaces, two of one format joined where only spaces or a
+    line end stand between them (a space between two bold runs is bold)."""
     out: list[list] = []
-    i = 0
-    while i < len(marks):
-        if marks[i] is None:
-            i += 1
+    for s, e, fmt in sorted(spans):
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e:
             continue
-        j = i
-        while j < len(marks) and marks[j] == marks[i]:
-            j += 1
-        a, b = i, j
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append([a, b, marks[i]] if label else [a, b])
-        i = j
+        if out and out[-1][2] == fmt and not text[out[-1][1]:s].strip():
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e, fmt])
     return out
 
 
