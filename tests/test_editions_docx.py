@@ -144,3 +144,20 @@ def test_an_english_original_is_written_back_unchanged_in_its_words(tmp_path):
     xml = zipfile.ZipFile(io.BytesIO((tmp_path / "out" / "report.en.docx").read_bytes())).read("word/document.xml")
     assert xml == zipfile.ZipFile(src).read("word/document.xml")
     assert prepare(tmp_path / "out" / "report.en.docx").text == doc.text
+
+
+def test_a_link_whose_text_the_english_keeps_stays_a_link(tmp_path):
+    from docx_build import rewrite
+
+    data = build_docx([("p", "LIEN")])
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    link = '<w:hyperlink w:anchor="fin"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr><w:t>www.npa2009.org</w:t></w:r></w:hyperlink>'
+    xml = xml.replace("<w:r><w:t>LIEN</w:t></w:r>", f'<w:r><w:t xml:space="preserve">Lire sur </w:t></w:r>{link}<w:r><w:t>, le site du parti.</w:t></w:r>')
+    src = tmp_path / "lien.docx"
+    src.write_bytes(rewrite(data, {"word/document.xml": xml.encode()}))
+    doc = prepare(src, lang="fr")
+    doc.content_segments()[0].translation = "Read on www.npa2009.org, the party's site."
+    render(doc, tmp_path / "out", ["docx"])
+    new = zipfile.ZipFile(tmp_path / "out" / "lien.en.docx").read("word/document.xml").decode()
+    assert '<w:hyperlink w:anchor="fin"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/>' in new
+    assert prepare(tmp_path / "out" / "lien.en.docx").text == "Read on www.npa2009.org, the party's site."

@@ -247,3 +247,17 @@ def test_the_run_goes_on_past_bad_files_and_exits_1(tmp_path):
     assert len(errors) == len(inputs) - 1 and "Traceback" not in proc.stderr
     written = sorted(p.name for p in (tmp_path / "out" / "good").iterdir())
     assert "good.en.docx" in written and "good.bilingual.docx" in written and "good.original.docx" in written
+
+
+def test_links_fields_and_content_controls_give_their_text_and_field_codes_none(tmp_path):
+    data = build_docx([("p", "LIEN"), ("p", "CHAMP"), ("p", "CONTROLE")])
+    link = ('<w:hyperlink w:anchor="x"><w:r><w:t>le site du journal</w:t></w:r></w:hyperlink>')
+    field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE \\* MERGEFORMAT </w:instrText></w:r>'
+             '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>12</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    control = '<w:sdt><w:sdtContent><w:smartTag><w:r><w:t>Paris</w:t></w:r></w:smartTag></w:sdtContent></w:sdt>'
+    data = _with_document_xml(data, lambda x: x.replace("<w:r><w:t>LIEN</w:t></w:r>", f"<w:r><w:t xml:space=\"preserve\">Voir </w:t></w:r>{link}<w:r><w:t>.</w:t></w:r>")
+                              .replace("<w:r><w:t>CHAMP</w:t></w:r>", f"<w:r><w:t xml:space=\"preserve\">Page </w:t></w:r>{field}<w:r><w:t>.</w:t></w:r>")
+                              .replace("<w:r><w:t>CONTROLE</w:t></w:r>", f"<w:r><w:t xml:space=\"preserve\">Ville : </w:t></w:r>{control}"))
+    path = tmp_path / "fields.docx"
+    path.write_bytes(data)
+    assert read(path).text == "Voir le site du journal.\n\nPage 12.\n\nVille : Paris"

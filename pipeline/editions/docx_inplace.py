@@ -2,8 +2,9 @@
 text replaced by its English, everything else as it was.
 
 A paragraph keeps its properties (style, numbering, alignment), its bookmarks (what a
-table of contents and cross-references point at), its comments' anchors, its images and
-its note references (each put where its marker stands in the English, else at the
+table of contents and cross-references point at), its comments' anchors, its images,
+its links where their text stands as it is in the English (an address, a name), and its
+note references (each put where its marker stands in the English, else at the
 paragraph's end). Its text runs give way to runs of the English: the formatting of its
 first text run (font, size, colour) without bold and italic, which the reader's spans put
 back by :mod:`.docx_runs`' rule; tracked changes were accepted when it was read, so its
@@ -164,6 +165,7 @@ def _kept(p) -> tuple[list, list]:
 def _write(p, runs: list[Run], refs: list, lang: str) -> None:
     rpr = _base_properties(p)
     first, last = _kept(p)
+    links = [(link, "".join(t.text or "" for t in link.iter(T)).strip()) for link in p.iter(W + "hyperlink") if not _deleted(link)]
     for el in first + last + [r for r, _ in refs]:
         el.getparent().remove(el)
     for child in list(p):
@@ -178,6 +180,46 @@ def _write(p, runs: list[Run], refs: list, lang: str) -> None:
             p.append(_text_run(run.text, rpr, run.fmt, lang))
     p.extend(r for r, n in refs if n is None or n in by_note)  # references whose marker the English lost
     p.extend(last)
+    for link, text in links:
+        _relink(p, link, text, lang)
+
+
+def _relink(p, link, text: str, lang: str) -> None:
+    """A link of the source kept where its text stands as it is in the English (an
+    address, a name); a link whose words were translated is lost with them."""
+    if len(text) < 2:
+        return
+    for run in [r for r in p if r.tag == R]:
+        t = run.find(T)
+        at = (t.text or "").find(text) if t is not None else -1
+        if at < 0:
+            continue
+        before, after = t.text[:at], t.text[at + len(text):]
+        shell = link.makeelement(link.tag, dict(link.attrib))
+        inner = next((r for r in link.iter(R) if r.find(T) is not None), None)
+        rpr = inner.find(W + "rPr") if inner is not None else None
+        rpr = rpr if rpr is not None else run.find(W + "rPr")
+        middle = _text_run(text, rpr if rpr is not None else run.makeelement(W + "rPr", {}), None, lang)
+        shell.append(middle)
+        index = p.index(run)
+        pieces = []
+        if before:
+            pieces.append(_retext(run, before))
+        pieces.append(shell)
+        if after:
+            pieces.append(_retext(run, after))
+        p.remove(run)
+        for k, piece in enumerate(pieces):
+            p.insert(index + k, piece)
+        return
+
+
+def _retext(run, text: str):
+    new = copy.deepcopy(run)
+    t = new.find(T)
+    t.text = text
+    t.set(f"{{{XML_NS}}}space", "preserve")
+    return new
 
 
 def _write_note(note, runs: list[Run], block, lang: str) -> None:
