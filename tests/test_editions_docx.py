@@ -61,7 +61,7 @@ def test_translated_in_place_it_reads_back_as_its_english_in_the_same_places(edi
     after = [(b.kind, b.meta["location"]["label"], b.meta["location"].get("style"), _normal(b.text)) for b in back.blocks]
     assert after == before
     assert after[2][3] == "EN Alice était assise auprès de sa sœur sur le gazon¹. EN Elle s'ennuyait."
-    assert after[-3][3] == "1 EN Une note de bas de page."
+    assert after[-3][3] == "¹ EN Une note de bas de page."
     assert back.meta["footnotes"] == {"notes": 3, "markers": 3}  # each reference back at its marker
     assert back.source["tracked"] == {"insertions": 0, "deletions": 0}
 
@@ -161,3 +161,24 @@ def test_a_link_whose_text_the_english_keeps_stays_a_link(tmp_path):
     new = zipfile.ZipFile(tmp_path / "out" / "lien.en.docx").read("word/document.xml").decode()
     assert '<w:hyperlink w:anchor="fin"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/>' in new
     assert prepare(tmp_path / "out" / "lien.en.docx").text == "Read on www.npa2009.org, the party's site."
+
+
+def test_a_pdf_document_gets_a_new_docx_with_its_page_cut_paragraph_whole(tmp_path):
+    from pipeline.frontend import run_stages
+    from pipeline.readers.layout import LayoutText
+
+    lt = LayoutText()
+    lt.add(["Un titre"], kind="heading", location={"label": "p. 1"}, level=2)
+    lt.add(["Une phrase qui com-", "mence ici¹ et"], kind="paragraph", location={"label": "p. 1"}, continues=True)
+    lt.add(["1. Une note en bas de page."], kind="footnote", location={"label": "p. 1"})
+    lt.add(["continue sur la page suivante. Puis une autre."], kind="paragraph", location={"label": "p. 2"})
+    doc = translated(run_stages(lt.document("article", data=b"%PDF-", origin="article.pdf", reader="pdf", version="pdf/1",
+                                            library="test"), "fr"))
+    assert "docx" in formats_for(doc)
+    render(doc, tmp_path, ["docx"])
+    back = prepare(tmp_path / "article.en.docx", lang="en")
+    assert [(b.meta["location"]["style"], b.text) for b in back.blocks] == [
+        ("Heading 2", "EN Un titre"),
+        ("Normal", "EN Une phrase qui commence ici¹ et continue sur la page suivante. EN Puis une autre."),
+        ("Normal", "1. EN Une note en bas de page."),
+    ]

@@ -101,9 +101,9 @@ def test_styles_make_the_kinds_and_every_block_has_its_place(tmp_path):
         ("paragraph", "table 1, row 2, cell 1", "Trois."),
         ("paragraph", "table 1, row 2, cell 2", "La quatrième cellule²"),
         ("paragraph", "¶ 14", "Une phrase avec une note de fin³."),
-        ("footnote", "footnote 1", "1 Une note de bas de page."),
-        ("footnote", "footnote 2", "2 Note de tableau. Suite de la note."),
-        ("footnote", "endnote 3", "3 La note de fin."),
+        ("footnote", "footnote 1", "¹ Une note de bas de page."),
+        ("footnote", "footnote 2", "² Note de tableau. Suite de la note."),
+        ("footnote", "endnote 3", "³ La note de fin."),
     ]
     layout = doc.source["layout"]
     assert [e.get("level") for e in layout[:4]] == [1, 1, None, 2]
@@ -261,3 +261,12 @@ def test_links_fields_and_content_controls_give_their_text_and_field_codes_none(
     path = tmp_path / "fields.docx"
     path.write_bytes(data)
     assert read(path).text == "Voir le site du journal.\n\nPage 12.\n\nVille : Paris"
+
+
+def test_a_documents_only_note_is_linked_too(tmp_path):
+    path = tmp_path / "one.docx"
+    path.write_bytes(build_docx([("p", ["Une seule phrase annotée", ("note", "La seule note."), "."])]))
+    doc = prepare(path)
+    assert [b.text for b in doc.blocks] == ["Une seule phrase annotée¹.", "¹ La seule note."]
+    assert doc.meta["footnotes"] == {"notes": 1, "markers": 1}
+    assert doc.blocks[0].meta["footnote_markers"][0]["note"] == doc.blocks[1].id

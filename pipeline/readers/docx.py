@@ -12,8 +12,10 @@ its style says otherwise (a cell's few words are data, not the text's heading). 
 endnotes (``word/footnotes.xml``, ``word/endnotes.xml``, separators left out) come after
 the body, in the order of their references, numbered 1, 2, ... in that one order (Word
 numbers endnotes apart, often in roman numerals: one sequence keeps every marker in the
-order the front end expects); each note is one block that starts with its number, and
-each reference in the body its number in superscript digits (see :mod:`.wordml`).
+order the front end expects); each note is one block that starts with its number in superscript digits, as Word
+shows a note's own mark (``¹ Text``: a label certain by its form, so that a document's
+only note is linked too), and each reference in the body its number in superscript
+digits (see :mod:`.wordml`).
 
 Bold and italic runs are kept as ``spans`` (``[start, end, "b" | "i" | "bi"]``, offsets
 into the block's lines joined by newlines) so that a writer can put them back; tracked
@@ -142,7 +144,7 @@ class Extraction:
             note = self.parts[part][note_id]
             found = [pieces(p, self.styles.character, self.tracked) for p, _, _ in paragraphs(note)]
             label = f"{'footnote' if part == 'footnotes' else 'endnote'} {n}"
-            self._add(found, "footnote", {"label": label, "note": n, "part": part, "id": note_id}, {}, prefix=f"{n} ")
+            self._add(found, "footnote", {"label": label, "note": n, "part": part, "id": note_id}, {}, prefix=f"{superscript(n)} ")
         if not self.lt.entries:
             raise InputError(f"{self.origin}: a Word document with no text")
         tracked = {"insertions": self.tracked.insertions, "deletions": self.tracked.deletions}
@@ -164,7 +166,7 @@ class Extraction:
                         text.rstrip(" \u00a0")  # glued to the text before it, as the front end reads a marker
                         text.append(superscript(n), None, piece.inserted)
                 elif prefix and text.length == len(prefix):
-                    text.append(_clean(piece.text).lstrip(), piece.fmt, piece.inserted)  # "3 Text": one space
+                    text.append(_clean(piece.text).lstrip(), piece.fmt, piece.inserted)  # "³ Text": one space
                 else:
                     text.append(_clean(piece.text), piece.fmt, piece.inserted)
         lines, spans, inserted = text.lines()
