@@ -182,3 +182,12 @@ def test_a_pdf_document_gets_a_new_docx_with_its_page_cut_paragraph_whole(tmp_pa
         ("Normal", "EN Une phrase qui commence ici¹ et continue sur la page suivante. EN Puis une autre."),
         ("Normal", "1. EN Une note en bas de page."),
     ]
+
+
+def test_in_place_a_sentence_awaiting_its_translation_stays_as_it_was(tmp_path):
+    src = tmp_path / "partiel.docx"
+    src.write_bytes(build_docx([("p", "Une première phrase. Une seconde phrase.")]))
+    doc = prepare(src, lang="fr")
+    doc.content_segments()[0].translation = "A first sentence."
+    render(doc, tmp_path / "out", ["docx"])
+    assert prepare(tmp_path / "out" / "partiel.en.docx").text == "A first sentence. Une seconde phrase."

@@ -7,7 +7,8 @@ its links where their text stands as it is in the English (an address, a name), 
 note references (each put where its marker stands in the English, else at the
 paragraph's end). Its text runs give way to runs of the English: the formatting of its
 first text run (font, size, colour) without bold and italic, which the reader's spans put
-back by :mod:`.docx_runs`' rule; tracked changes were accepted when it was read, so its
+back by :mod:`.docx_runs`' rule (a sentence still awaiting its translation stays in its
+language rather than leave a hole); tracked changes were accepted when it was read, so its
 English is the accepted text's, with no revision marks. Footnotes and endnotes are
 translated so too, each keeping its number mark. Every part the writer does not change
 (styles, numbering, images, headers and footers) is copied byte for byte; the text's
@@ -64,12 +65,12 @@ def translate_in_place(doc: Document, original: bytes) -> bytes:
         if "note" in location:
             note = found.get(location.get("part"), {}).get(location.get("id"))
             if note is not None:
-                _write_note(note, english_runs(doc, block), block, lang)
+                _write_note(note, english_runs(doc, block, keep_source=True), block, lang)
                 touched.add(NOTE_PARTS[location["part"]])
         elif location.get("paragraph") in by_number:
             p = by_number[location["paragraph"]]
             refs = [(r, numbers.get(_ref_key(r))) for r in p.iter(R) if _ref_key(r) is not None and not _deleted(r)]
-            _write(p, english_runs(doc, block, {n for _, n in refs if n}), refs, lang)
+            _write(p, english_runs(doc, block, {n for _, n in refs if n}, keep_source=True), refs, lang)
             touched.add(MAIN)
     notice = demo_notice(doc)
     if notice:

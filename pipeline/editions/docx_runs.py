@@ -54,10 +54,11 @@ def _core(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def english_runs(doc: Document, block: Block, notes: set[int] = frozenset()) -> list[Run]:
+def english_runs(doc: Document, block: Block, notes: set[int] = frozenset(), *, keep_source: bool = False) -> list[Run]:
     """The block's English (as :func:`~pipeline.editions.common.english_block` joins it)
     in runs, bold and italic put back by the module's rule, and each marker of one of
-    ``notes`` a run of its own."""
+    ``notes`` a run of its own. With ``keep_source``, a sentence still awaiting its
+    translation stays as it is (a document translated in place loses no sentence)."""
     entry = entry_of(doc, block) or {}
     spans = entry.get("spans") or []
     base = entry.get("span", block.span)[0]
@@ -65,6 +66,8 @@ def english_runs(doc: Document, block: Block, notes: set[int] = frozenset()) -> 
     out: list[Run] = []
     for seg in block.segments if translated(block) else ():
         english = english_of(seg)
+        if english is None and keep_source:
+            english = seg.text
         if not english:
             continue
         a, b = _core(raw, max(0, seg.span[0] - base), min(len(raw), seg.span[1] - base))
