@@ -191,3 +191,23 @@ def test_in_place_a_sentence_awaiting_its_translation_stays_as_it_was(tmp_path):
     doc.content_segments()[0].translation = "A first sentence."
     render(doc, tmp_path / "out", ["docx"])
     assert prepare(tmp_path / "out" / "partiel.en.docx").text == "A first sentence. Une seconde phrase."
+
+
+def test_a_package_whose_main_part_has_another_name_is_read_and_written(tmp_path):
+    data = build_docx([("p", ["Une phrase", ("note", "Une note."), "."])])
+    src_zip = zipfile.ZipFile(io.BytesIO(data))
+    renamed = {"word/document.xml": "word/texte.xml", "word/_rels/document.xml.rels": "word/_rels/texte.xml.rels"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in src_zip.infolist():
+            body = src_zip.read(info.filename).replace(b"/word/document.xml", b"/word/texte.xml")
+            if info.filename == "_rels/.rels":
+                body = body.replace(b'Target="word/document.xml"', b'Target="word/texte.xml"')
+            z.writestr(renamed.get(info.filename, info.filename), body)
+    src = tmp_path / "autre.docx"
+    src.write_bytes(out.getvalue())
+    doc = translated(prepare(src, lang="fr"))
+    assert [b.text for b in doc.blocks] == ["Une phrase¹.", "¹ Une note."]
+    render(doc, tmp_path / "out", ["docx"])
+    back = prepare(tmp_path / "out" / "autre.en.docx", lang="en")
+    assert [b.text for b in back.blocks] == ["EN Une phrase¹.", "¹ EN Une note."]

@@ -23,12 +23,11 @@ import zipfile
 
 from ..doc import Document
 from ..errors import InputError
-from ..readers.wordml import DRAWN, ENDNOTE_REF, FOOTNOTE_REF, P, R, T, VAL, W, notes, paragraphs, references
+from ..readers.wordml import DRAWN, ENDNOTE_REF, FOOTNOTE_REF, P, R, T, VAL, W, notes, package_parts, paragraphs, references
 from .common import demo_notice, signature_line, target_lang
 from .docx_runs import Run, english_runs, translated
 
-MAIN = "word/document.xml"
-NOTE_PARTS = {"footnotes": "word/footnotes.xml", "endnotes": "word/endnotes.xml"}
+NOTE_PARTS = ("footnotes", "endnotes")
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 DC = "{http://purl.org/dc/elements/1.1/}"
 # the children of a run's properties, in the order the schema wants them
@@ -46,16 +45,19 @@ def translate_in_place(doc: Document, original: bytes) -> bytes:
     origin = str(doc.source.get("path", doc.id))
     try:
         src = zipfile.ZipFile(io.BytesIO(original))
-        parts = {name: src.read(name) for name in [MAIN, *NOTE_PARTS.values(), "docProps/core.xml", "word/styles.xml"]
+        found_parts = package_parts(src, origin)
+        main = found_parts["main"]
+        note_names = {part: found_parts[part] for part in NOTE_PARTS if part in found_parts}
+        parts = {name: src.read(name) for name in [main, *note_names.values(), "docProps/core.xml", "word/styles.xml"]
                  if name in src.namelist()}
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError(f"{origin}: the original DOCX cannot be read again ({exc})") from None
     trees = {name: parse_xml(data, f"{origin}: {name}") for name, data in parts.items()}
     lang = target_lang(doc)
-    body = trees[MAIN].find(W + "body")
+    body = trees[main].find(W + "body")
     by_number = {number: p for p, number, _ in paragraphs(body)}
-    note_roots = {part: trees.get(name) for part, name in NOTE_PARTS.items()}
-    found = {part: notes(root, part) if root is not None else {} for part, root in note_roots.items()}
+    found = {part: notes(trees[name], part) if name in trees else {} for part, name in
+             ((part, note_names.get(part, "")) for part in NOTE_PARTS)}
     numbers = {ref: n for n, ref in enumerate((r for r in references(body) if r[1] in found[r[0]]), 1)}
     touched = {"docProps/core.xml"}  # the signature, always
     for block in doc.blocks:
@@ -66,17 +68,17 @@ def translate_in_place(doc: Document, original: bytes) -> bytes:
             note = found.get(location.get("part"), {}).get(location.get("id"))
             if note is not None:
                 _write_note(note, english_runs(doc, block, keep_source=True), block, lang)
-                touched.add(NOTE_PARTS[location["part"]])
+                touched.add(note_names[location["part"]])
         elif location.get("paragraph") in by_number:
             p = by_number[location["paragraph"]]
             refs = [(r, numbers.get(_ref_key(r))) for r in p.iter(R) if _ref_key(r) is not None and not _deleted(r)]
             _write(p, english_runs(doc, block, {n for _, n in refs if n}, keep_source=True), refs, lang)
-            touched.add(MAIN)
+            touched.add(main)
     notice = demo_notice(doc)
     if notice:
         first = body.find(P)
         body.insert(body.index(first) if first is not None else 0, _paragraph(notice))
-        touched.add(MAIN)
+        touched.add(main)
     english = len(touched) > 1  # some text is English now: so is the document's language
     if english and "word/styles.xml" in trees:
         for default in trees["word/styles.xml"].iter(W + "rPrDefault"):

@@ -34,7 +34,7 @@ import zlib
 from ..errors import InputError
 from . import Reader
 from .layout import LayoutText
-from .wordml import VAL, W, Piece, Tracked, notes, on, paragraphs, pieces, references, superscript
+from .wordml import VAL, W, Piece, Tracked, notes, on, package_parts, paragraphs, pieces, references, superscript
 
 VERSION = "docx/1"
 MAIN_PART = "word/document.xml"
@@ -79,11 +79,12 @@ def open_docx(data: bytes, origin: str):
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             bad = zf.testzip()
+            main = package_parts(zf, origin).get("main") if bad is None else None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
         raise InputError(f"{origin}: a damaged zip archive, not a readable DOCX ({exc})") from None
     if bad is not None:
         raise InputError(f"{origin}: a damaged zip archive, not a readable DOCX ({bad} fails its checksum)")
-    if MAIN_PART not in names:
+    if main is None or not main.endswith(".xml") or main.startswith(("xl/", "ppt/")):
         kind = next((k for p, k in (("xl/", "an Excel workbook"), ("ppt/", "a PowerPoint presentation"),
                                     ("META-INF/container.xml", "an EPUB"), ("content.xml", "an OpenDocument file"))
                      if any(n.startswith(p) for n in names)), "a zip archive")
@@ -94,7 +95,7 @@ def open_docx(data: bytes, origin: str):
         raise InputError(f"{origin}: not a readable Word document ({str(exc).splitlines()[0][:200]})") from None
     except Exception as exc:  # lxml's syntax error, without importing lxml here
         if type(exc).__name__ == "XMLSyntaxError":
-            raise InputError(f"{origin}: {MAIN_PART} is not well-formed XML ({exc})") from None
+            raise InputError(f"{origin}: {main} is not well-formed XML ({exc})") from None
         raise
     return document
 

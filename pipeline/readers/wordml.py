@@ -175,3 +175,41 @@ def references(body) -> list[tuple[str, str]]:
             continue
         seen.setdefault(("footnotes" if el.tag == FOOTNOTE_REF else "endnotes", el.get(W + "id", "")), None)
     return list(seen)
+
+
+RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+OFFICE_DOCUMENT = "/officeDocument"
+
+
+def package_parts(zf, origin: str) -> dict[str, str]:
+    """The names in the zip ``zf`` of a Word package's main document and of its notes
+    (``main``, ``footnotes``, ``endnotes``), found by the package's relationships as Word
+    finds them (most writers name them word/document.xml, word/footnotes.xml, but not
+    all); a part no relationship names is absent."""
+    from posixpath import dirname, join, normpath
+
+    from .xml import parse_xml
+
+    names = set(zf.namelist())
+
+    def targets(rels_name: str, base: str) -> dict[str, str]:
+        if rels_name not in names:
+            return {}
+        out = {}
+        for rel in parse_xml(zf.read(rels_name), f"{origin}: {rels_name}").iter(RELS_NS + "Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            name = normpath(target.lstrip("/") if target.startswith("/") else join(base, target))
+            out.setdefault(rel.get("Type", "").rsplit("/", 1)[-1], name)
+        return out
+
+    found = {}
+    main = targets("_rels/.rels", "").get("officeDocument")
+    if main in names:
+        found["main"] = main
+        folder, file = dirname(main), main.rsplit("/", 1)[-1]
+        for kind, name in targets(join(folder, "_rels", file + ".rels"), folder).items():
+            if kind in ("footnotes", "endnotes") and name in names:
+                found[kind] = name
+    return found
