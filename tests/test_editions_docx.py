@@ -211,3 +211,21 @@ def test_a_package_whose_main_part_has_another_name_is_read_and_written(tmp_path
     render(doc, tmp_path / "out", ["docx"])
     back = prepare(tmp_path / "out" / "autre.en.docx", lang="en")
     assert [b.text for b in back.blocks] == ["EN Une phrase¹.", "¹ EN Une note."]
+
+
+def test_a_text_box_is_no_part_of_the_text_and_stays_in_its_drawing(tmp_path):
+    from docx_build import rewrite
+
+    data = build_docx([("p", "BOITE")])
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    box = ('<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent><w:p><w:r>'
+           '<w:t>Texte encadré.</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>')
+    xml = xml.replace("<w:r><w:t>BOITE</w:t></w:r>", f'<w:r><w:t xml:space="preserve">Une phrase avec une boîte. </w:t></w:r>{box}')
+    src = tmp_path / "boite.docx"
+    src.write_bytes(rewrite(data, {"word/document.xml": xml.encode()}))
+    doc = prepare(src, lang="fr")
+    assert doc.text == "Une phrase avec une boîte." and doc.source["left_out"]["text_boxes"] == 1
+    doc.content_segments()[0].translation = "A sentence with a box."
+    render(doc, tmp_path / "out", ["docx"])
+    new = zipfile.ZipFile(tmp_path / "out" / "boite.en.docx").read("word/document.xml").decode()
+    assert "<w:txbxContent><w:p><w:r><w:t>Texte encadré.</w:t>" in new and "A sentence with a box." in new

@@ -270,3 +270,18 @@ def test_a_documents_only_note_is_linked_too(tmp_path):
     assert [b.text for b in doc.blocks] == ["Une seule phrase annotée¹.", "¹ La seule note."]
     assert doc.meta["footnotes"] == {"notes": 1, "markers": 1}
     assert doc.blocks[0].meta["footnote_markers"][0]["note"] == doc.blocks[1].id
+
+
+def test_a_docx_whose_zip_opens_otherwise_is_read_by_its_suffix(tmp_path):
+    data = build_docx([("p", "Une phrase.")])
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for info in sorted(src.infolist(), key=lambda i: i.filename != "_rels/.rels"):
+            z.writestr(info, src.read(info.filename))
+    head = out.getvalue()[:HEAD_BYTES]
+    assert reader_for(Path("x.txt"), head).name == "text"
+    assert reader_for(Path("x.docx"), head).name == "docx"
+    path = tmp_path / "libre.docx"
+    path.write_bytes(out.getvalue())
+    assert read(path).text == "Une phrase."

@@ -23,7 +23,7 @@ import zipfile
 
 from ..doc import Document
 from ..errors import InputError
-from ..readers.wordml import DRAWN, ENDNOTE_REF, FOOTNOTE_REF, P, R, T, VAL, W, notes, package_parts, paragraphs, references
+from ..readers.wordml import DRAWN, ENDNOTE_REF, FOOTNOTE_REF, P, R, T, TEXT_BOX, VAL, W, notes, package_parts, paragraphs, references
 from .common import demo_notice, signature_line, target_lang
 from .docx_runs import Run, english_runs, translated
 
@@ -71,7 +71,7 @@ def translate_in_place(doc: Document, original: bytes) -> bytes:
                 touched.add(note_names[location["part"]])
         elif location.get("paragraph") in by_number:
             p = by_number[location["paragraph"]]
-            refs = [(r, numbers.get(_ref_key(r))) for r in p.iter(R) if _ref_key(r) is not None and not _deleted(r)]
+            refs = [(r, numbers.get(_ref_key(r))) for r in _own(p) if r.tag == R and _ref_key(r) is not None and not _deleted(r)]
             _write(p, english_runs(doc, block, {n for _, n in refs if n}, keep_source=True), refs, lang)
             touched.add(main)
     notice = demo_notice(doc)
@@ -109,9 +109,15 @@ def _deleted(el) -> bool:
     return any(a.tag in (W + "del", W + "moveFrom") for a in el.iterancestors())
 
 
+def _own(p):
+    """The elements of the paragraph ``p`` itself, not those of a text box drawn in it
+    (a text box is no part of the paragraph's text, and stays inside its drawing)."""
+    return (el for el in p.iter() if not any(a.tag == TEXT_BOX for a in el.iterancestors() if a is not p))
+
+
 def _base_properties(p):
     """The properties of the paragraph's first text run, less those of a stretch."""
-    first = next((r for r in p.iter(R) if r.find(T) is not None), None)
+    first = next((r for r in _own(p) if r.tag == R and r.find(T) is not None), None)
     rpr = first.find(W + "rPr") if first is not None else None
     rpr = copy.deepcopy(rpr) if rpr is not None else p.makeelement(W + "rPr", {})
     for child in list(rpr):
@@ -153,7 +159,7 @@ def _text_run(text: str, rpr, fmt: str | None, lang: str):
 def _kept(p) -> tuple[list, list]:
     """What of a paragraph stays whatever its text: (what goes first, what goes last)."""
     first, last = [], []
-    for el in p.iter():
+    for el in _own(p):
         tag = el.tag
         if tag in (W + "bookmarkStart", W + "commentRangeStart"):
             first.append(el)
@@ -168,7 +174,8 @@ def _kept(p) -> tuple[list, list]:
 def _write(p, runs: list[Run], refs: list, lang: str) -> None:
     rpr = _base_properties(p)
     first, last = _kept(p)
-    links = [(link, "".join(t.text or "" for t in link.iter(T)).strip()) for link in p.iter(W + "hyperlink") if not _deleted(link)]
+    links = [(link, "".join(t.text or "" for t in link.iter(T)).strip()) for link in _own(p)
+             if link.tag == W + "hyperlink" and not _deleted(link)]
     for el in first + last + [r for r, _ in refs]:
         el.getparent().remove(el)
     for child in list(p):

@@ -23,6 +23,7 @@ P, R, T, TBL, TR, TC = (W + t for t in ("p", "r", "t", "tbl", "tr", "tc"))
 SDT, SDT_CONTENT, CUSTOM_XML = W + "sdt", W + "sdtContent", W + "customXml"
 INS, DEL, MOVE_TO, MOVE_FROM = W + "ins", W + "del", W + "moveTo", W + "moveFrom"
 FOOTNOTE_REF, ENDNOTE_REF = W + "footnoteReference", W + "endnoteReference"
+TEXT_BOX = W + "txbxContent"
 VAL = W + "val"
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # what holds a paragraph's runs without being one: its text is the paragraph's
@@ -169,8 +170,8 @@ def references(body) -> list[tuple[str, str]]:
     left out: a deleted reference's note is not shown)."""
     seen: dict[tuple[str, str], None] = {}
     for el in body.iter(FOOTNOTE_REF, ENDNOTE_REF):
-        if any(a.tag in (DEL, MOVE_FROM) for a in el.iterancestors()):
-            continue
+        if any(a.tag in (DEL, MOVE_FROM, TEXT_BOX) for a in el.iterancestors()):
+            continue  # deleted, or in a text box, which is no part of the text
         if el.get(W + "customMarkFollows") in ("1", "true", "on"):
             continue
         seen.setdefault(("footnotes" if el.tag == FOOTNOTE_REF else "endnotes", el.get(W + "id", "")), None)
