@@ -81,11 +81,12 @@ def test_in_place_the_rest_of_the_package_stays_as_it_was(edition):
 def test_bold_and_italic_come_back_where_the_rule_says(tmp_path):
     src = tmp_path / "styles.docx"
     src.write_bytes(build_docx([
-        ("p", [("b", "Une phrase toute en gras."), " Une phrase ordinaire qui cite ", ("i", "Le Monde"), " et un ", ("i", "mot"), "."]),
+        ("p", [("b", "Une phrase toute en gras."), " Une phrase ordinaire qui cite ", ("i", "Le Monde"), " et un ", ("i", "mot"),
+               " ", ("i", "en"), " italique."]),
         ("p", [("i", "Tout le paragraphe est en italique. Deux phrases.")]),
     ]))
     doc = prepare(src, lang="fr")
-    english = iter(["A sentence all in bold.", "An ordinary sentence that quotes Le Monde and a word.",
+    english = iter(["A sentence all in bold.", "An ordinary sentence that quotes Le Monde and a word mentioned in italics.",
                     "The whole paragraph is in italics.", "Two sentences."])
     for seg in doc.content_segments():
         seg.translation = next(english)
@@ -94,7 +95,8 @@ def test_bold_and_italic_come_back_where_the_rule_says(tmp_path):
     layout = back.source["layout"]
     spans = [[back.text[e["span"][0] + a:e["span"][0] + b] for a, b, _ in e.get("spans", [])] for e in layout]
     formats = [[f for _, _, f in e.get("spans", [])] for e in layout]
-    # the whole bold sentence stays bold, the name found as it is stays italic, "mot" is lost
+    # the whole bold sentence stays bold, the name found as it is stays italic, "mot" is
+    # lost, and "en" is no part of "mentioned"
     assert spans[0] == ["A sentence all in bold.", "Le Monde"] and formats[0] == ["b", "i"]
     assert spans[1] == ["The whole paragraph is in italics. Two sentences."] and formats[1] == ["i"]
 

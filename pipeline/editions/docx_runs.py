@@ -8,8 +8,9 @@ the source:
 * a span that covers a whole sentence (all its letters and digits; the punctuation and
   note markers around them need not be) makes that sentence's English bold or italic: a
   paragraph in italics stays in italics, and so does an italic sentence inside it;
-* a shorter span whose text is found as it is in its sentence's English (a name, a title,
-  a figure, a word left in its language) formats that place of the English;
+* a shorter span whose text is found as it is in its sentence's English, as whole words
+  (a name, a title, a figure, a word left in its language), formats that place of the
+  English, the first time it stands there;
 * any other span is lost: its words are somewhere in the English, but where, no one
   knows without an alignment of words.
 """
@@ -77,9 +78,9 @@ def english_runs(doc: Document, block: Block, notes: set[int] = frozenset(), *, 
                 fmts = [fmt] * len(english)
             elif a <= s and e <= b:
                 found = " ".join(raw[s:e].split())
-                at = english.find(found) if len(found) >= MIN_FOUND else -1
-                if at >= 0:
-                    fmts[at:at + len(found)] = [fmt] * len(found)
+                m = re.search(rf"(?<!\w){re.escape(found)}(?!\w)", english) if len(found) >= MIN_FOUND else None
+                if m:  # as a whole word: an italic "en" is not the end of "Queen"
+                    fmts[m.start():m.end()] = [fmt] * len(found)
         if out:
             same = out[-1].fmt if out[-1].fmt == (fmts[0] if fmts else None) else None
             out.append(Run(" ", same))
