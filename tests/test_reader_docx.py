@@ -125,7 +125,7 @@ def test_tracked_changes_are_accepted_and_comments_left_out(tmp_path):
     doc = read(_sample(tmp_path))
     assert "inséré" in doc.text and "supprimé" not in doc.text and "secret" not in doc.text
     assert doc.source["tracked"] == {"insertions": 1, "deletions": 1}
-    assert doc.source["left_out"]["comments"] == 1
+    assert doc.source["left_out"] == {"comments": 1, "text_boxes": 0, "headers_footers": 0}
     entry = next(e for e in doc.source["layout"] if e["location"]["paragraph"] == 5)
     text = doc.text[entry["span"][0]:entry["span"][1]]
     assert [text[a:b] for a, b in entry["inserted"]] == ["inséré"] and entry["deleted"] == ["supprimé "]
@@ -247,6 +247,19 @@ def test_the_run_goes_on_past_bad_files_and_exits_1(tmp_path):
     assert len(errors) == len(inputs) - 1 and "Traceback" not in proc.stderr
     written = sorted(p.name for p in (tmp_path / "out" / "good").iterdir())
     assert "good.en.docx" in written and "good.bilingual.docx" in written and "good.original.docx" in written
+
+
+def test_headers_and_footers_are_left_out_and_counted(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Rapport annuel — en-tête"
+    document.sections[0].footer.paragraphs[0].text = "Page de pied"
+    document.add_paragraph("Le corps du texte.")
+    path = tmp_path / "furniture.docx"
+    document.save(path)
+    doc = read(path)
+    assert doc.text == "Le corps du texte." and doc.source["left_out"]["headers_footers"] == 2
 
 
 def test_links_fields_and_content_controls_give_their_text_and_field_codes_none(tmp_path):

@@ -110,11 +110,13 @@ class Extraction:
         self.tracked = Tracked()
         self.lt = LayoutText()
         self.parts = {"footnotes": {}, "endnotes": {}}
-        self.left_out = {"comments": 0, "text_boxes": len(self.body.xpath(".//w:txbxContent"))}
+        self.left_out = {"comments": 0, "text_boxes": len(self.body.xpath(".//w:txbxContent")), "headers_footers": 0}
         for rel in document.part.rels.values():
             if rel.is_external:
                 continue
             kind = rel.reltype.rsplit("/", 1)[-1]
+            if kind in ("header", "footer") and b"<w:t" in rel.target_part.blob:
+                self.left_out["headers_footers"] += 1  # running furniture, not the text
             if kind in ("footnotes", "endnotes", "comments"):
                 from .xml import parse_xml
 
