@@ -231,3 +231,17 @@ def test_a_text_box_is_no_part_of_the_text_and_stays_in_its_drawing(tmp_path):
     render(doc, tmp_path / "out", ["docx"])
     new = zipfile.ZipFile(tmp_path / "out" / "boite.en.docx").read("word/document.xml").decode()
     assert "<w:txbxContent><w:p><w:r><w:t>Texte encadré.</w:t>" in new and "A sentence with a box." in new
+
+
+def test_a_superscript_of_the_english_itself_is_not_taken_for_the_note_marker(tmp_path):
+    src = tmp_path / "surface.docx"
+    src.write_bytes(build_docx([("p", ["Une phrase", ("note", "Une note."), ". La salle mesure vingt mètres carrés",
+                                       ("note", "Selon le plan."), "."])]))
+    doc = prepare(src, lang="fr")
+    first, second = doc.content_segments()[:2]
+    first.translation, second.translation = "A sentence.", "The room measures 20 m²."  # a unit, and note 2
+    render(doc, tmp_path / "out", ["docx"])
+    xml = zipfile.ZipFile(tmp_path / "out" / "surface.en.docx").read("word/document.xml").decode()
+    unit, ref2, stop = xml.index("20 m²"), xml.index('w:footnoteReference w:id="3"'), xml.rindex(">.</w:t>")
+    assert unit < ref2 < stop  # the reference after the unit, before the full stop, as the hook placed it
+    assert prepare(tmp_path / "out" / "surface.en.docx").blocks[0].text == "A sentence¹. The room measures 20 m²²."

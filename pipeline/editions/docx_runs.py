@@ -18,10 +18,11 @@ the source:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..bilingual import english_of
 from ..doc import Block, Document
+from ..readers.wordml import superscript
 
 _SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -66,7 +67,7 @@ def english_runs(doc: Document, block: Block, notes: set[int] = frozenset(), *, 
     raw = doc.text[base:entry["span"][1]] if entry else block.text
     out: list[Run] = []
     for seg in block.segments if translated(block) else ():
-        english = english_of(seg)
+        english = _with_slots(seg, notes)
         if english is None and keep_source:
             english = seg.text
         if not english:
@@ -90,6 +91,31 @@ def english_runs(doc: Document, block: Block, notes: set[int] = frozenset(), *, 
     return _markers(_merge(out), notes)
 
 
+# A note marker's place in the English, as the marker hook puts it back: a private-use
+# character per marker (its number in it), padded to the marker's length, stands in for it
+# while the English is made, so that a superscript of the English's own (m², a model's
+# copy of one) is never taken for the marker
+_SLOT, _PAD = 0xE000, "\uf8ff"
+_SLOTS = re.compile(f"([\ue000-\uefff]){_PAD}*")
+_MARKS = re.compile(f"([\ue000-\uefff]){_PAD}*|([⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+
+
+def _with_slots(seg, notes: set[int]) -> str | None:
+    refs = [r for r in seg.footnote_refs if r.get("n") in notes and len(r.get("marker", "")) >= 1]
+    if not refs or seg.translation is None or seg.meta.get("edited"):
+        return english_of(seg)
+    text = seg.text
+    slotted = []
+    for ref in refs:
+        at, marker = ref["offset"], ref["marker"]
+        if text[at:at + len(marker)] != marker or not 0 < ref["n"] < 0x1000:
+            return english_of(seg)
+        slot = chr(_SLOT + ref["n"]) + _PAD * (len(marker) - 1)
+        text = text[:at] + slot + text[at + len(marker):]
+        slotted.append({**ref, "marker": slot})
+    return english_of(replace(seg, text=text, footnote_refs=slotted + [r for r in seg.footnote_refs if r not in refs]))
+
+
 def _split(text: str, fmts: list[str | None]) -> list[Run]:
     out: list[Run] = []
     for ch, fmt in zip(text, fmts):
@@ -111,23 +137,27 @@ def _merge(runs: list[Run]) -> list[Run]:
 
 
 def _markers(runs: list[Run], notes: set[int]) -> list[Run]:
-    """Each superscript number that is one of ``notes`` cut out as a marker run (each note
-    once, the first time it stands there)."""
+    """Each marker of one of ``notes`` cut out as a marker run, once: where its slot
+    stands, else (an English edited by hand, a sentence left as it was) the first
+    superscript number that is its number. A slot not taken reads as its superscript."""
     if not notes:
         return runs
+    slot_notes = {ord(m.group(1)) - _SLOT for run in runs for m in _SLOTS.finditer(run.text)}
     out: list[Run] = []
     placed: set[int] = set()
     for run in runs:
         pos = 0
-        for m in _SUPERSCRIPTS.finditer(run.text):
-            n = int(m.group().translate(_FROM_SUPERSCRIPT))
-            if n not in notes or n in placed:
-                continue
-            placed.add(n)
+        for m in _MARKS.finditer(run.text):
+            slot = m.group(1) is not None
+            n = ord(m.group(1)) - _SLOT if slot else int(m.group(2).translate(_FROM_SUPERSCRIPT))
             if m.start() > pos:
                 out.append(Run(run.text[pos:m.start()], run.fmt))
-            out.append(Run(m.group(), None, note=n))
             pos = m.end()
+            if n in notes and n not in placed and (slot or n not in slot_notes):
+                placed.add(n)
+                out.append(Run(superscript(n), None, note=n))
+            else:
+                out.append(Run(superscript(n) if slot else m.group(), run.fmt))
         if pos < len(run.text):
             out.append(Run(run.text[pos:], run.fmt))
-    return out
+    return _merge(out)
