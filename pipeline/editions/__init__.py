@@ -66,6 +66,9 @@ FORMATS = {
     "xliff12": Format("xliff12", ((".v12.xlf", "xliff:render_xliff12"),), "application/x-xliff+xml", "XLIFF 1.2"),
     "beads": Format("beads", ((".beads.txt", "beads:render_beads"),), "text/plain",
                     "an aligned pair's beads, vecalign format"),
+    "docx": Format("docx", ((".en.docx", "docx:render_docx"), (".bilingual.docx", "docx:render_bilingual_docx")),
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   "Word: translated in place, and side by side", original="docx", inputs=("docx", "pdf")),
 }
 # what run and render write, in this order
 EDITIONS = ("tsv", "tmx", "md", "en", "html")
