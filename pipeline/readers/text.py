@@ -53,7 +53,7 @@ def _alphabet_share(text: str) -> float:
 # What a file that is no text starts with, and what to tell its owner.
 _BINARY_MAGIC = (
     (b"%PDF-", "a PDF file: extract its text first (e.g. pdftotext)"),
-    (b"PK\x03\x04", "a ZIP archive (a .docx or .odt is one: save it as plain text first)"),
+    (b"PK\x03\x04", "a ZIP archive that is no DOCX or EPUB (an .odt or .xlsx is one: save it as .docx or plain text first)"),
     (b"\x7fELF", "an executable program"),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
