@@ -66,6 +66,8 @@ FORMATS = {
     "xliff12": Format("xliff12", ((".v12.xlf", "xliff:render_xliff12"),), "application/x-xliff+xml", "XLIFF 1.2"),
     "beads": Format("beads", ((".beads.txt", "beads:render_beads"),), "text/plain",
                     "an aligned pair's beads, vecalign format"),
+    "webpage": Format("webpage", ((".en.html", "webpage:render_webpage"),), "text/html",
+                      "the web page translated in place", original="html", inputs=("html", "pdf")),
 }
 # what run and render write, in this order
 EDITIONS = ("tsv", "tmx", "md", "en", "html")

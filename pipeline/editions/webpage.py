@@ -1,0 +1,196 @@
+"""The web page translated in place: the original page, each translated block's English in
+the element it was read from.
+
+Markup, styles, scripts, links, images and the page's furniture (navigation, footers,
+every junk block) stay as they are; ``<html lang>`` says the English's language, a
+``<meta name="generator">`` carries the signature of the settings, and the page is
+written in UTF-8 (its ``<meta charset>`` says so). A translated element's inline markup
+(bold, links) is flattened into its English, all but its note markers (``<sup>``,
+``<a href="#fn1">``), which are put back where the English has them. An element left
+untranslated (English already, or awaiting a translation) keeps its markup whole.
+
+A document read from no web page (a PDF, a text) gets a plain HTML5 page of its content
+blocks instead. Either page reads back through :mod:`pipeline.readers.html` with the
+English as its text.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from typing import Any
+
+from ..doc import Block, Document
+from ..readers.html import BLOCK_TAGS, has_text, local, marker, parse_page, pieces, run_text
+from .common import TOOL, english_block, signature_line, target_lang
+
+_MARKERS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
+def render_webpage(doc: Document, original: bytes | None) -> bytes:
+    """The page (``original``, the bytes the document was read from) with its English, or a
+    page built from the record when there is no original."""
+    if original is None:
+        return built_page(doc)
+    from lxml import etree, html
+
+    page = parse_page(original, str(doc.source.get("path", doc.id)))
+    tree = page.root.getroottree()
+    entries = doc.source.get("layout") or []
+    for block in doc.content_blocks():
+        location = block.meta.get("location") or {}
+        if "path" not in location or not any(seg.translation is not None for seg in block.segments):
+            continue
+        entry = entries[block.meta["layout"]] if "layout" in block.meta and block.meta["layout"] < len(entries) else {}
+        if entry.get("pre"):
+            continue  # code or verse: kept as it is
+        found = tree.xpath(location["path"])
+        if not found:
+            continue
+        english = english_block(block)
+        added = entry.get("number_added")
+        if added and english.startswith(added):  # a note's number the page's list shows itself
+            english = english[len(added):]
+        _put(found[0], location.get("part"), english)
+        end = block.meta.get("layout_end")
+        if end is not None and end < len(entries):  # a sentence the front end joined across elements
+            tail = entries[end]["location"]
+            for el in tree.xpath(tail["path"])[:1]:
+                _put(el, tail.get("part"), "")
+    _sign(page.root, doc)
+    if page.parser == "xml":
+        return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
+    return html.tostring(tree, encoding="utf-8", method="html", doctype=tree.docinfo.doctype or "<!DOCTYPE html>")
+
+
+def _put(el: Any, part: int | None, english: str) -> None:
+    """``english`` in place of the element's text (or of its ``part``-th run of text between
+    blocks), its note markers kept."""
+    if part is None:
+        markers = _marker_elements(el)
+        el.text = None
+        for child in list(el):
+            el.remove(child)
+        _fill(el, None, english, markers)
+        return
+    runs = [run for run in pieces(el) if isinstance(run, list) and has_text(run_text(el, run, notes=False))]
+    if part >= len(runs):
+        return
+    run = runs[part]
+    markers = [m for item in run if item is not None and local(item) not in BLOCK_TAGS for m in _marker_elements(item, self_too=True)]
+    anchor = run[0]
+    for item in run[1:]:
+        el.remove(item)
+    if anchor is None:
+        el.text = None
+    else:
+        anchor.tail = None
+    _fill(el, anchor, english, markers)
+
+
+def _fill(el: Any, anchor: Any, english: str, markers: list[Any]) -> None:
+    """Write ``english`` at ``anchor`` (None: the element's own text; else after that child),
+    each superscript marker replaced by the next marker element while they last."""
+    pieces_ = _MARKERS.split(english)
+    if len(pieces_) - 1 != len(markers):  # markers the English lost or gained: plain text
+        pieces_, markers = [english], []
+    index = 0 if anchor is None else el.index(anchor) + 1
+    if anchor is None:
+        el.text = pieces_[0]
+    else:
+        anchor.tail = pieces_[0]
+    for k, (m, text) in enumerate(zip(markers, pieces_[1:])):
+        m.tail = text
+        el.insert(index + k, m)
+
+
+def _marker_elements(el: Any, *, self_too: bool = False) -> list[Any]:
+    """The note markers inside an element (or the element itself), in order, detached."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if marker(node) is not None:
+            found.append(node)
+            return
+        for child in node:
+            if local(child):
+                walk(child)
+
+    if self_too:
+        walk(el)
+    else:
+        for child in el:
+            if local(child):
+                walk(child)
+    copies = []
+    for m in found:
+        from copy import deepcopy
+
+        copy = deepcopy(m)
+        copy.tail = None
+        copies.append(copy)
+    return copies
+
+
+def _sign(root: Any, doc: Document) -> None:
+    from lxml import etree
+
+    lang = target_lang(doc)
+    root.set("lang", lang)
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    if root.get(xml_lang) is not None:
+        root.set(xml_lang, lang)
+    namespace = root.tag.rpartition("}")[0] + "}" if root.tag.startswith("{") else ""
+    head = next(iter(root.iter(f"{namespace}head")), None)
+    if head is None:
+        head = etree.Element(f"{namespace}head")
+        root.insert(0, head)
+    charset = False
+    for meta in head.iter(f"{namespace}meta"):
+        if meta.get("charset") is not None:
+            meta.set("charset", "utf-8")
+            charset = True
+        elif (meta.get("http-equiv") or "").lower() == "content-type":
+            meta.set("content", "text/html; charset=utf-8")
+            charset = True
+    if not charset:
+        head.insert(0, etree.Element(f"{namespace}meta", charset="utf-8"))
+    generator = etree.Element(f"{namespace}meta", name="generator", content=f"{TOOL}: {signature_line(doc)}")
+    head.insert(1 if len(head) else 0, generator)
+
+
+_TAGS = {"heading": "h2", "list_item": "li", "quote": "blockquote", "caption": "figcaption", "byline": "p", "meta": "p",
+         "paragraph": "p", "footnote": "p"}
+
+
+def built_page(doc: Document) -> bytes:
+    """A plain HTML5 page of the document's content blocks in their order and kinds."""
+    esc = _html.escape
+    entries = doc.source.get("layout") or []
+    body: list[str] = []
+    open_group = ""
+    for block in doc.content_blocks():
+        group = {"list_item": "ul", "footnote": "section"}.get(block.kind, "")
+        if group != open_group:
+            body.append({"ul": "</ul>", "section": "</section>"}.get(open_group, ""))
+            body.append({"ul": "<ul>", "section": '<section role="doc-endnotes">'}.get(group, ""))
+            open_group = group
+        tag = _TAGS[block.kind]
+        if block.kind == "heading":
+            level = _level(block, entries)
+            tag = f"h{level}"
+        text = esc(english_block(block))
+        body.append(f"<figure><{tag}>{text}</{tag}></figure>" if tag == "figcaption" else f"<{tag}>{text}</{tag}>")
+    body.append({"ul": "</ul>", "section": "</section>"}.get(open_group, ""))
+    title = next((english_block(b) for b in doc.content_blocks() if b.kind == "heading"), doc.id)
+    page = (f'<!DOCTYPE html>\n<html lang="{esc(target_lang(doc))}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="generator" content="{esc(TOOL)}: {esc(signature_line(doc))}">\n<title>{esc(title)}</title>\n'
+            f'</head>\n<body>\n<main>\n' + "\n".join(line for line in body if line) + "\n</main>\n</body>\n</html>\n")
+    return page.encode("utf-8")
+
+
+def _level(block: Block, entries: list[dict]) -> int:
+    """A heading's level as its reader gave it (2 where none did), between 1 and 6."""
+    index = block.meta.get("layout")
+    level = entries[index].get("level") if isinstance(index, int) and index < len(entries) else None
+    return min(6, max(1, int(level))) if isinstance(level, int) else 2
