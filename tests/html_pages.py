@@ -9,6 +9,7 @@ of the content)."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,10 @@ def _ps(paragraphs: list[str]) -> str:
     return "\n".join(f"<p>{p}</p>" for p in paragraphs)
 
 
+def _sup(n: str) -> str:
+    return f'<sup><a href="#nb{n}">{n}</a></sup>'
+
+
 def seed_page() -> tuple[str, list[str], list[str]]:
     """The French seed (fr_003) as a page: its navigation lines in the header and a sidebar,
     its article in ``<main><article>``, headings as ``h2``, its glued note numbers as the
@@ -48,11 +53,9 @@ def seed_page() -> tuple[str, list[str], list[str]]:
     body = []
     for p in raw[12:]:
         p = esc(p.strip(), quote=False)
-        for glued, marked in (("20171.", "2017<sup><a href=\"#nb1\">1</a></sup>."),
-                              ("théorique.2", "théorique.<sup><a href=\"#nb2\">2</a></sup>"),
-                              ("international »3", "international »<sup><a href=\"#nb3\">3</a></sup>"),
-                              ("Carr4", "Carr<sup><a href=\"#nb4\">4</a></sup>")):
-            p = p.replace(glued.replace("»", "\u2009»") if glued == "international »3" else glued, marked)
+        # the note numbers the scraper glued to words, raised again as they were
+        for glued in (r"(2017)(1)(\.)", r"(théorique\.)(2)()", r"(international\s*»)(3)()", r"(Carr)(4)()"):
+            p = re.sub(glued, lambda m: m.group(1) + _sup(m.group(2)) + m.group(3), p)
         body.append(f"<h2>{p}</h2>" if len(p) < 90 and p[-1] not in ".!?»)" else f"<p>{p}</p>")
     page = f"""<!DOCTYPE html>
 <html lang="fr">

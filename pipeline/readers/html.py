@@ -84,7 +84,7 @@ class HtmlReader(Reader):
         from lxml import etree
 
         page = parse_page(data, origin)
-        walk = _Walk(page.root)
+        walk = _Walk(page.root, xml=page.parser == "xml")
         walk.visit(page.root, _Context())
         if not walk.layout.entries:
             raise InputError(f"{origin}: the page holds no text (nothing outside its scripts, styles and markup)")
@@ -97,8 +97,9 @@ class HtmlReader(Reader):
 class Page:
     """A parsed page: its root element, how its bytes were decoded, which parser read it."""
 
-    def __init__(self, root: Any, *, encoding: str, encoding_from: str, parser: str) -> None:
+    def __init__(self, root: Any, *, encoding: str, encoding_from: str, parser: str, doctype: str = "") -> None:
         self.root, self.encoding, self.encoding_from, self.parser = root, encoding, encoding_from, parser
+        self.doctype = doctype  # as the page declares it ("" for none: lxml's tree would invent one)
 
 
 def page_text(data: bytes, origin: str) -> tuple[str, str, str]:
@@ -124,6 +125,8 @@ def parse_page(data: bytes, origin: str) -> Page:
     from lxml import etree, html
 
     text, encoding, encoding_from = page_text(data, origin)
+    if not text.strip():
+        raise InputError(f"{origin}: the file holds only whitespace")
     start = re.search(r"<html[\s>]", text[:65536], re.I)
     if _ENTITY_DECLARATION.search(text[: start.start() if start else 65536]):
         raise InputError(f"{origin}: declares XML entities, which Diptych never expands (an entity bomb is made of them)")
@@ -138,18 +141,21 @@ def parse_page(data: bytes, origin: str) -> Page:
         root = html.document_fromstring(text.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8"))
     except (etree.ParserError, ValueError):
         raise InputError(f"{origin}: the page holds no text (it is empty)") from None
-    return Page(root, encoding=encoding, encoding_from=encoding_from, parser="html")
+    doctype = re.match(r"(?:\s+|<!--.*?-->)*(<!doctype[^>]*>)", text.lstrip("\ufeff"), re.I | re.S)
+    return Page(root, encoding=encoding, encoding_from=encoding_from, parser="html", doctype=doctype.group(1) if doctype else "")
 
 
 class _Context:
     """What an element's ancestors say of it."""
 
     def __init__(self, *, kind: str | None = None, junk: str | None = None, notes: bool = False,
-                 in_article: bool = False, ordinal: int | None = None) -> None:
+                 in_article: bool = False, ordinal: int | None = None, number: list | None = None) -> None:
         self.kind, self.junk, self.notes, self.in_article, self.ordinal = kind, junk, notes, in_article, ordinal
+        self.number = number  # a note's number, until its first block takes it
 
     def but(self, **changes: Any) -> "_Context":
-        new = _Context(kind=self.kind, junk=self.junk, notes=self.notes, in_article=self.in_article, ordinal=self.ordinal)
+        new = _Context(kind=self.kind, junk=self.junk, notes=self.notes, in_article=self.in_article, ordinal=self.ordinal,
+                       number=self.number)
         for key, value in changes.items():
             setattr(new, key, value)
         return new
@@ -161,8 +167,9 @@ _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 class _Walk:
     """The page's elements in order, each block-holding one handed to a LayoutText."""
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, *, xml: bool = False) -> None:
         self.layout = LayoutText()
+        self.xml, self.path = xml, ""
         self.tree = root.getroottree()
         self.dropped: dict[str, int] = {}
         mains = []
@@ -174,8 +181,9 @@ class _Walk:
                 self.dropped[tag] = self.dropped.get(tag, 0) + 1
         self.main = mains[0] if len(mains) == 1 else None
 
-    def visit(self, el: Any, ctx: _Context) -> None:
+    def visit(self, el: Any, ctx: _Context, path: str | None = None) -> None:
         tag = local(el)
+        self.path = path or self.tree.getpath(el)
         if tag in DROPPED:
             return
         if tag == "main" or el is self.main:
@@ -190,7 +198,10 @@ class _Walk:
             ctx = ctx.but(in_article=True)
         if is_notes_section(el):
             ctx = ctx.but(notes=True, junk=None if ctx.junk in ("aside", "footer", "role=contentinfo") else ctx.junk)
-        ctx = ctx.but(kind=self._kind(el, tag, ctx))
+        kind = self._kind(el, tag, ctx)
+        if kind == "footnote" and ctx.kind != "footnote":  # a note starts: its number, for its first block
+            ctx = ctx.but(number=[note_number(el) or (ctx.ordinal if tag == "li" else None)])
+        ctx = ctx.but(kind=kind)
         if tag == "pre":
             self._add(el, ["".join(el.itertext())], ctx.but(kind="meta"), pre=True)
             return
@@ -200,7 +211,9 @@ class _Walk:
         # mixed content: the text between its blocks is a block of its own, each run in turn
         part = 0
         ordinal = int(el.get("start") or 1) if tag == "ol" and (el.get("start") or "1").isdigit() else 1
+        own, paths = self.path, self._child_paths(el)
         for piece in pieces(el):
+            self.path = own
             if isinstance(piece, list):
                 part = self._add(el, [run_text(el, piece, notes=ctx.notes)], ctx, part=part)
                 continue
@@ -208,7 +221,28 @@ class _Walk:
             if local(piece) == "li":
                 child_ctx = ctx.but(ordinal=ordinal)
                 ordinal += 1
-            self.visit(piece, child_ctx)
+            self.visit(piece, child_ctx, paths.get(piece))
+
+    def _child_paths(self, el: Any) -> dict[Any, str]:
+        """The paths of an element's children as lxml's ``getpath`` writes them in an HTML
+        tree (``p[3]``, the index left out of an only child of its tag), made in one pass:
+        ``getpath`` counts an element's siblings each time, and a page of 100,000
+        paragraphs in one element took it hours. An XML tree's paths are lxml's own."""
+        if self.xml:
+            return {}
+        counts: dict[str, int] = {}
+        for child in el:
+            if isinstance(child.tag, str):
+                counts[child.tag] = counts.get(child.tag, 0) + 1
+        seen: dict[str, int] = {}
+        paths = {}
+        for child in el:
+            if isinstance(child.tag, str) and local(child) in BLOCK_TAGS:
+                seen[child.tag] = seen.get(child.tag, 0) + 1
+                paths[child] = f"{self.path}/{child.tag}" + (f"[{seen[child.tag]}]" if counts[child.tag] > 1 else "")
+            elif isinstance(child.tag, str):
+                seen[child.tag] = seen.get(child.tag, 0) + 1
+        return paths
 
     def _kind(self, el: Any, tag: str, ctx: _Context) -> str | None:
         if ctx.notes and (tag in ("li", "p", "div", "aside") or note_number(el) is not None) or note_number(el) is not None:
@@ -233,7 +267,7 @@ class _Walk:
             paragraphs = [lines for lines in paragraphs if any(lines)]
         if not any(line.strip() for lines in paragraphs for line in lines):
             return part or 0
-        path = self.tree.getpath(el)
+        path = self.path
         location = {"label": _label(el, path), "path": path}
         if part is not None:
             location["part"] = part
@@ -265,19 +299,25 @@ class _Walk:
     def _numbered(self, el: Any, lines: list[str], ctx: _Context) -> list[str]:
         """A note's lines, opening with its number: the one its id or its place in its list
         gives, unless it opens with a label already."""
-        n = note_number(el) or (ctx.ordinal if local(el) == "li" else None)
+        n = ctx.number.pop() if ctx.number else None
         if n and not any(r.n == n for r in label_readings(lines[0])):
             lines = [f"{n}. {lines[0]}"] + lines[1:]
         return lines
 
 
 def _label(el: Any, path: str) -> str:
-    """``article/p[3]``: the last two steps of the element's path, named by their tags
-    (an XHTML tree's path names them ``*``)."""
-    nodes = [el, el.getparent()]
+    """``article/p[3]``: the element and its parent, each with its place among its like
+    (from the path, where lxml writes it by tag; counted in an XHTML tree, whose path
+    writes ``*[4]``, a place among all its siblings)."""
     steps = path.rsplit("/", 2)[-2:]
-    return "/".join(local(node) + step[1:] if step.startswith("*") and node is not None else step
-                    for step, node in zip(steps, reversed(nodes[: len(steps)]))).lstrip("/")
+    named = []
+    for step, node in zip(steps, [el.getparent(), el][-len(steps):]):
+        if step.startswith("*") and node is not None:
+            parent = node.getparent()
+            like = [s for s in parent if local(s) == local(node)] if parent is not None else [node]
+            step = local(node) + (f"[{like.index(node) + 1}]" if len(like) > 1 else "")
+        named.append(step)
+    return "/".join(named).lstrip("/")
 
 
 def pieces(el: Any) -> list[Any]:
