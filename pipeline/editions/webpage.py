@@ -37,35 +37,41 @@ def render_webpage(doc: Document, original: bytes | None) -> bytes:
     page = parse_page(original, str(doc.source.get("path", doc.id)))
     tree = page.root.getroottree()
     entries = doc.source.get("layout") or []
+    # each element (or run of text between an element's blocks) with the English of its
+    # blocks: one, or one per paragraph its <br><br> made
+    places: dict[tuple[str, int | None], list[str]] = {}
+    translated: set[tuple[str, int | None]] = set()
     for block in doc.content_blocks():
         location = block.meta.get("location") or {}
-        if "path" not in location or not any(seg.translation is not None for seg in block.segments):
-            continue
         entry = entries[block.meta["layout"]] if "layout" in block.meta and block.meta["layout"] < len(entries) else {}
-        if entry.get("pre"):
-            continue  # code or verse: kept as it is
-        found = tree.xpath(location["path"])
-        if not found:
-            continue
+        if "path" not in location or entry.get("pre"):
+            continue  # code or verse (pre) is kept as it is
+        key = (location["path"], location.get("part"))
         english = english_block(block)
         added = entry.get("number_added")
         if added and english.startswith(added):  # a note's number the page's list shows itself
             english = english[len(added):]
-        _put(found[0], location.get("part"), english)
+        places.setdefault(key, []).append(english)
+        if any(seg.translation is not None for seg in block.segments):
+            translated.add(key)
         end = block.meta.get("layout_end")
         if end is not None and end < len(entries):  # a sentence the front end joined across elements
             tail = entries[end]["location"]
-            for el in tree.xpath(tail["path"])[:1]:
-                _put(el, tail.get("part"), "")
+            places[(tail["path"], tail.get("part"))] = []
+    for key, englishes in places.items():
+        if key not in translated and englishes:
+            continue  # nothing translated here: the markup stays whole
+        for el in tree.xpath(key[0])[:1]:
+            _put(el, key[1], englishes)
     _sign(page.root, doc)
     if page.parser == "xml":
         return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
-    return html.tostring(tree, encoding="utf-8", method="html", doctype=tree.docinfo.doctype or "<!DOCTYPE html>")
+    return html.tostring(page.root, encoding="utf-8", method="html", doctype=page.doctype).lstrip(b"\n")
 
 
-def _put(el: Any, part: int | None, english: str) -> None:
-    """``english`` in place of the element's text (or of its ``part``-th run of text between
-    blocks), its note markers kept."""
+def _put(el: Any, part: int | None, english: list[str]) -> None:
+    """``english`` (paragraphs, a ``<br><br>`` between two) in place of the element's text
+    (or of its ``part``-th run of text between blocks), its note markers kept."""
     if part is None:
         markers = _marker_elements(el)
         el.text = None
@@ -88,12 +94,27 @@ def _put(el: Any, part: int | None, english: str) -> None:
     _fill(el, anchor, english, markers)
 
 
-def _fill(el: Any, anchor: Any, english: str, markers: list[Any]) -> None:
+def _fill(el: Any, anchor: Any, english: list[str], markers: list[Any]) -> None:
     """Write ``english`` at ``anchor`` (None: the element's own text; else after that child),
-    each superscript marker replaced by the next marker element while they last."""
-    pieces_ = _MARKERS.split(english)
-    if len(pieces_) - 1 != len(markers):  # markers the English lost or gained: plain text
-        pieces_, markers = [english], []
+    each superscript marker replaced by the next marker element when they match one for
+    one; paragraphs with two ``<br>`` between them."""
+    from lxml import etree
+
+    if len(english) > 1:
+        namespace = el.tag.rpartition("}")[0] + "}" if el.tag.startswith("{") else ""
+        breaks = []
+        for paragraph in english[1:]:
+            first, second = etree.Element(f"{namespace}br"), etree.Element(f"{namespace}br")
+            second.tail = paragraph
+            breaks += [first, second]
+        english, markers = [english[0]], breaks
+        pieces_ = [english[0]] + [b.tail or "" for b in breaks]
+        for b in breaks:
+            b.tail = None
+    else:
+        pieces_ = _MARKERS.split(english[0]) if english else [""]
+        if len(pieces_) - 1 != len(markers):  # markers the English lost or gained: plain text
+            pieces_, markers = english[:1] or [""], []
     index = 0 if anchor is None else el.index(anchor) + 1
     if anchor is None:
         el.text = pieces_[0]
@@ -179,7 +200,7 @@ def built_page(doc: Document) -> bytes:
         if block.kind == "heading":
             level = _level(block, entries)
             tag = f"h{level}"
-        text = esc(english_block(block))
+        text = esc(_without_markup(block))
         body.append(f"<figure><{tag}>{text}</{tag}></figure>" if tag == "figcaption" else f"<{tag}>{text}</{tag}>")
     body.append({"ul": "</ul>", "section": "</section>"}.get(open_group, ""))
     title = next((english_block(b) for b in doc.content_blocks() if b.kind == "heading"), doc.id)
@@ -187,6 +208,16 @@ def built_page(doc: Document) -> bytes:
             f'<meta name="generator" content="{esc(TOOL)}: {esc(signature_line(doc))}">\n<title>{esc(title)}</title>\n'
             f'</head>\n<body>\n<main>\n' + "\n".join(line for line in body if line) + "\n</main>\n</body>\n</html>\n")
     return page.encode("utf-8")
+
+
+def _without_markup(block: Block) -> str:
+    """A heading's or an item's English without the hashes or the bullet a text wrote it
+    with (the page's tags say it); a note keeps its number."""
+    english = english_block(block)
+    prefix = block.segments[0].meta.get("markup_prefix", "") if block.segments else ""
+    if block.kind in ("heading", "list_item") and prefix.strip() and english.startswith(prefix):
+        return english[len(prefix):]
+    return english
 
 
 def _level(block: Block, entries: list[dict]) -> int:
