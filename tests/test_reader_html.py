@@ -79,6 +79,19 @@ def test_notes_from_the_markup_are_linked_to_their_markers(tmp_path):
     assert "↩" not in doc.text
 
 
+MEDIAWIKI_PAGE = """<!DOCTYPE html><html><body><main><p>La ville fut fondée en 1703<sup id="cite_ref-1" class="reference"><a href="#cite_note-1">[1]</a></sup>. Elle devint capitale<sup class="reference"><a href="#cite_note-2">[2]</a></sup>.</p>
+<h2>Notes</h2><div class="reflist"><ol class="references"><li id="cite_note-1"><span class="mw-cite-backlink"><a href="#cite_ref-1">^</a></span> <span class="reference-text">Selon la chronique.</span></li>
+<li id="cite_note-2"><span class="mw-cite-backlink"><a href="#cite_ref-2">^</a></span> <span class="reference-text">En 1712.</span></li></ol></div></main></body></html>"""
+
+
+def test_mediawiki_references_are_notes_too(tmp_path):
+    doc = prepare(page_file(tmp_path, MEDIAWIKI_PAGE))
+    notes = [b for b in doc.blocks if b.kind == "footnote"]
+    assert [b.text for b in notes] == ["1. Selon la chronique.", "2. En 1712."]  # their "^" back links left out
+    markers = [m for b in doc.blocks for m in b.meta.get("footnote_markers", [])]
+    assert [(m["marker"], m["note"]) for m in markers] == [("¹", notes[0].id), ("²", notes[1].id)]
+
+
 KINDS_PAGE = """<!DOCTYPE html><html><head><title>T</title><style>p { color: red }</style><script>var a = "Une phrase cachée.";</script></head>
 <body><nav><a href="/">Accueil</a> <a href="/a">Archives</a></nav>
 <article><h1>Titre de l’article</h1><h3>Un intertitre</h3><p>Un paragraphe<br>sur deux lignes.</p>
