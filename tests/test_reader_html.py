@@ -231,3 +231,20 @@ def test_every_input_of_a_folder_is_processed_when_a_page_is_bad(tmp_path):
     proc = diptych("run", str(corpus), "--models", "demo", "-o", str(tmp_path / "out"), timeout=300)
     assert proc.returncode == 1 and "bad.html" in proc.stderr and "Traceback" not in proc.stderr
     assert (tmp_path / "out" / "good" / "good.en.html").is_file()
+
+
+LINKS_PAGE = """<!DOCTYPE html><html><body><div id="col">
+<div class="t">Le texte de l’article tient en une phrase.</div>
+<div class="src"><a href="https://example.org/source">https://example.org/source</a></div>
+<div class="t">Une seconde phrase suit la source.</div>
+<div class="x"><a href="/a">Accueil</a> | <a href="/b">Archives</a></div>
+<div class="y"><a href="/1">La Commune de Paris</a></div><div class="y"><a href="/2">Rosa Luxemburg</a></div>
+<div class="y"><a href="/3">Les soviets de 1905</a></div></div></body></html>"""
+
+
+def test_rows_and_lists_of_links_are_furniture_and_one_link_is_text(tmp_path):
+    doc = prepare(page_file(tmp_path, LINKS_PAGE))
+    assert content(doc) == ["Le texte de l’article tient en une phrase.", "https://example.org/source",
+                            "Une seconde phrase suit la source."]
+    assert [b.text for b in doc.blocks if b.kind == "junk"] == [
+        "Accueil | Archives", "La Commune de Paris", "Rosa Luxemburg", "Les soviets de 1905"]

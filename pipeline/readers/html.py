@@ -86,6 +86,7 @@ class HtmlReader(Reader):
         page = parse_page(data, origin)
         walk = _Walk(page.root, xml=page.parser == "xml")
         walk.visit(page.root, _Context())
+        walk.lists_of_links()
         if not walk.layout.entries:
             raise InputError(f"{origin}: the page holds no text (nothing outside its scripts, styles and markup)")
         return walk.layout.document(doc_id, data=data, origin=origin, reader="html", version=VERSION,
@@ -170,6 +171,7 @@ class _Walk:
     def __init__(self, root: Any, *, xml: bool = False) -> None:
         self.layout = LayoutText()
         self.xml, self.path = xml, ""
+        self.one_link: list[tuple[dict, Any]] = []  # blocks that are one link and nothing else
         self.tree = root.getroottree()
         self.dropped: dict[str, int] = {}
         mains = []
@@ -244,6 +246,24 @@ class _Walk:
                 seen[child.tag] = seen.get(child.tag, 0) + 1
         return paths
 
+    def lists_of_links(self) -> None:
+        """Three blocks or more in a row that are each one link and nothing else, siblings
+        (related articles, a sidebar's links, a menu of ``<div>``s or ``<li>``s): the
+        page's furniture, as a row of links in one block is."""
+        entries = self.layout.entries
+        index = {id(entry): n for n, entry in enumerate(entries)}
+        run: list[tuple[dict, Any]] = []
+        for item in self.one_link + [(None, None)]:
+            entry, el = item
+            if run and entry is not None and index[id(entry)] == index[id(run[-1][0])] + 1 \
+                    and el.getparent() is run[-1][1].getparent():
+                run.append(item)
+                continue
+            if len(run) >= 3:
+                for linked, _ in run:
+                    linked["kind"], linked["junk"] = "junk", "links"
+            run = [item] if entry is not None else []
+
     def _kind(self, el: Any, tag: str, ctx: _Context) -> str | None:
         if ctx.notes and (tag in ("li", "p", "div", "aside") or note_number(el) is not None) or note_number(el) is not None:
             return "footnote"
@@ -272,13 +292,15 @@ class _Walk:
         if part is not None:
             location["part"] = part
             location["label"] += f"/text[{part + 1}]"
-        links = part is None and not pre and not ctx.junk and links_only(el)
+        links = links_only(el) if part is None and not pre and not ctx.junk else 0
         for k, lines in enumerate(paragraphs):
             where = dict(location, para=k, label=f"{location['label']} ¶{k + 1}") if len(paragraphs) > 1 else location
-            self._add_one(el, lines, ctx.but(junk=ctx.junk or ("links" if links else None)), where, pre=pre)
+            entry = self._add_one(el, lines, ctx.but(junk=ctx.junk or ("links" if links > 1 else None)), where, pre=pre)
+            if entry is not None and links == 1 and len(paragraphs) == 1:
+                self.one_link.append((entry, el))
         return (part or 0) + 1
 
-    def _add_one(self, el: Any, lines: list[str], ctx: _Context, location: dict, *, pre: bool) -> None:
+    def _add_one(self, el: Any, lines: list[str], ctx: _Context, location: dict, *, pre: bool) -> dict | None:
         kind, extra = ctx.kind, {}
         tag = local(el)
         if tag in _HEADINGS:
@@ -294,7 +316,7 @@ class _Walk:
             kind, extra["junk"] = "junk", why
         if pre:
             extra["pre"] = True
-        self.layout.add(lines, kind=kind, location=location, **extra)
+        return self.layout.add(lines, kind=kind, location=location, **extra)
 
     def _numbered(self, el: Any, lines: list[str], ctx: _Context) -> list[str]:
         """A note's lines, opening with its number: the one its id or its place in its list

@@ -82,20 +82,21 @@ def holds_the_text(el: Any) -> bool:
 _SEPARATORS = re.compile(r"[\W_]+")
 
 
-def links_only(el: Any) -> bool:
-    """A row of links and nothing else between them but separators (``Accueil | Actualités
-    | Contact``): a menu, whatever its markup. One link alone (a source's address, a
-    rubric) is text."""
+def links_only(el: Any) -> int:
+    """How many links an element's text is made of, where it is nothing but links and
+    separators between them (0 where it holds text of its own). Two or more are a row of
+    links (``Accueil | Actualités | Contact``): a menu, whatever its markup; one alone (a
+    source's address, a rubric) is text, unless its siblings are links alone too."""
     links = [a for a in el.iter("{*}a") if "".join(a.itertext()).strip()]
-    if len(links) < 2 or any(local(up) == "a" for a in links for up in a.iterancestors()):
-        return False
+    if not links or any(local(up) == "a" for a in links for up in a.iterancestors()):
+        return 0
     outside = [el.text or ""]
     for node in el.iterdescendants():
         if node in links:
             outside.append(node.tail or "")
         elif not any(up in links for up in node.iterancestors()):
             outside += [node.text or "", node.tail or ""]
-    return not _SEPARATORS.sub("", "".join(outside))
+    return 0 if _SEPARATORS.sub("", "".join(outside)) else len(links)
 
 
 def is_notes_section(el: Any) -> bool:
