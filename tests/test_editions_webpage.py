@@ -43,6 +43,7 @@ def test_the_seed_page_is_translated_in_place_and_reads_back(tmp_path):
     assert out in written and (tmp_path / "out" / "seed.original.html") in written
     html = out.read_text(encoding="utf-8")
     assert '<html lang="en">' in html and '<meta charset="utf-8">' in html
+    assert "<title>1917-1924 : APOGÉE ET DÉCLIN DE LA RÉVOLUTION | Tendance CLAIRE</title>" in flat(html)
     assert f'<meta name="generator" content="Diptych: {signature_line(doc)}">' in html
     assert 'window.analytics = {"page": "article"};' in html and '<link rel="stylesheet" href="/css/site.css">' in html
     # the furniture is untouched, French; the note markers keep their links

@@ -100,7 +100,7 @@ KINDS_PAGE = """<!DOCTYPE html><html><head><title>T</title><style>p { color: red
 <table><caption>Un tableau</caption><tr><td>Une cellule.</td></tr></table>
 <pre>def f():
     return 1</pre><noscript>Activez JavaScript.</noscript><template><p>Modèle.</p></template>
-<div hidden>Texte caché.</div><form><label>Votre courriel</label></form>
+<div hidden>Texte caché.</div><p style="display: none">Autre texte caché.</p><form><label>Votre courriel</label></form>
 <p>Lire plus...</p></article><aside>Publicité pour un livre.</aside><footer>Mentions légales</footer></body></html>"""
 
 
@@ -115,7 +115,7 @@ def test_blocks_have_their_kinds_from_the_markup_and_furniture_is_junk(tmp_path)
     assert [by_text[t]["kind"] for t in ("Premier point.", "Second point.")] == ["list_item", "list_item"]
     assert by_text["Une légende sous l’image."]["kind"] == "caption" and by_text["Un tableau"]["kind"] == "caption"
     assert by_text["def f():\nreturn 1"]["kind"] == "meta" and by_text["def f():\nreturn 1"]["pre"]
-    for furniture in ("Accueil", "Archives", "Texte caché.", "Votre courriel", "Publicité pour un livre.", "Mentions légales"):
+    for furniture in ("Accueil", "Archives", "Texte caché.", "Autre texte caché.", "Votre courriel", "Publicité pour un livre.", "Mentions légales"):
         assert any(furniture in t and e["kind"] == "junk" for t, e in by_text.items()), furniture
     for dropped in ("Une phrase cachée", "color: red", "Activez JavaScript", "Modèle."):
         assert dropped not in doc.text

@@ -63,6 +63,7 @@ def render_webpage(doc: Document, original: bytes | None) -> bytes:
             continue  # nothing translated here: the markup stays whole
         for el in tree.xpath(key[0])[:1]:
             _put(el, key[1], englishes)
+    _title(page.root, doc)
     _sign(page.root, doc)
     if page.parser == "xml":
         return etree.tostring(tree, encoding="utf-8", xml_declaration=True)
@@ -151,6 +152,21 @@ def _marker_elements(el: Any, *, self_too: bool = False) -> list[Any]:
         copy.tail = None
         copies.append(copy)
     return copies
+
+
+def _title(root: Any, doc: Document) -> None:
+    """The page's ``<title>``, which is no block: where it repeats a heading of the text
+    ("Le titre | Le site"), that heading's English takes its place there."""
+    title = next((el for el in root.iter("{*}title")), None)
+    if title is None or not title.text:
+        return
+    for block in doc.content_blocks():
+        if block.kind == "heading" and any(seg.translation is not None for seg in block.segments):
+            heading = " ".join(block.text.split())
+            text = " ".join(title.text.split())
+            if heading and heading in text:
+                title.text = text.replace(heading, english_block(block), 1)
+                return
 
 
 def _sign(root: Any, doc: Document) -> None:

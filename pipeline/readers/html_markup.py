@@ -67,7 +67,9 @@ def junk_reason(el: Any, *, in_article: bool) -> str | None:
         return "header"
     if role in JUNK_ROLES:
         return f"role={role}"
-    if el.get("hidden") is not None or attribute(el, "aria-hidden") == "true":
+    style = (el.get("style") or "").replace(" ", "").lower()
+    if el.get("hidden") is not None or attribute(el, "aria-hidden") == "true" or "display:none" in style \
+            or "visibility:hidden" in style:
         return "hidden"
     words = _words(el) & JUNK_WORDS
     return f"class={sorted(words)[0]}" if words and not holds_the_text(el) else None
