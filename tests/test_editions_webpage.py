@@ -2,7 +2,6 @@
 note links kept), or a plain page built from the record; either reads back through the
 HTML reader with the English as its text."""
 
-from pathlib import Path
 
 import pytest
 
