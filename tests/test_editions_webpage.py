@@ -123,3 +123,16 @@ def test_an_element_nobody_translated_keeps_its_markup(tmp_path, untranslated):
         assert '<p>Un <b>mot</b> en gras et <a href="/x">un lien</a>.</p>' in out
     else:  # a translated element's inline markup is flattened into its English
         assert "<p>UN MOT EN GRAS ET UN LIEN.</p>" in out
+
+
+def test_a_sentence_the_front_end_joined_across_an_ad_goes_into_its_first_element(tmp_path):
+    page = ("<!DOCTYPE html><html><body><article><p>Le texte de la page, qui parle longuement de la révolution et de "
+            "ses suites dans les villes, est coupé par</p><aside class=\"pub\">Publicité.</aside>"
+            "<p>une annonce, puis il reprend ici.</p><p>Une autre phrase.</p></article></body></html>")
+    doc = by_hand(prepare(page_file(tmp_path, page)))
+    joined = doc.content_blocks()[0]
+    assert joined.meta["layout_end"] == 2 and len(joined.segments) == 1
+    out = render_webpage(doc, page.encode("utf-8")).decode("utf-8")
+    assert "EST COUPÉ PAR UNE ANNONCE, PUIS IL REPREND ICI.</p><aside class=\"pub\">Publicité.</aside><p></p>" in out
+    back = prepare(page_file(tmp_path, out, "page.en.html"))
+    assert [flat(b.text) for b in back.content_blocks()] == english_blocks(doc)
