@@ -7,7 +7,10 @@ every junk block) stay as they are; ``<html lang>`` says the English's language,
 written in UTF-8 (its ``<meta charset>`` says so). A translated element's inline markup
 (bold, links) is flattened into its English, all but its note markers (``<sup>``,
 ``<a href="#fn1">``), which are put back where the English has them. An element left
-untranslated (English already, or awaiting a translation) keeps its markup whole.
+untranslated (English already, or awaiting a translation) keeps its markup whole. The
+page's ``<title>`` takes the English of the heading it repeats. lxml's HTML serialiser
+writes non-ASCII characters of a link's address percent-encoded (``/Actualit%C3%A9s``),
+the same address to a browser.
 
 A document read from no web page (a PDF, a text) gets a plain HTML5 page of its content
 blocks instead. Either page reads back through :mod:`pipeline.readers.html` with the

@@ -13,9 +13,12 @@ page's order, with its kind from the markup:
 * what HTML itself says is not the page's main text is junk, kept in the record and never
   translated: ``nav``, ``aside``, ``form``, ``menu``, ``dialog``, a ``footer``, a ``header``
   outside an ``article`` or ``main``, the ARIA landmarks of the same meaning (``banner``,
-  ``navigation``, ``complementary``, ``contentinfo``, ``search``), hidden elements, a few
-  class or id words every site uses for its furniture (``cookie``, ``share``, ``comments``,
-  ``breadcrumb``...), and, where the page marks one ``main``, everything outside it; then
+  ``navigation``, ``complementary``, ``contentinfo``, ``search``), hidden elements (and
+  those styled ``display: none``), a few class or id words every site uses for its
+  furniture (``cookie``, ``share``, ``comments``, ``breadcrumb``...) on an element that
+  holds no article, main or ``h1``, rows of links (a block that is two links or more and
+  nothing else, three blocks in a row that are each one link), and, where the page marks
+  one ``main``, everything outside it; then
   the line rules of the text front end (:func:`pipeline.frontend.line_kinds.is_junk`:
   "Lire plus...", a row of social links) judge each element's text, whatever its kind;
 * ``script``, ``style``, ``noscript``, ``template``, ``svg``, ``iframe`` and the like are
