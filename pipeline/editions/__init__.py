@@ -69,6 +69,8 @@ FORMATS = {
     "docx": Format("docx", ((".en.docx", "docx:render_docx"), (".bilingual.docx", "docx:render_bilingual_docx")),
                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                    "Word: translated in place, and side by side", original="docx", inputs=("docx", "pdf")),
+    "webpage": Format("webpage", ((".en.html", "webpage:render_webpage"),), "text/html",
+                      "the web page translated in place", original="html", inputs=("html", "pdf")),
 }
 # what run and render write, in this order
 EDITIONS = ("tsv", "tmx", "md", "en", "html")

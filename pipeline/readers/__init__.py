@@ -37,6 +37,7 @@ from ..paths import missing_reason, shorten
 READERS = {
     "text": "pipeline.readers.text:TextReader",
     "docx": "pipeline.readers.docx:DocxReader",
+    "html": "pipeline.readers.html:HtmlReader",
 }
 
 
