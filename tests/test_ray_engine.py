@@ -57,20 +57,25 @@ def _headers(out: Path) -> dict:
 
 
 def test_ray_writes_the_same_editions_as_a_local_run_and_shares_its_cache(tmp_path, tiny_models, ray_address):
+    from docx_build import build_docx
+
     cache = tmp_path / "cache.sqlite"
     missing = tmp_path / "missing.txt"
-    inputs = [str(seed_path("003")), str(missing), str(seed_path("004")), str(seed_path("000"))]
+    word = tmp_path / "conseil.docx"  # a document format: read on the workers as a text is
+    word.write_bytes(build_docx([("heading", "Le conseil", 1), ("p", "Le conseil a voté le budget hier soir. La séance a duré trois heures.")]))
+    inputs = [str(seed_path("003")), str(missing), str(seed_path("004")), str(seed_path("000")), str(word)]
     on_ray = _run(tiny_models, tmp_path / "ray", "--engine", "ray", "--ray-address", ray_address, "--cache", str(cache), inputs=inputs)
     assert on_ray.returncode == 1  # the missing file, reported as a local run reports it
     assert [line for line in on_ray.stderr.splitlines() if "error" in line] == [f"diptych: error: {missing}: no such file or folder"]
-    local = _run(tiny_models, tmp_path / "local", "--no-cache")
+    local = _run(tiny_models, tmp_path / "local", "--no-cache", inputs=[p for p in inputs if p != str(missing)])
     assert local.returncode == 0, local.stderr
     assert editions(tmp_path / "ray") == editions(tmp_path / "local")
     assert _headers(tmp_path / "ray") == _headers(tmp_path / "local")
     ray_report = json.loads(on_ray.stdout.strip().splitlines()[-1])
-    assert [d["id"] for d in ray_report["documents"]] == [seed_path(p).stem for p in ("003", "004", "000")]
+    assert [d["id"] for d in ray_report["documents"]] == [seed_path(p).stem for p in ("003", "004", "000")] + ["conseil"]
+    assert (tmp_path / "ray" / "conseil" / "conseil.en.docx").is_file() and (tmp_path / "ray" / "conseil" / "conseil.original.docx").is_file()
     # the same SQLite cache, the same keys: a local run after the cluster run translates nothing
-    again = _run(tiny_models, tmp_path / "again", "--cache", str(cache))
+    again = _run(tiny_models, tmp_path / "again", "--cache", str(cache), inputs=[p for p in inputs if p != str(missing)])
     report = json.loads(again.stdout.strip().splitlines()[-1])
     assert sum(d["translated_now"] for d in report["documents"]) == 0
     assert sum(d["from_cache"] for d in report["documents"]) == sum(d["translated"] for d in report["documents"]) > 0
