@@ -66,6 +66,10 @@ FORMATS = {
     "xliff12": Format("xliff12", ((".v12.xlf", "xliff:render_xliff12"),), "application/x-xliff+xml", "XLIFF 1.2"),
     "beads": Format("beads", ((".beads.txt", "beads:render_beads"),), "text/plain",
                     "an aligned pair's beads, vecalign format"),
+    "epub": Format("epub", ((".bilingual.epub", "epub:render_bilingual_epub"),), "application/epub+zip",
+                   "the book, each paragraph followed by its English", original="epub", inputs=("epub", "pdf")),
+    "epub-en": Format("epub-en", ((".en.epub", "epub:render_english_epub"),), "application/epub+zip",
+                      "the book in English", original="epub"),
 }
 # what run and render write, in this order
 EDITIONS = ("tsv", "tmx", "md", "en", "html")
