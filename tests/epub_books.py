@@ -26,7 +26,7 @@ def build_epub(chapters: list[tuple[str, str]], *, version: int = 3, lang: str =
                extra_manifest: str = "", spine_extra: str = "", mimetype: bytes | None = b"application/epub+zip") -> bytes:
     """An EPUB of ``chapters`` (file name under OEBPS/text/, its XHTML): EPUB 3 with a nav
     document (not in the spine), or EPUB 2 with an NCX; ``toc`` = (label, file) entries."""
-    toc = toc if toc is not None else [(name, name) for name, _ in chapters]
+    toc = toc if toc is not None else [(f"Chapitre {n}", name) for n, (name, _) in enumerate(chapters, 1)]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         if mimetype is not None:

@@ -306,7 +306,7 @@ class EpubReader(Reader):
                 if nav:
                     location["nav"] = True
                 lt.add(lines, kind=kind, location=location, **extras)
-        if not lt.entries:
+        if all(e["location"].get("nav") for e in lt.entries):
             raise InputError(f"{origin}: is an EPUB with no text in its spine (images only, or empty pages)")
         language = book.opf.findtext("opf:metadata/dc:language", namespaces=NS)
         return lt.document(doc_id, data=data, origin=origin, reader=self.name, version=VERSION,
