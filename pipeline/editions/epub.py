@@ -31,7 +31,7 @@ from typing import Any
 
 from ..doc import Document
 from ..readers.epub import BLOCKS, OURS, Notes, parse_items, runs_of, xhtml_items
-from ..readers.epub_book import MIMETYPE, NS, find_path, local, open_book
+from ..readers.epub_book import MIMETYPE, NS, element_path, local, open_book
 from .common import english_block, target_lang
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -59,6 +59,7 @@ def _render(doc: Document, original: bytes | None, *, bilingual: bool) -> bytes:
     lang = target_lang(doc)
     layout = doc.source.get("layout") or []
     jobs, by_text, ncx_english = [], {}, {}
+    index = _Paths(roots)
     for block in doc.content_blocks():
         idx = block.meta.get("layout")
         if idx is None or not any(seg.translation is not None for seg in block.segments):
@@ -70,11 +71,11 @@ def _render(doc: Document, original: bytes | None, *, bilingual: bool) -> bytes:
         if book.ncx is not None and loc.get("item") == book.ncx.path:
             ncx_english[loc["path"]] = english
             continue
-        target = _target(roots, loc, notes)
+        target = _target(index, loc, notes)
         if target is None:
             continue
         end = layout[block.meta["layout_end"]]["location"] if "layout_end" in block.meta else None
-        jobs.append((target, english, entry, _target(roots, end, notes) if end else None))
+        jobs.append((target, english, entry, _target(index, end, notes) if end else None))
     writer = _Writer(notes, lang, bilingual)
     for target, english, entry, end in jobs:
         writer.put(target, english, entry, end)
@@ -94,9 +95,23 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def _target(roots: dict[str, Any], loc: dict[str, Any], notes: Notes):
-    root = roots.get(loc.get("item"))
-    el = find_path(root, loc["path"]) if root is not None else None
+class _Paths:
+    """Each tree's elements by their path, found once (a path looked up step by step
+    costs its siblings, so a chapter of many paragraphs would cost their square)."""
+
+    def __init__(self, roots: dict[str, Any]) -> None:
+        self.roots, self.paths, self.cache = roots, {}, {}
+
+    def find(self, item: str | None, path: str):
+        if item not in self.paths:
+            root = self.roots.get(item)
+            self.paths[item] = {} if root is None else {
+                element_path(el, self.cache): el for el in root.iter() if isinstance(el.tag, str)}
+        return self.paths[item].get(path)
+
+
+def _target(index: _Paths, loc: dict[str, Any], notes: Notes):
+    el = index.find(loc.get("item"), loc["path"])
     if el is None:
         return None
     if "run" not in loc:

@@ -295,12 +295,12 @@ class EpubReader(Reader):
             for el, kind in ncx_entries(ncx):
                 lt.add(lines_of("".join(el.itertext())), kind=kind, location={
                     "label": f"toc: {book.ncx.href}", "item": book.ncx.path, "path": element_path(el), "nav": True})
-        left_out = 0
+        left_out, paths = 0, {}
         for label, item, nav in order:
             root = roots[item.path]
             left_out += sum(1 for el in root.iter() if isinstance(el.tag, str) and is_ours(el))
             for el, kind, lines, extras in blocks_of(root, notes, skip_page_list=nav):
-                location = {"label": label, "item": item.path, "path": element_path(el)}
+                location = {"label": label, "item": item.path, "path": element_path(el, paths)}
                 if "run" in extras:
                     location["run"] = extras.pop("run")
                 if nav:

@@ -202,20 +202,35 @@ def local(el) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def element_path(el) -> str:
+def element_path(el, cache: dict | None = None) -> str:
     """``/html/body/div[2]/p[3]``: each step an element's local name, with its place among
-    its siblings of that name where it has any."""
+    its siblings of that name where it has any. ``cache`` (a dict the caller keeps for one
+    tree) holds each parent's steps, so that a tree's paths cost its size, not its square."""
+    cache = {} if cache is None else cache
     steps = []
     while el is not None:
         parent = el.getparent()
-        name = local(el)
         if parent is None:
-            steps.append(name)
+            steps.append(local(el))
         else:
-            same = [s for s in parent if local(s) == name]
-            steps.append(name if len(same) == 1 else f"{name}[{same.index(el) + 1}]")
+            if parent not in cache:
+                cache[parent] = _child_steps(parent)
+            steps.append(cache[parent][el])
         el = parent
     return "/" + "/".join(reversed(steps))
+
+
+def _child_steps(parent) -> dict:
+    names = [local(c) for c in parent]
+    total: dict[str, int] = {}
+    for name in names:
+        total[name] = total.get(name, 0) + 1
+    seen: dict[str, int] = {}
+    steps = {}
+    for child, name in zip(parent, names):
+        seen[name] = seen.get(name, 0) + 1
+        steps[child] = name if total[name] == 1 else f"{name}[{seen[name]}]"
+    return steps
 
 
 _STEP = re.compile(r"([^\[\]/]+)(?:\[(\d+)\])?$")
