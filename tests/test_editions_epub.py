@@ -15,6 +15,7 @@ from epub_books import build_epub, page, paragraphs
 from pipeline import prepare
 from pipeline.bilingual import translation_input
 from pipeline.editions import formats_for, render
+from pipeline.errors import InputError
 from pipeline.editions.common import english_block
 from pipeline.frontend import prepare_text
 from pipeline.readers import reader_named
@@ -190,3 +191,19 @@ def test_a_text_made_into_an_epub_is_a_new_book_of_its_blocks(tmp_path):
         assert len([m for m in members if m.startswith("OEBPS/chapter")]) == sum(b.kind == "heading" for b in doc.content_blocks())
         assert headings[0] == "Contents" and len(headings) == 1 + sum(b.kind == "heading" for b in doc.content_blocks())
         assert not list((tmp_path / name).glob("*.original*"))
+
+
+def test_render_writes_the_books_again_from_the_record_when_the_input_is_gone(tmp_path):
+    from pipeline.doc import Document
+
+    path = tmp_path / "conte.epub"
+    path.write_bytes(build_epub([("a.xhtml", page("<h1>Le conte</h1><p>Le roi régnait. Il était sage.</p>"))]))
+    doc = translated(prepare(path, lang="fr"))
+    out = tmp_path / "out"
+    first = {p.name: p.read_bytes() for p in render(doc, out, ["epub", "epub-en"])}
+    path.unlink()
+    again = {p.name: p.read_bytes() for p in render(Document.load(out / "conte.jsonl"), out, ["epub", "epub-en"])}
+    assert again["conte.en.epub"] == first["conte.en.epub"] and again["conte.bilingual.epub"] == first["conte.bilingual.epub"]
+    (out / "conte.original.epub").write_bytes(b"changed")
+    with pytest.raises(InputError, match="gone or changed"):
+        render(Document.load(out / "conte.jsonl"), out, ["epub"])

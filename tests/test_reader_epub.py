@@ -179,3 +179,12 @@ def test_the_command_line_says_it_in_one_line(tmp_path):
     good.write_bytes(build_epub([("a.xhtml", page("<p>Le roi régnait. Il était sage.</p>"))]))
     done = diptych("segment", str(good), "--lang", "fr", timeout=120)
     assert done.returncode == 0 and done.stdout.splitlines()[-2:] == ["Le roi régnait.", "Il était sage."]
+
+
+def test_page_breaks_and_ruby_are_no_text_and_a_file_not_well_formed_is_read_and_named():
+    body = ('<p>Le roi<span epub:type="pagebreak" id="p12" title="12">12</span> régnait '
+            '<ruby>longtemps<rt>lgt</rt></ruby>.</p><p>Une ligne<br>et une autre.</p>')
+    doc = reader_named("epub").read_bytes(build_epub([("a.xhtml", page(body))]), "t", "t.epub")
+    body_text = [doc.text[slice(*e["span"])] for e in doc.source["layout"] if not e["location"].get("nav")]
+    assert body_text == ["Le roi régnait longtemps.", "Une ligne\net une autre."]
+    assert doc.source["epub"]["recovered"] == ["OEBPS/text/a.xhtml"]

@@ -15,8 +15,9 @@ list item, ``blockquote`` a quotation, ``figcaption`` / ``caption`` a caption, w
 stands inside them; ``p``, ``div`` and the others left for the front end to decide by
 their words); an element that holds blocks and text of its own between them gives each
 such run of text a block (its location says ``run``). Inline markup (``em``, ``a``,
-``span``) is text of its block, ``br`` a line end; images, scripts, styles, SVG and
-MathML are left out.
+``span``) is text of its block, ``br`` a line end; images, scripts, styles, SVG,
+MathML, ruby annotations and page-break markers (``epub:type="pagebreak"``, the print
+edition's page numbers) are left out.
 
 Notes: an element marked ``epub:type="footnote"`` (``endnote``, ``rearnote``, or the
 ARIA roles ``doc-footnote`` / ``doc-endnote``), or the one a numbered note reference
@@ -52,7 +53,9 @@ OURS = "diptych-en"  # the class of the English that the bilingual EPUB adds
 BLOCKS = frozenset("address article aside blockquote body caption center dd details dialog div dl dt fieldset figcaption "
                    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table "
                    "tbody td tfoot th thead tr ul".split())
-SKIPPED = frozenset("script style head svg math img object video audio iframe template noscript canvas embed".split())
+SKIPPED = frozenset("script style head svg math img object video audio iframe template noscript canvas embed rt rp".split())
+# a print edition's page number in the markup (a span or a div with its number) is no text
+PAGE_BREAKS = frozenset({"pagebreak", "doc-pagebreak"})
 NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote", "doc-footnote", "doc-endnote"})
 # where a note reference points inside a note (an anchor), the note is the block around it
 NOTE_HOLDERS = frozenset({"p", "li", "aside", "dd", "div", "section", "blockquote"})
@@ -146,10 +149,10 @@ def text_of(el, notes: Notes) -> str:
 def _inline(parts: list[str], child, notes: Notes) -> list[str]:
     """``parts`` with what ``child`` (not its tail) adds to its block's text."""
     name = local(child)
-    if not name or name in SKIPPED or is_ours(child):
+    if not name or name in SKIPPED or is_ours(child) or types_of(child) & PAGE_BREAKS:
         return parts
-    if name == "br":
-        return parts + ["\n"]
+    if name == "br":  # empty, but for what a recovered file put inside an unclosed <br>
+        return parts + ["\n", text_of(child, notes)]
     number = _number(child)
     if child in notes.refs and number:
         return ["".join(parts).rstrip(" \t\r\n\f"), number.translate(_SUPERSCRIPT)]
@@ -208,7 +211,7 @@ def blocks_of(root, notes: Notes, *, skip_page_list: bool = False) -> Iterator[t
 
 def _walk(el, context: str | None, notes: Notes, skip_page_list: bool):
     name = local(el)
-    if not name or name in SKIPPED or is_ours(el):
+    if not name or name in SKIPPED or is_ours(el) or types_of(el) & PAGE_BREAKS:
         return
     if skip_page_list and name == "nav" and types_of(el) & {"page-list", "doc-pagelist"}:
         return
