@@ -207,3 +207,24 @@ def test_render_writes_the_books_again_from_the_record_when_the_input_is_gone(tm
     (out / "conte.original.epub").write_bytes(b"changed")
     with pytest.raises(InputError, match="gone or changed"):
         render(Document.load(out / "conte.jsonl"), out, ["epub"])
+
+
+def test_a_located_document_from_another_reader_gets_a_chapter_per_top_level_heading():
+    from pipeline.frontend import run_stages
+    from pipeline.readers.layout import LayoutText
+
+    lt = LayoutText()
+    paras = paragraphs(gold("fr_003"))
+    for n, (level, title) in enumerate([(1, "Première partie"), (2, "Un détail"), (1, "Seconde partie")]):
+        lt.add(title, kind="heading", location={"label": f"p. {n + 1}"}, level=level)
+        lt.add(paras[n], kind="paragraph", location={"label": f"p. {n + 1}"})
+    doc = translated(run_stages(lt.document("rapport", data=b"%PDF-", origin="r.pdf", reader="pdf", version="pdf/1",
+                                            library="test"), "fr"))
+    from pipeline.editions.epub import render_english_epub
+
+    members = check_structure(render_english_epub(doc, None))
+    pages = [members[m].decode() for m in sorted(members) if m.startswith("OEBPS/chapter")]
+    assert len(pages) == 2
+    assert "<h1>EN[Première partie]</h1>" in pages[0] and "<h2>EN[Un détail]</h2>" in pages[0]
+    assert "<h1>EN[Seconde partie]</h1>" in pages[1]
+    assert 'href="chapter002.xhtml">EN[Seconde partie]' in members["OEBPS/nav.xhtml"].decode()

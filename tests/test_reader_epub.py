@@ -188,3 +188,12 @@ def test_page_breaks_and_ruby_are_no_text_and_a_file_not_well_formed_is_read_and
     body_text = [doc.text[slice(*e["span"])] for e in doc.source["layout"] if not e["location"].get("nav")]
     assert body_text == ["Le roi régnait longtemps.", "Une ligne\net une autre."]
     assert doc.source["epub"]["recovered"] == ["OEBPS/text/a.xhtml"]
+
+
+def test_a_block_holding_several_notes_anchors_is_no_note_itself():
+    body = ('<p>Premier renvoi<a href="#a1"><sup>1</sup></a> et second<a href="#a2"><sup>2</sup></a>.</p>'
+            '<div class="notes"><span id="a1">1 Note une.</span> <span id="a2">2 Note deux.</span></div>'
+            '<p>Un carré de 3 m<sup>2</sup>.</p>')
+    doc = reader_named("epub").read_bytes(build_epub([("a.xhtml", page(body))]), "t", "t.epub")
+    kinds = [(e["kind"], doc.text[slice(*e["span"])]) for e in doc.source["layout"] if not e["location"].get("nav")]
+    assert kinds == [(None, "Premier renvoi¹ et second²."), (None, "1 Note une. 2 Note deux."), (None, "Un carré de 3 m².")]

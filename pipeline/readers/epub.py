@@ -58,7 +58,7 @@ SKIPPED = frozenset("script style head svg math img object video audio iframe te
 PAGE_BREAKS = frozenset({"pagebreak", "doc-pagebreak"})
 NOTE_TYPES = frozenset({"footnote", "endnote", "rearnote", "doc-footnote", "doc-endnote"})
 # where a note reference points inside a note (an anchor), the note is the block around it
-NOTE_HOLDERS = frozenset({"p", "li", "aside", "dd", "div", "section", "blockquote"})
+NOTE_HOLDERS = frozenset({"p", "li", "aside", "dd", "div", "blockquote"})
 BACKLINKS = frozenset({"↩", "↩︎", "↑", "^", "⤴", "↵"})
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SPACE = re.compile(r"[ \t\r\n\f]+")
@@ -94,6 +94,8 @@ class Notes:
                         ids[(path, el.get("id"))] = el
                     if types_of(el) & NOTE_TYPES:
                         self.number.setdefault(el, None)
+        typed = set(self.number)
+        targets: dict[Any, set] = {}
         for path, root in roots.items():
             for a in root.iter(f"{{{NS['xhtml']}}}a", "a"):
                 href = a.get("href") or ""
@@ -107,10 +109,18 @@ class Notes:
                 target = ids.get((_resolve(path, href) if not href.startswith("#") else path, href.split("#", 1)[1]))
                 if target is None:
                     continue
-                self.refs.add(a if local(a.getparent()) != "sup" else a.getparent())
                 note = self._holder(target)
+                if note is not None and any(x is note for x in a.iterancestors()):
+                    continue  # a link inside the block it points into: no note reference
+                self.refs.add(a if local(a.getparent()) != "sup" else a.getparent())
                 if note is not None and self.number.get(note) is None:
                     self.number[note] = number
+                if note is not None:
+                    targets.setdefault(note, set()).add(target)
+        for note, pointed in targets.items():
+            # the block that holds several notes' anchors (a div of all the notes) is none itself
+            if len(pointed) > 1 and note not in typed:
+                del self.number[note]
 
     def _holder(self, el):
         while el is not None and local(el) not in NOTE_HOLDERS:
