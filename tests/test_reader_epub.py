@@ -116,11 +116,11 @@ def test_blocks_inside_blocks_runs_of_text_and_what_is_left_out():
     doc = reader_named("epub").read_bytes(build_epub([("a.xhtml", page(body))]), "t", "t.epub")
     got = [(e["kind"], e["location"]["path"], e["location"].get("run"), doc.text[slice(*e["span"])])
            for e in doc.source["layout"] if not e["location"].get("nav")]
-    assert got == [(None, "/html/body/div", 0, "Avant."), (None, "/html/body/div/p", None, "Dedans."),
+    assert got == [(None, "/html/body/div", 0, "Avant."), ("paragraph", "/html/body/div/p", None, "Dedans."),
                    (None, "/html/body/div", 1, "Après tout."), ("list_item", "/html/body/ol/li/p", None, "Un point."),
                    ("quote", "/html/body/blockquote", None, "Citée."),
                    ("caption", "/html/body/figure/figcaption", None, "Une image."),
-                   (None, "/html/body/p[2]", None, "Fin\nde ligne.")]
+                   ("paragraph", "/html/body/p[2]", None, "Fin\nde ligne.")]
     assert doc.source["epub"]["english_left_out"] == 1
 
 
@@ -181,6 +181,14 @@ def test_the_command_line_says_it_in_one_line(tmp_path):
     assert done.returncode == 0 and done.stdout.splitlines()[-2:] == ["Le roi régnait.", "Il était sage."]
 
 
+def test_a_p_is_a_paragraph_and_a_title_in_a_heading_group_a_heading():
+    body = ('<section epub:type="chapter"><hgroup><h2 epub:type="ordinal">I</h2><p epub:type="title">Le départ</p></hgroup>'
+            '<p>Il revint plus tard.</p></section>')
+    doc = reader_named("epub").read_bytes(build_epub([("a.xhtml", page(body))]), "t", "t.epub")
+    kinds = [(e["kind"], e.get("level")) for e in doc.source["layout"] if not e["location"].get("nav")]
+    assert kinds == [("heading", 2), ("heading", None), ("paragraph", None)]
+
+
 def test_page_breaks_and_ruby_are_no_text_and_a_file_not_well_formed_is_read_and_named():
     body = ('<p>Le roi<span epub:type="pagebreak" id="p12" title="12">12</span> régnait '
             '<ruby>longtemps<rt>lgt</rt></ruby>.</p><p>Une ligne<br>et une autre.</p>')
@@ -196,4 +204,5 @@ def test_a_block_holding_several_notes_anchors_is_no_note_itself():
             '<p>Un carré de 3 m<sup>2</sup>.</p>')
     doc = reader_named("epub").read_bytes(build_epub([("a.xhtml", page(body))]), "t", "t.epub")
     kinds = [(e["kind"], doc.text[slice(*e["span"])]) for e in doc.source["layout"] if not e["location"].get("nav")]
-    assert kinds == [(None, "Premier renvoi¹ et second²."), (None, "1 Note une. 2 Note deux."), (None, "Un carré de 3 m².")]
+    assert kinds == [("paragraph", "Premier renvoi¹ et second²."), (None, "1 Note une. 2 Note deux."),
+                     ("paragraph", "Un carré de 3 m².")]

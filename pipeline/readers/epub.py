@@ -12,8 +12,9 @@ Their entries are blocks like any other (headings and list items to translate), 
 Each XHTML item gives its blocks in document order: an element that holds text and no
 block of its own is one block (``h1``-``h6`` a heading with its ``level``; ``li`` a
 list item, ``blockquote`` a quotation, ``figcaption`` / ``caption`` a caption, whatever
-stands inside them; ``p``, ``div`` and the others left for the front end to decide by
-their words); an element that holds blocks and text of its own between them gives each
+stands inside them; ``p`` a paragraph, or a heading inside an ``hgroup`` or marked
+``epub:type="title"``; ``div`` and the others left for the front end to decide by their
+words); an element that holds blocks and text of its own between them gives each
 such run of text a block (its location says ``run``). Inline markup (``em``, ``a``,
 ``span``) is text of its block, ``br`` a line end; images, scripts, styles, SVG,
 MathML, ruby annotations and page-break markers (``epub:type="pagebreak"``, the print
@@ -235,6 +236,9 @@ def _walk(el, context: str | None, notes: Notes, skip_page_list: bool):
         yield el, "footnote", lines, extras
         return
     kind = KINDS_BY_TAG.get(name, context)
+    if kind is None and name == "p":
+        # the markup says paragraph; a title in a heading group (or marked one) is a heading
+        kind = "heading" if local(el.getparent()) == "hgroup" or types_of(el) & {"title", "subtitle"} else "paragraph"
     extras = {"level": int(name[1])} if kind == "heading" and name[:1] == "h" and name[1:].isdigit() else {}
     if not any(is_block(d, notes) for d in el.iterdescendants() if isinstance(d.tag, str) and not is_ours(d)):
         yield el, kind, lines_of(text_of(el, notes)), extras
