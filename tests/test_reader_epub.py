@@ -206,3 +206,13 @@ def test_a_block_holding_several_notes_anchors_is_no_note_itself():
     kinds = [(e["kind"], doc.text[slice(*e["span"])]) for e in doc.source["layout"] if not e["location"].get("nav")]
     assert kinds == [("paragraph", "Premier renvoi¹ et second²."), (None, "1 Note une. 2 Note deux."),
                      ("paragraph", "Un carré de 3 m².")]
+
+
+def test_a_member_that_would_inflate_past_the_limit_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
+    from pipeline.readers import epub_book
+
+    monkeypatch.setattr(epub_book, "MAX_MEMBER_BYTES", 4000)
+    path = tmp_path / "bomb.epub"
+    path.write_bytes(build_epub([("a.xhtml", page("<p>" + "x" * 5000 + "</p>"))]))
+    with pytest.raises(InputError, match=r"text/a.xhtml would inflate to 0 MB, more than"):
+        read(path)

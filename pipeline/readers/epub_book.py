@@ -31,6 +31,9 @@ NS = {
     "xhtml": "http://www.w3.org/1999/xhtml",
     "epub": "http://www.idpf.org/2007/ops",
 }
+# the most one member of a book may hold once inflated: a chapter of a long novel is a few
+# MB; more is a zip bomb (a few KB that inflate to gigabytes), refused before it is inflated
+MAX_MEMBER_BYTES = 64 * 2**20
 XHTML_TYPES = ("application/xhtml+xml", "text/html")
 NCX_TYPE = "application/x-dtbncx+xml"
 # the five entities XML defines itself; every other HTML named entity (&nbsp; &eacute;
@@ -122,6 +125,10 @@ class Book:
 
     def member(self, path: str) -> bytes:
         try:
+            size = self.zf.getinfo(path).file_size
+            if size > MAX_MEMBER_BYTES:
+                raise InputError(f"{self.origin}: {path} would inflate to {size / 2**20:.0f} MB, more than the "
+                                 f"{MAX_MEMBER_BYTES // 2**20} MB a book's file may hold (a zip bomb?)")
             return self.zf.read(path)
         except KeyError:
             raise InputError(f"{self.origin}: {path} is named by the package but missing from the archive") from None
@@ -154,7 +161,7 @@ def open_book(data: bytes, origin: str) -> Book:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise InputError(f"{origin}: is a damaged ZIP archive, so no EPUB can be read ({exc})") from None
     if "mimetype" in names:
-        mimetype = zf.read("mimetype").strip()
+        mimetype = zf.read("mimetype").strip() if zf.getinfo("mimetype").file_size < 256 else b"(too long)"
         if mimetype != MIMETYPE:
             raise InputError(f"{origin}: is a ZIP archive whose mimetype says {mimetype[:60].decode('latin-1')!r}, "
                              f"not an EPUB ({MIMETYPE.decode()})")
