@@ -10,7 +10,6 @@ from urllib.parse import unquote
 
 import pytest
 
-from conftest import ROOT
 from epub_books import build_epub, page, paragraphs
 from pipeline import prepare
 from pipeline.bilingual import translation_input

@@ -46,7 +46,7 @@ from typing import Any, Iterator
 from ..doc import Document
 from ..errors import InputError
 from . import Reader
-from .epub_book import NS, XHTML_TYPES, Book, claims_epub, element_path, local, open_book, parse_xhtml, _resolve
+from .epub_book import NS, XHTML_TYPES, Book, claims_epub, element_path, local, open_book, parse_xhtml, resolve_href
 from .layout import LayoutText
 
 VERSION = "epub/1"
@@ -107,7 +107,7 @@ class Notes:
                 raised = any(local(x) == "sup" for x in (a, a.getparent(), *a))
                 if not (marked or (number and raised)):
                     continue
-                target = ids.get((_resolve(path, href) if not href.startswith("#") else path, href.split("#", 1)[1]))
+                target = ids.get((resolve_href(path, href) if not href.startswith("#") else path, href.split("#", 1)[1]))
                 if target is None:
                     continue
                 note = self._holder(target)

@@ -53,7 +53,7 @@ def claims_epub(head: bytes) -> bool:
     return head[30:30 + name_len] == b"mimetype" and head[start:start + len(MIMETYPE)] == MIMETYPE
 
 
-def _resolve(base: str, href: str) -> str:
+def resolve_href(base: str, href: str) -> str:
     """A zip member's name from an href relative to the file ``base`` (fragment left out)."""
     href = unquote(href.split("#", 1)[0])
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), href))
@@ -180,7 +180,7 @@ def open_book(data: bytes, origin: str) -> Book:
     book.version = opf.get("version", "2.0")
     for el in opf.iterfind("opf:manifest/opf:item", NS):
         if el.get("id") and el.get("href"):
-            book.manifest[el.get("id")] = Item(el.get("id"), el.get("href"), _resolve(book.opf_path, el.get("href")),
+            book.manifest[el.get("id")] = Item(el.get("id"), el.get("href"), resolve_href(book.opf_path, el.get("href")),
                                                el.get("media-type", ""), tuple((el.get("properties") or "").split()))
     spine = opf.find("opf:spine", NS)
     if spine is None:
