@@ -71,6 +71,10 @@ FORMATS = {
                    "Word: translated in place, and side by side", original="docx", inputs=("docx", "pdf")),
     "webpage": Format("webpage", ((".en.html", "webpage:render_webpage"),), "text/html",
                       "the web page translated in place", original="html", inputs=("html", "pdf")),
+    "epub": Format("epub", ((".bilingual.epub", "epub:render_bilingual_epub"),), "application/epub+zip",
+                   "the book, each paragraph followed by its English", original="epub", inputs=("epub", "pdf")),
+    "epub-en": Format("epub-en", ((".en.epub", "epub:render_english_epub"),), "application/epub+zip",
+                      "the book in English", original="epub"),
 }
 # what run and render write, in this order
 EDITIONS = ("tsv", "tmx", "md", "en", "html")

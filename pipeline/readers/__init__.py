@@ -38,6 +38,7 @@ READERS = {
     "text": "pipeline.readers.text:TextReader",
     "docx": "pipeline.readers.docx:DocxReader",
     "html": "pipeline.readers.html:HtmlReader",
+    "epub": "pipeline.readers.epub:EpubReader",
 }
 
 
