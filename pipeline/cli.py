@@ -96,12 +96,12 @@ def segment_cmd(
     import json
 
     from .console import print_lines, warning_line
-    from .frontend import damage_warning, prepare, sentence_lines, sentence_rows
+    from .frontend import input_warnings, prepare, sentence_lines, sentence_rows
     from .jobs.records import write_record
     from .frontend.langid import check_language
 
     doc = prepare(source, lang=check_language(lang))
-    if warning := damage_warning(doc):
+    for warning in input_warnings(doc):
         warning_line(warning)
     if record:
         write_record(doc, record)
@@ -145,7 +145,7 @@ def align_cmd(
 ) -> None:
     """Align a text with an existing translation (two files), or record the beads of a translated record (one file)."""
     from .console import print_alignment_scores, print_lines, warning_line
-    from .frontend import damage_warning
+    from .frontend import input_warnings
     from .jobs.align_texts import align_pair, check_align_format, score_against_gold, write_alignment
     from .jobs.records import align_record, write_record
 
@@ -157,7 +157,7 @@ def align_cmd(
     check_align_format(fmt)
     result = align_pair(inputs[0], inputs[1], pre_split=pre_split, src_lang=src_lang, tgt_lang=tgt_lang, source_mt=source_mt, use_mt=use_mt, overrides=model, max_side=max_side,
                         target_mt=target_mt, no_lexicon=no_lexicon, fmt=fmt)
-    for warning in (damage_warning(result.document), result.warning):
+    for warning in (*input_warnings(result.document), result.warning):
         if warning:
             warning_line(warning)
     scores = score_against_gold(result, gold, pre_split) if gold else None

@@ -143,7 +143,7 @@ BOMB = ('<?xml version="1.0"?>\n<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa"><!ENTITY
         '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>&c;</p></body></html>')
 BAD = {
     "a zip that is no EPUB": (_zip({"readme.txt": "hello"}), "a ZIP archive but no EPUB"),
-    "an HTML file named .epub": (b"<!DOCTYPE html><html><body><p>Bonjour.</p></body></html>", "is an HTML or XML file"),
+    "a text file named .epub": (b"Bonjour, ceci est un texte.\n", "is not an EPUB (an EPUB is a ZIP archive, and this file is none)"),
     "a spine that names a missing item": (build_epub([("a.xhtml", page("<p>x</p>"))], spine_extra='<itemref idref="gone"/>'),
                                           "its spine names item 'gone'"),
     "a spine item missing from the archive": (build_epub([("a.xhtml", page("<p>x</p>"))], spine_extra='<itemref idref="m"/>',
@@ -167,6 +167,16 @@ def test_bad_input_is_one_line(tmp_path, case):
         read(path)
     message = str(err.value)
     assert says in message and "\n" not in message and message.startswith(str(path))
+
+
+def test_a_web_page_named_epub_is_read_as_the_page_it_is_and_said_so(tmp_path):
+    from pipeline.frontend import input_warnings, run_stages
+
+    path = tmp_path / "page.epub"
+    path.write_bytes(b"<!DOCTYPE html><html><body><p>Bonjour tout le monde.</p></body></html>")
+    doc = run_stages(read(path))
+    assert doc.source["reader"] == "html" and [s.text for s in doc.segments] == ["Bonjour tout le monde."]
+    assert input_warnings(doc) == [f"{path}: read as html, which its first bytes say it is, not as its name (.epub) says"]
 
 
 def test_the_command_line_says_it_in_one_line(tmp_path):

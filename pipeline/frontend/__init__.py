@@ -74,6 +74,18 @@ def prepare_lines(path: str | Path, lang: str | None = None) -> Document:
     return identify(segment_lines(one_block_per_line(read(path))), force=lang)
 
 
+def input_warnings(doc: Document) -> list[str]:
+    """The lines a user should see about how an input was read: a file read as another
+    format than its name says, and damaged or NUL bytes."""
+    out = []
+    if read_as := doc.source.get("read_as"):
+        out.append(f"{doc.source.get('path', doc.id)}: read as {read_as['format']}, which its first bytes say it is, "
+                   f"not as its name ({read_as['suffix']}) says")
+    if damage := damage_warning(doc):
+        out.append(damage)
+    return out
+
+
 def damage_warning(doc: Document) -> str | None:
     """One line for a text that had damaged or NUL bytes, or None."""
     damaged, nuls = doc.source.get("damaged_bytes", []), doc.source.get("nul_bytes", [])

@@ -19,7 +19,7 @@ from ..editions import render, render_index
 from ..editions.common import counts, languages
 from ..translation.loading import EngineOptions, load_engines
 from ..errors import InputError, UsageError
-from ..frontend import damage_warning, prepare
+from ..frontend import input_warnings, prepare
 from ..inputs import InputFile, discover
 from ..paths import check_output_folder, child
 from ..quality import check
@@ -37,8 +37,7 @@ def admit(doc: Document, used_ids: set[str], report: "RunReport") -> None:
         n += 1
         doc.renumber(f"{base}-{n}")
     used_ids.add(doc.id)
-    if warning := damage_warning(doc):
-        report.warnings.append(warning)
+    report.warnings += input_warnings(doc)
 
 
 def chosen_formats(spec: str | None) -> list[str] | None:

@@ -101,7 +101,11 @@ def read(path: str | Path, doc_id: str | None = None) -> Document:
         return reader_named("text").read_bytes(sys.stdin.buffer.read(), doc_id or "stdin", "<stdin>")
     p = Path(path)
     data = read_file(p)
-    doc = reader_for(p, data[:HEAD_BYTES]).read_bytes(data, doc_id or doc_id_for(p), str(p))
+    reader = reader_for(p, data[:HEAD_BYTES])
+    doc = reader.read_bytes(data, doc_id or doc_id_for(p), str(p))
+    by_name = next((r for r in all_readers() if p.suffix.lower() in r.suffixes), None)
+    if by_name is not None and by_name is not reader:  # "a.epub" holding a web page: its bytes win, and it is said
+        doc.source["read_as"] = {"format": reader.name, "suffix": p.suffix}
     stem = _safe_stem(p)
     if doc_id is None and doc.id != stem:
         doc.source["id_shortened_from"] = stem  # the whole name stays on record
