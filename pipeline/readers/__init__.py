@@ -36,6 +36,7 @@ from ..paths import missing_reason, shorten
 # name -> "module:class", in the order a file's suffix is looked up
 READERS = {
     "text": "pipeline.readers.text:TextReader",
+    "pdf": "pipeline.readers.pdf:PdfReader",
 }
 
 
