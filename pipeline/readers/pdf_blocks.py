@@ -132,6 +132,10 @@ def blocks(pages: list[Page]) -> list[PdfBlock]:
     for b in out:
         for ln in b.lines:
             ln.text = line_text(ln.text, hyphens)
+        if b.continues and b.lines[-1].text.endswith(SOFT_HYPHEN):
+            # the front end joins a soft hyphen inside a block, but reads one at a page's
+            # end as a space: there, the hyphen is given as printed (the vocabulary decides)
+            b.lines[-1].text = b.lines[-1].text[:-1] + "-"
     return out
 
 
@@ -147,7 +151,7 @@ def _body_blocks(page: Page, cols: list[list[Line]], spacing: float) -> list[Pdf
                 # a column's first line: the previous column's paragraph runs on unless
                 # it ended a sentence or this line is set in another size
                 tail = out[-1].lines[-1] if out and k > 0 else None
-                new = tail is None or _ends_sentence(tail) or not _same(tail.size, ln.size) or len(cols[k - 1]) == 1
+                new = tail is None or _ends_sentence(tail) or not _same(tail.size, ln.size)
             else:
                 em = max(prev.h, ln.h)
                 gap = prev.base - ln.base

@@ -111,12 +111,17 @@ def page_lines(chars: list[Char]) -> list[Line]:
     cur: list[Char | None] = []
     base = size = h = last_x1 = 0.0
     for c in chars:
-        if c.text.isspace() or c.x1 <= c.x0 and c.text not in (PDFIUM_LINE_END_HYPHEN,):
-            if cur and c.text not in "\r\n":
+        if c.text.isspace():
+            if cur and cur[-1] is not None:
                 cur.append(None)  # a space
             continue
-        if cur and _same_line(c, base, size, h) and last_x1 - 0.4 * c.h <= c.x0 <= last_x1 + 0.8 * max(h, c.h):
-            if c.x0 - last_x1 > 0.18 * max(h, c.h) and cur[-1] is not None:
+        if c.x1 <= c.x0 and c.text != PDFIUM_LINE_END_HYPHEN:
+            continue  # drawn with no width (an unbroken soft hyphen, a zero-width mark)
+        if cur and _same_line(c, base, size, h) and last_x1 - 0.4 * c.h <= c.x0 <= last_x1 + 3 * max(h, c.h):
+            gap = c.x0 - last_x1
+            if cur[-1] is None and gap < 0.08 * max(h, c.h):
+                cur.pop()  # a space the text layer put where the glyphs touch (a note call, a font change)
+            elif gap > 0.18 * max(h, c.h) and cur[-1] is not None:
                 cur.append(None)
             cur.append(c)
             if c.size > size * (1 + SAME_SIZE):
@@ -128,7 +133,23 @@ def page_lines(chars: list[Char]) -> list[Line]:
         last_x1 = c.x1
     if cur:
         frags.append(cur)
-    return [line for line in map(_line_of, frags) if line is not None]
+    return [line for frag in frags for part in _split_at_gutters(frag) if (line := _line_of(part)) is not None]
+
+
+def _split_at_gutters(frag: list[Char | None]) -> list[list[Char | None]]:
+    """A run of characters cut where a gap is far wider than the line's spaces between
+    words (a gutter between columns, a tab stop): a justified line's stretched spaces are
+    all alike, and stay."""
+    chars = [(i, c) for i, c in enumerate(frag) if c is not None]
+    gaps = [(i, c.x0 - p.x1, max(c.h, p.h)) for (_, p), (i, c) in zip(chars, chars[1:])]
+    words = sorted(g for _, g, h in gaps if g > 0.15 * h)
+    if not words:
+        return [frag]
+    typical = words[len(words) // 2]
+    cuts = [i for i, g, h in gaps if g > 0.8 * h and g > 2.5 * typical]
+    if not cuts:
+        return [frag]
+    return [frag[a:b] for a, b in zip([0] + cuts, cuts + [len(frag)])]
 
 
 def _line_of(frag: list[Char | None]) -> Line | None:
@@ -169,34 +190,51 @@ def mark_furniture(pages: list[Page]) -> None:
     """Running headers and footers (``junk``) and page numbers (``meta``): lines of the
     outer bands whose text comes back on another page at the same height, digits counted
     as any digit, or whose number counts with the pages."""
-    seen: dict[tuple[str, str], list[tuple[float, Line]]] = {}
-    numbers: dict[str, list[tuple[int, float, Line]]] = {}
+    seen: dict[tuple[str, str], list[tuple[float, list[Line]]]] = {}
+    numbers: dict[str, list[tuple[int, float, list[Line]]]] = {}
     for page in pages:
-        for line in page.lines:
-            band = _outer(line, page)
-            if band is None:
+        for row in _rows(page.lines):
+            band = _outer(row[0], page)
+            if band is None or any(_outer(ln, page) is None for ln in row):
                 continue
-            seen.setdefault((band[0], _furniture_key(line.text)), []).append((band[1], line))
-            m = _NUMBER.search(line.text)
-            if m and len(line.text) <= 40:
-                numbers.setdefault(band[0], []).append((int(m.group()) - page.number, band[1], line))
+            text = " ".join(ln.text for ln in row)
+            seen.setdefault((band[0], _furniture_key(text)), []).append((band[1], row))
+            m = _NUMBER.search(text)
+            if m and len(text) <= 40:
+                numbers.setdefault(band[0], []).append((int(m.group()) - page.number, band[1], row))
     for items in seen.values():
         if len(items) < 2:
             continue
         mid = median(d for d, _ in items)
-        near = [line for d, line in items if abs(d - mid) <= BAND_TOLERANCE]
+        near = [row for d, row in items if abs(d - mid) <= BAND_TOLERANCE]
         if len(near) >= 2:
-            for line in near:
-                line.role = "junk"
+            for row in near:
+                for line in row:
+                    line.role = "junk"
     for items in numbers.values():
         offsets = Counter(off for off, _, _ in items)
         off, count = offsets.most_common(1)[0]
-        if count < 2 and not (off == 0 and len(items) == 1 and items[0][2].text.isdigit()):
+        if count < 2 and not (off == 0 and len(items) == 1 and " ".join(ln.text for ln in items[0][2]).isdigit()):
             continue  # one page's number: only a bare number that is the page's counts
         at = median(d for o, d, _ in items if o == off)
-        for o, d, line in items:
+        for o, d, row in items:
             if o == off and abs(d - at) <= BAND_TOLERANCE:
-                line.role = "meta"
+                for line in row:
+                    # the fragment that holds the number; the row's other text stays junk
+                    line.role = "meta" if _NUMBER.search(line.text) else line.role
+
+
+def _rows(lines: list[Line]) -> list[list[Line]]:
+    """A page's lines grouped by baseline, each row left to right: furniture is judged
+    row by row (a running header is the whole row at its height, never a word of a
+    justified body line that the page's text layer gave apart)."""
+    rows: list[list[Line]] = []
+    for ln in sorted(lines, key=lambda ln: (-ln.base, ln.x0)):
+        if rows and abs(rows[-1][0].base - ln.base) <= 0.25 * max(rows[-1][0].h, ln.h):
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return [sorted(r, key=lambda ln: ln.x0) for r in rows]
 
 
 # -- columns ---------------------------------------------------------------------------------
@@ -237,6 +275,8 @@ def _gutter(lines: list[Line], em: float) -> tuple[float, float] | None:
 
 def reading_order(lines: list[Line], em: float, depth: int = 0) -> list[list[Line]]:
     """The lines in columns, in reading order: a list of columns, each read top down."""
+    if not lines:
+        return []
     lines = sorted(lines, key=lambda ln: (-ln.base, ln.x0))
     gutter = _gutter(lines, em) if depth < 2 else None
     if gutter is None:
@@ -246,8 +286,8 @@ def reading_order(lines: list[Line], em: float, depth: int = 0) -> list[list[Lin
 
     def close() -> None:
         if section:
-            left = [ln for ln in section if ln.x1 <= gutter[0] + 1]
-            right = [ln for ln in section if ln.x1 > gutter[0] + 1]
+            left = [ln for ln in section if ln.x0 < gutter[0]]
+            right = [ln for ln in section if ln.x0 >= gutter[0]]
             after = _below_columns(left, right) if left and right else []
             for side in (left, right):
                 if side:
@@ -256,8 +296,12 @@ def reading_order(lines: list[Line], em: float, depth: int = 0) -> list[list[Lin
                 out.extend(reading_order(after, em, depth))
             section.clear()
 
+    beside = [ln for ln in lines if ln.x0 >= gutter[1] - 1]
     for ln in lines:
-        if ln.x0 < gutter[0] - 1 and ln.x1 > gutter[1] + 1:  # spans the columns
+        # a line across the gutter spans the columns, unless a line stands beside it in
+        # the other column (then it overflows its own: a long URL, a word set too wide)
+        if ln.x0 < gutter[0] - 1 and ln.x1 > gutter[1] + 1 and not any(
+                b.y0 < ln.y1 and ln.y0 < b.y1 for b in beside):
             close()
             out.append([ln])
         else:
