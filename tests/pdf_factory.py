@@ -148,6 +148,20 @@ def broken_xref(pdf: bytes) -> bytes:
     return pdf[:at] + table + pdf[end:]
 
 
-EMPTY_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-             b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-             b"trailer << /Root 1 0 R /Size 3 >>\n%%EOF\n")
+def pdf_of_objects(objects: list[bytes]) -> bytes:
+    """A well-formed PDF of these objects (object 1 the catalogue), with a true
+    cross-reference table."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+EMPTY_PDF = pdf_of_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+BLANK_PDF = pdf_of_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] >>"])

@@ -16,6 +16,7 @@ objects): such a file is read, and the repair noted in ``source["pdf"]``.
 from __future__ import annotations
 
 import ctypes
+import re
 
 from ..doc import Document
 from ..errors import InputError
@@ -28,6 +29,9 @@ VERSION = "pdf/1"
 # The end-of-file marker a complete PDF ends with; readers accept trailing bytes after it
 # up to 1024 bytes (the PDF reference's implementation note).
 EOF_WINDOW = 1024
+_NO_PAGES = re.compile(rb"/Count\s+0(?![\d.])")  # a page tree that says it holds none
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm")  # where page objects may stand compressed
 OCR_HINT = "has no text layer (a scanned PDF?): run OCR on it first, e.g. `ocrmypdf in.pdf out.pdf`"
 
 
@@ -73,6 +77,9 @@ def _open(data: bytes, origin: str):
         if code in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY):
             raise InputError(f"{origin}: is an encrypted PDF file (it needs a password): decrypt it first, "
                              "e.g. `qpdf --decrypt --password=… in.pdf out.pdf`") from None
+        if _NO_PAGES.search(data) and not _PAGE_OBJECT.search(data) and not _OBJECT_STREAM.search(data):
+            # PDFium loads no document without a page (its error code then is stale)
+            raise InputError(f"{origin}: is a PDF file with no pages") from None
         raise InputError(f"{origin}: is a damaged PDF file that PDFium cannot repair ({exc})") from None
 
 
