@@ -119,11 +119,16 @@ class PdfReader(Reader):
         import pypdfium2
 
         pages, info = read_pages(data, origin)
-        lt = LayoutText()
-        for b in blocks(pages):
-            entry = lt.add([ln.text for ln in b.lines], kind=b.kind,
-                           location={"label": f"p. {b.page}", "page": b.page, "box": b.box()}, **b.extra)
-            if entry is not None and b.continues:
-                entry["continues"] = True
-        return lt.document(doc_id, data=data, origin=origin, reader=self.name, version=VERSION,
-                           library=f"pypdfium2-{pypdfium2.version.PYPDFIUM_INFO}", pdf=info)
+        return document_of(pages, doc_id=doc_id, data=data, origin=origin, library=f"pypdfium2-{pypdfium2.version.PYPDFIUM_INFO}",
+                           info=info)
+
+
+def document_of(pages: list[Page], *, doc_id: str, data: bytes, origin: str, library: str, info: dict) -> Document:
+    """The document of a PDF's pages of lines (whatever library read their characters)."""
+    lt = LayoutText()
+    for b in blocks(pages):
+        entry = lt.add([ln.text for ln in b.lines], kind=b.kind,
+                       location={"label": f"p. {b.page}", "page": b.page, "box": b.box()}, **b.extra)
+        if entry is not None and b.continues:
+            entry["continues"] = True
+    return lt.document(doc_id, data=data, origin=origin, reader=PdfReader.name, version=VERSION, library=library, pdf=info)

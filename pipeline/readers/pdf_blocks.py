@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from .pdf_layout import (
-    HEADING_SIZE, HYPHEN, NOTE_SIZE, PDFIUM_LINE_END_HYPHEN, SAME_SIZE, SOFT_HYPHEN, TERMINAL, _NOTE_LABEL, Line, Page,
+    HEADING_SIZE, HYPHEN, NOTE_SIZE, PDFIUM_LINE_END_HYPHEN, SAME_SIZE, SOFT_HYPHEN, _NOTE_LABEL, Line, Page,
     mark_furniture, reading_order,
 )
 
@@ -86,8 +86,13 @@ def line_text(text: str, mid_line_hyphens: set[str]) -> str:
     return text.replace(PDFIUM_LINE_END_HYPHEN, "-")
 
 
+_CLOSERS = "»\"”’)]"
+
+
 def _ends_sentence(ln: Line) -> bool:
-    return ln.text.rstrip()[-1:] in TERMINAL
+    """Whether a line ends a sentence: a full stop, a question or exclamation mark or an
+    ellipsis, closing quotes and brackets aside (a colon or a semicolon announces more)."""
+    return ln.text.rstrip().rstrip(_CLOSERS)[-1:] in ".!?…"
 
 
 def blocks(pages: list[Page]) -> list[PdfBlock]:
