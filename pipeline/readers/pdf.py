@@ -41,11 +41,10 @@ def page_chars(page, raw) -> list[Char]:
     try:
         tp = textpage.raw
         n = raw.FPDFText_CountChars(tp)
-        rect = raw.FS_RECTF()
-        x, y = ctypes.c_double(), ctypes.c_double()
-        get_unicode, loose_box, origin, font_size = (raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox,
-                                                     raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize)
-        rect_ref, x_ref, y_ref = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
+        rect, m = raw.FS_RECTF(), raw.FS_MATRIX()
+        get_unicode, loose_box, matrix, font_size = (raw.FPDFText_GetUnicode, raw.FPDFText_GetLooseCharBox,
+                                                     raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize)
+        rect_ref, m_ref = ctypes.byref(rect), ctypes.byref(m)
         out = []
         for i in range(n):
             code = get_unicode(tp, i)
@@ -54,8 +53,12 @@ def page_chars(page, raw) -> list[Char]:
                 out.append(Char(" ", 0.0, 0.0, 0.0, 0.0, 0.0, 0.0))
                 continue
             loose_box(tp, i, rect_ref)
-            origin(tp, i, x_ref, y_ref)
-            out.append(Char(ch, rect.left, rect.bottom, rect.right, rect.top, y.value, font_size(tp, i)))
+            matrix(tp, i, m_ref)
+            # the size on the page: the text layer's size (the font's, times the text
+            # matrix's) times what the page's own transformation scales it by; the
+            # matrix's translation is the character's origin, on its baseline
+            scale = abs(m.a * m.d - m.b * m.c) ** 0.5 or 1.0
+            out.append(Char(ch, rect.left, rect.bottom, rect.right, rect.top, m.f, font_size(tp, i) * scale))
         return out
     finally:
         textpage.close()
