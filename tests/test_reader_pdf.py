@@ -211,3 +211,55 @@ def test_the_cli_says_one_line_for_a_bad_pdf_and_goes_on(tmp_path, pdfs, offline
     errors = [line for line in proc.stderr.splitlines() if "error" in line]
     assert len(errors) == 1 and str(bad) in errors[0] and "encrypted" in errors[0]
     assert (out / "good" / "good.jsonl").exists()
+
+
+# -- the geometry rules on characters placed by hand (no browser needed) --------------------
+def _chars(text: str, x0: float, base: float, size: float = 10.0, raised: str = ""):
+    from pipeline.readers.pdf_layout import Char
+
+    out, x = [], x0
+    for ch in text:
+        out.append(Char(ch, x, base - 0.2 * size, x + 0.5 * size, base + 0.9 * size, base, size))
+        x += 0.5 * size
+    for ch in raised:  # a note call: smaller, its baseline raised
+        out.append(Char(ch, x, base + 0.2 * size, x + 0.35 * size, base + 0.9 * size, base + 0.4 * size, 0.65 * size))
+        x += 0.35 * size
+    return out
+
+
+def _page(number: int, rows: list[tuple[str, float, float]]):
+    from pipeline.readers.pdf_layout import Page, page_lines
+
+    chars = [c for text, x0, base in rows for c in _chars(text, x0, base) + [_space()]]
+    return Page(number, 420.0, 600.0, page_lines(chars))
+
+
+def _space():
+    from pipeline.readers.pdf_layout import Char
+
+    return Char(" ", 0, 0, 0, 0, 0, 0)
+
+
+def test_furniture_is_found_by_its_place_and_repetition_not_its_words():
+    from pipeline.readers.pdf_blocks import blocks
+
+    pages = []
+    for n in range(1, 4):
+        body = [(f"Body line {k} of page {n} in the text block here", 40, 500 - 14 * k) for k in range(20)]
+        if n == 2:
+            body[5] = ("Chapter One", 40, 500 - 14 * 5)  # the header's words, in the body
+        pages.append(_page(n, [("Chapter One", 40, 570)] + body + [(str(n + 10), 200, 30)]))
+    found = blocks(pages)
+    got = [(b.kind, b.lines[0].text, b.page) for b in found]
+    assert [g for g in got if g[0] == "junk"] == [("junk", "Chapter One", n) for n in (1, 2, 3)]
+    assert [g for g in got if g[0] == "meta"] == [("meta", str(n + 10), n) for n in (1, 2, 3)]
+    assert any(b.kind is None and b.page == 2 and "Chapter One" in [ln.text for ln in b.lines] for b in found)
+
+
+def test_a_raised_small_digit_is_a_superscript_note_call():
+    from pipeline.readers.pdf_layout import page_lines
+
+    lines = page_lines(_chars("a word", 40, 300, raised="12") + [_space()] + _chars("more", 40 + 3 * 10 + 8, 300))
+    assert [ln.text for ln in lines] == ["a word¹² more"]
+    # a digit on the baseline, or raised but of the line's size, stays a digit
+    assert [ln.text for ln in page_lines(_chars("page 12", 40, 300))] == ["page 12"]
