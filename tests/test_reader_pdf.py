@@ -263,3 +263,21 @@ def test_a_raised_small_digit_is_a_superscript_note_call():
     assert [ln.text for ln in lines] == ["a word¹² more"]
     # a digit on the baseline, or raised but of the line's size, stays a digit
     assert [ln.text for ln in page_lines(_chars("page 12", 40, 300))] == ["page 12"]
+
+
+@pytest.mark.parametrize("indent_next_page, continues", [(False, True), (True, False)])
+def test_an_indented_document_runs_a_paragraph_on_past_a_sentence_that_ends_a_page(indent_next_page, continues):
+    from pipeline.readers.pdf_blocks import blocks
+
+    def paragraph(words: str, top: float, lines: int, indent: bool = True, end: str = ".") -> list:
+        rows = [(f"{words} line {k} goes on and on here", 40 + (15 if k == 0 and indent else 0), top - 14 * k)
+                for k in range(lines)]
+        rows[-1] = (rows[-1][0] + end, rows[-1][1], rows[-1][2])
+        return rows
+
+    first = paragraph("One", 500, 8) + paragraph("Two", 500 - 14 * 8, 8) + paragraph("Three", 500 - 14 * 16, 20)
+    second = paragraph("Four", 500, 6, indent=indent_next_page) + paragraph("Five", 500 - 14 * 6, 6)
+    found = blocks([_page(1, first), _page(2, second)])
+    body = [b for b in found if b.kind is None]
+    assert [b.lines[0].text.split()[0] for b in body] == ["One", "Two", "Three", "Four", "Five"]
+    assert [b.continues for b in body] == [False, False, continues, False, False]

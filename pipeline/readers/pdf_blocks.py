@@ -108,26 +108,31 @@ def blocks(pages: list[Page]) -> list[PdfBlock]:
     heading_sizes = sorted({round(ln.size, 1) for p in pages for ln in p.lines
                             if ln.role == "body" and ln.size >= HEADING_SIZE * body}, reverse=True)
     hyphens = _hyphens_in_lines(pages)
-    out: list[PdfBlock] = []
+    laid: list[tuple[list[PdfBlock], list[Line], bool]] = []
     for page, cols in zip(pages, columns):
         page_blocks = _body_blocks(page, cols, spacing)
-        notes = [ln for ln in page.lines if ln.role == "note"]
-        notes.sort(key=lambda ln: (-ln.base, ln.x0))
-        if page_blocks and notes and page_blocks[-1].lines:
-            floor_here = max(ln.y1 for ln in notes)
+        notes = sorted((ln for ln in page.lines if ln.role == "note"), key=lambda ln: (-ln.base, ln.x0))
+        reaches = False
+        if page_blocks:
             last = page_blocks[-1].lines[-1]
-            reaches = last.y0 - floor_here < 2.5 * spacing * last.h
-        elif page_blocks:
-            last = page_blocks[-1].lines[-1]
-            reaches = last.base <= floor + 1.5 * spacing * last.h
+            if notes:
+                reaches = last.y0 - max(ln.y1 for ln in notes) < 2.5 * spacing * last.h
+            else:
+                reaches = last.base <= floor + 1.5 * spacing * last.h
         for b in page_blocks:
             size = Counter(round(ln.size, 1) for ln in b.lines).most_common(1)[0][0]
             if size >= HEADING_SIZE * body:
                 b.kind = "heading"
                 b.extra["level"] = min(heading_sizes.index(size) + 1, 6) if size in heading_sizes else 1
-        if page_blocks and page.number < len(pages) and page_blocks[-1].kind is None and reaches:
+        laid.append((page_blocks, notes, reaches))
+    indented = _indents_paragraphs([b for page_blocks, _, _ in laid for b in page_blocks])
+    out: list[PdfBlock] = []
+    for k, (page, (page_blocks, notes, reaches)) in enumerate(zip(pages, laid)):
+        following = next((p[0][0] for p in laid[k + 1:] if p[0]), None)
+        if page_blocks and following is not None and page_blocks[-1].kind is None and following.kind is None and reaches:
             last = page_blocks[-1].lines[-1]
-            if not _ends_sentence(last) or last.text.endswith(("-", HYPHEN, SOFT_HYPHEN, PDFIUM_LINE_END_HYPHEN)):
+            if (not _ends_sentence(last) or last.text.endswith(("-", HYPHEN, SOFT_HYPHEN, PDFIUM_LINE_END_HYPHEN))
+                    or (indented and not _opens_indented(following))):
                 page_blocks[-1].continues = True
         out += page_blocks
         out += _note_blocks(page.number, notes)
@@ -142,6 +147,19 @@ def blocks(pages: list[Page]) -> list[PdfBlock]:
             # end as a space: there, the hyphen is given as printed (the vocabulary decides)
             b.lines[-1].text = b.lines[-1].text[:-1] + "-"
     return out
+
+
+def _opens_indented(b: PdfBlock) -> bool:
+    """Whether a block's first line is set in from its second (a first-line indent)."""
+    return len(b.lines) > 1 and b.lines[0].x0 - b.lines[1].x0 > 0.5 * b.lines[0].h
+
+
+def _indents_paragraphs(body: list[PdfBlock]) -> bool:
+    """Whether the document opens its paragraphs with a first-line indent: then a page
+    whose first line is not indented goes on with the paragraph of the page before,
+    even where a sentence ended with that page."""
+    long = [b for b in body if b.kind is None and len(b.lines) > 2]
+    return len(long) >= 3 and sum(map(_opens_indented, long)) > 0.6 * len(long)
 
 
 def _body_blocks(page: Page, cols: list[list[Line]], spacing: float) -> list[PdfBlock]:
