@@ -47,13 +47,20 @@ def _same(a: float, b: float) -> bool:
 
 def _mark_notes(page: Page, body: float) -> None:
     """Lines set smaller than the body with no body line below them (overlapping them
-    across): the page's notes."""
+    across) nor beside them: the page's notes."""
     big = [ln for ln in page.lines if ln.role == "body" and ln.size >= NOTE_SIZE * body]
     for ln in page.lines:
         if ln.role != "body" or ln.size >= NOTE_SIZE * body:
             continue
-        if not any(b.base < ln.base and b.x0 < ln.x1 and ln.x0 < b.x1 for b in big):
+        if not any(b.base < ln.base and b.x0 < ln.x1 and ln.x0 < b.x1 for b in big) and not any(
+                b.y0 < ln.y1 and ln.y0 < b.y1 for b in big):  # beside body text: a bullet, a sign
             ln.role = "note"
+    notes = sorted((ln for ln in page.lines if ln.role == "note"), key=lambda ln: -ln.base)
+    if notes and not (_NOTE_LABEL.match(notes[0].text) or notes[0].text[:1] in "*†‡§"):
+        # notes open with their number (or sign); small type below the text that does
+        # not (a listing, a table, a caption) is no note
+        for ln in notes:
+            ln.role = "body"
 
 
 def _spacing(columns: list[list[list[Line]]], body: float) -> float:

@@ -48,6 +48,7 @@ OUTER_BAND = 0.15  # share of the page height at the top and at the bottom where
 BAND_TOLERANCE = 3.0  # points: the same height on two pages
 _NOTE_LABEL = re.compile(r"^(?:\d{1,3}[.)]?|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}|\[\d{1,3}\])(?:\s|$|(?=[^\W\d_]))")
 _NUMBER = re.compile(r"\d+")
+_LETTERS = re.compile(r"[\W\d_]+")  # what is left out to count a line's letters ("Page 3 of 17": 6)
 
 
 @dataclass(slots=True)
@@ -109,7 +110,7 @@ def page_lines(chars: list[Char]) -> list[Line]:
     baseline changes or the next character stands left of the last or more than an em away."""
     frags: list[list[Char | None]] = []
     cur: list[Char | None] = []
-    base = size = h = last_x1 = 0.0
+    base = size = h = last_x0 = last_x1 = 0.0
     for c in chars:
         if c.text.isspace():
             if cur and cur[-1] is not None:
@@ -117,7 +118,9 @@ def page_lines(chars: list[Char]) -> list[Line]:
             continue
         if c.x1 <= c.x0 and c.text != PDFIUM_LINE_END_HYPHEN:
             continue  # drawn with no width (an unbroken soft hyphen, a zero-width mark)
-        if cur and _same_line(c, base, size, h) and last_x1 - 0.4 * c.h <= c.x0 <= last_x1 + 3 * max(h, c.h):
+        # a character may also start where the last one did: a ligature's letters share
+        # its box (PDFium gives "ﬁ" as f and i), an accent is set over its letter
+        if cur and _same_line(c, base, size, h) and min(last_x1 - 0.4 * c.h, last_x0 - 0.1 * c.h) <= c.x0 <= last_x1 + 3 * max(h, c.h):
             gap = c.x0 - last_x1
             if cur[-1] is None and gap < 0.08 * max(h, c.h):
                 cur.pop()  # a space the text layer put where the glyphs touch (a note call, a font change)
@@ -130,7 +133,7 @@ def page_lines(chars: list[Char]) -> list[Line]:
             if cur:
                 frags.append(cur)
             cur, base, size, h = [c], c.base, c.size, c.h
-        last_x1 = c.x1
+        last_x0, last_x1 = c.x0, max(c.x1, last_x1 if cur and len(cur) > 1 else c.x1)
     if cur:
         frags.append(cur)
     return [line for frag in frags for part in _split_at_gutters(frag) if (line := _line_of(part)) is not None]
@@ -193,15 +196,15 @@ def mark_furniture(pages: list[Page]) -> None:
     seen: dict[tuple[str, str], list[tuple[float, list[Line]]]] = {}
     numbers: dict[str, list[tuple[int, float, list[Line]]]] = {}
     for page in pages:
-        for row in _rows(page.lines):
+        for row in _outermost_rows(page):
             band = _outer(row[0], page)
             if band is None or any(_outer(ln, page) is None for ln in row):
                 continue
             text = " ".join(ln.text for ln in row)
             seen.setdefault((band[0], _furniture_key(text)), []).append((band[1], row))
-            m = _NUMBER.search(text)
-            if m and len(text) <= 40:
-                numbers.setdefault(band[0], []).append((int(m.group()) - page.number, band[1], row))
+            for ln in row:  # a page number: any number of the row's that counts with the pages
+                for m in _NUMBER.finditer(ln.text) if len(_LETTERS.sub("", ln.text)) <= 12 else ():
+                    numbers.setdefault(band[0], []).append((int(m.group()) - page.number, band[1], [ln]))
     for items in seen.values():
         if len(items) < 2:
             continue
@@ -214,14 +217,28 @@ def mark_furniture(pages: list[Page]) -> None:
     for items in numbers.values():
         offsets = Counter(off for off, _, _ in items)
         off, count = offsets.most_common(1)[0]
-        if count < 2 and not (off == 0 and len(items) == 1 and " ".join(ln.text for ln in items[0][2]).isdigit()):
+        if count < 2 and not (off == 0 and len(items) == 1 and items[0][2][0].text.isdigit()):
             continue  # one page's number: only a bare number that is the page's counts
         at = median(d for o, d, _ in items if o == off)
         for o, d, row in items:
             if o == off and abs(d - at) <= BAND_TOLERANCE:
-                for line in row:
-                    # the fragment that holds the number; the row's other text stays junk
-                    line.role = "meta" if _NUMBER.search(line.text) else line.role
+                for line in row:  # the fragment that holds the number; the row's other text stays junk
+                    line.role = "meta"
+
+
+def _outermost_rows(page: Page) -> list[list[Line]]:
+    """The rows where a page's furniture may stand: its first and last, and the second
+    and the last but one where a wider gap than the body's line spacing parts them from
+    the text (a footer of two lines, a header over a rule); never a row of the body's
+    own that happens to repeat at the same height."""
+    rows = _rows(page.lines)
+    if len(rows) < 3:
+        return rows
+    picked = [rows[0], rows[-1]]
+    for second, third in ((rows[1], rows[2]), (rows[-2], rows[-3])):
+        if abs(second[0].base - third[0].base) > 1.6 * max(second[0].h, third[0].h) and second not in picked:
+            picked.append(second)
+    return picked
 
 
 def _rows(lines: list[Line]) -> list[list[Line]]:
