@@ -281,3 +281,23 @@ def test_an_indented_document_runs_a_paragraph_on_past_a_sentence_that_ends_a_pa
     body = [b for b in found if b.kind is None]
     assert [b.lines[0].text.split()[0] for b in body] == ["One", "Two", "Three", "Four", "Five"]
     assert [b.continues for b in body] == [False, False, continues, False, False]
+
+
+def test_a_header_row_with_a_chapter_number_gives_the_page_number_and_small_listings_are_no_notes():
+    from pipeline.readers.pdf_blocks import blocks
+    from pipeline.readers.pdf_layout import Page, page_lines
+
+    pages = []
+    for n in range(1, 5):
+        rows = [(f"Chapter 2: Structures {n * 0}", 40, 570)]  # "Chapter 2: Structures 0" on every page
+        body = [(f"Body line {k} of page {n} in the text block", 40, 520 - 14 * k) for k in range(20)]
+        chars = [c for text, x0, base in rows + body for c in _chars(text, x0, base) + [_space()]]
+        chars += _chars(str(n + 4), 360, 570) + [_space()]  # the page number, right of the header
+        # a listing in small type at the bottom, opening with no number
+        for k, text in enumerate(["Header:", "2 CARD16 MAJOR", "2 CARD16 MINOR"]):
+            chars += _chars(text, 40, 200 - 10 * k, size=7.0) + [_space()]
+        pages.append(Page(n, 420.0, 600.0, page_lines(chars)))
+    found = blocks(pages)
+    assert [(b.page, b.lines[0].text) for b in found if b.kind == "meta"] == [(n, str(n + 4)) for n in range(1, 5)]
+    assert {b.lines[0].text for b in found if b.kind == "junk"} == {"Chapter 2: Structures 0"}
+    assert not [b for b in found if b.kind == "footnote"]
