@@ -39,6 +39,7 @@ READERS = {
     "docx": "pipeline.readers.docx:DocxReader",
     "html": "pipeline.readers.html:HtmlReader",
     "epub": "pipeline.readers.epub:EpubReader",
+    "pdf": "pipeline.readers.pdf:PdfReader",
 }
 
 
