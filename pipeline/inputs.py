@@ -26,7 +26,7 @@ SHOWN_PER_REASON = 3
 
 # every suffix a reader takes (pipeline.readers.READERS)
 READ_SUFFIXES = suffixes()
-NOT_TEXT = f"not text (named other than {', '.join('*' + s for s in READ_SUFFIXES)})"
+NOT_TEXT = f"of no format Diptych reads (named other than {', '.join('*' + s for s in READ_SUFFIXES)})"
 HIDDEN = "hidden (the name starts with a dot)"
 LOOP = "symlink loop (leads back into a folder being read)"
 SAME_FOLDER = "link to a folder read already"

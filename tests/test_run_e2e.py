@@ -171,7 +171,7 @@ def test_a_folder_tree_is_read_in_order_with_relative_paths_in_the_ids(tmp_path,
     for rel, text in texts.items():
         (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
         (corpus / rel).write_text(text, encoding="utf-8")
-    (corpus / "notes.pdf").write_bytes(b"%PDF-1.7\n")
+    (corpus / "notes.odt").write_bytes(b"PK\x03\x04")  # a format Diptych does not read
     (corpus / "a" / "image.png").write_bytes(b"\x89PNG\r\n")
     (corpus / "a" / "loop").symlink_to(corpus, target_is_directory=True)  # leads back up the tree
     out = tmp_path / "o"
@@ -190,7 +190,7 @@ def test_a_folder_tree_is_read_in_order_with_relative_paths_in_the_ids(tmp_path,
     assert all(s.translation for s in Document.load(out / "b__x" / "b__x.jsonl").segments)
     skipped = [line for line in proc.stderr.splitlines() if "skipped" in line]
     assert len(skipped) == 1, proc.stderr
-    for name in ("notes.pdf", "image.png", ".git", ".hidden.txt", "loop"):
+    for name in ("notes.odt", "image.png", ".git", ".hidden.txt", "loop"):
         assert name in skipped[0], name
-    assert "symlink loop" in skipped[0] and "hidden" in skipped[0] and "not text" in skipped[0]
+    assert "symlink loop" in skipped[0] and "hidden" in skipped[0] and "of no format Diptych reads" in skipped[0]
     assert "Traceback" not in proc.stderr

@@ -122,6 +122,9 @@ ENGLISH = [
     "Add 2) to the list.",
     "The scores were 1.5 and 2.5 in the end.",
     "Version 12.4.7 fixes two bugs.|No. 4.2.1.|That one is gone.",
+    # a note's number after the full stop, glued or raised, ends the sentence with it
+    "This is how it began.¹|The rest followed.",
+    "This is how it began.12|The rest followed.",
     # the pronoun I against an initial
     "It was decided by you and I.|Did you call Henry I. Adams?",
     "Ask Mary I. Stone about it.",

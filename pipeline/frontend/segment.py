@@ -46,7 +46,7 @@ _BOUNDARY = re.compile(
     rf"""(?=[.!?…{_EMOTICON_STARTS}{_EMOJI}])
         (?P<punct>(?:[.!?…]|[{_EMOJI}]|{_EMOTICON})+)       # terminal punctuation, emoji, smileys
         (?P<close>(?:[\s\u00a0\u202f\u2009]*[»”"’)\]])*)   # closing quotes / brackets, French spacing allowed
-        (?P<note>(?<=[^\W\d_][.!?…])\d{1,3}|(?<=[^\W\d_][.!?…][»”"’)\]])\d{1,3})?  # glued footnote number
+        (?P<note>(?<=[^\W\d_][.!?…])[\d⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,3}}|(?<=[^\W\d_][.!?…][»”"’)\]])[\d⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,3}})?  # glued note number, or a raised one
         (?P<space>[\s\u00a0\u202f]+)""",
     re.VERBOSE,
 )

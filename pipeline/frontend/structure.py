@@ -336,7 +336,9 @@ def _join_interrupted(doc: Document, lang: str, vocab: "_Vocabulary") -> int:
             end = block.span[1]
             while end > block.span[0] and text[end - 1].isspace():
                 end -= 1
-            if hyphen and text[end - 1] == "-":
+            if text[end - 1] == "\u00ad":  # the typesetter's own break: one word, whatever the vocabulary
+                edit = Edit((end - 1, nxt.span[0]), "", INTERRUPTION, "a soft hyphen ends the page: one word")
+            elif hyphen and text[end - 1] == "-":
                 right = _LEADING_WORD.match(nxt.text)
                 join, why = _dehyphenate_decision(hyphen.group(1), right.group(0) if right else "", lang, vocab)
                 edit = Edit((end - 1, nxt.span[0]), "", INTERRUPTION, f"dehyphenated: {why}") if join else Edit((end, nxt.span[0]), "", INTERRUPTION, f"hyphen kept: {why}")

@@ -149,10 +149,6 @@ def blocks(pages: list[Page]) -> list[PdfBlock]:
     for b in out:
         for ln in b.lines:
             ln.text = line_text(ln.text, hyphens)
-        if b.continues and b.lines[-1].text.endswith(SOFT_HYPHEN):
-            # the front end joins a soft hyphen inside a block, but reads one at a page's
-            # end as a space: there, the hyphen is given as printed (the vocabulary decides)
-            b.lines[-1].text = b.lines[-1].text[:-1] + "-"
     return out
 
 
