@@ -63,6 +63,7 @@ def run(
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", metavar="auto|HOST:PORT", help="With --engine ray: the cluster to join (auto: the one running here; default: RAY_ADDRESS, else a local Ray).")] = None,
     *, workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="With --engine ray: at most this many translation workers (default: one per GPU, else per CPU).")] = None,
     formats: Annotated[Optional[str], typer.Option("--formats", "--format", metavar="LIST", help=f"Comma-separated editions (default: {formats_help(EDITIONS)}, and the input's own format: {_DOCUMENT_FORMATS_HELP}).", show_default=False)] = None,
+    english_only: Annotated[bool, typer.Option("--english-only", metavar="", help="A book's EPUB in English only (epub-en), not bilingual.")] = False,
     options=None,
 ) -> None:
     """Segment, translate, align and render every input into OUT/<document>/."""
@@ -75,11 +76,12 @@ def run(
             from .jobs.ray_run import run_on_ray
 
             report = run_on_ray(inputs or None, out_dir=out, options=options, address=ray_address, workers=workers, on_progress=on_progress,
-                                formats=formats)
+                                formats=formats, english_only=english_only)
         else:
             from .jobs.run import run as run_pipeline
 
-            report = run_pipeline(inputs or None, out_dir=out, options=options, on_progress=on_progress, formats=formats)
+            report = run_pipeline(inputs or None, out_dir=out, options=options, on_progress=on_progress, formats=formats,
+                                  english_only=english_only)
     print_run(report, as_json)
     raise typer.Exit(report.exit_code)
 
@@ -210,12 +212,13 @@ def render_cmd(
     record: Annotated[Path, typer.Argument(metavar="RECORD", help="A document record (JSONL).")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the editions (default: the record's folder).")] = None,
     formats: Annotated[Optional[str], typer.Option("--formats", "--format", metavar="LIST", help=f"Comma-separated editions (default: {formats_help(EDITIONS)}, and the input's own format: {_DOCUMENT_FORMATS_HELP}).", show_default=False)] = None,
+    english_only: Annotated[bool, typer.Option("--english-only", metavar="", help="A book's EPUB in English only (epub-en), not bilingual.")] = False,
 ) -> None:
     """Re-render the editions of a record without translating again."""
     from .console import print_lines
     from .jobs.records import render_record
 
-    print_lines(str(p) for p in render_record(record, out, formats))
+    print_lines(str(p) for p in render_record(record, out, formats, english_only=english_only))
 
 
 @app.command("review")

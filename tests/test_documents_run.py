@@ -85,3 +85,17 @@ def test_a_word_original_is_aligned_with_its_translation_as_a_web_page(tmp_path)
         "Residents have long awaited the renovation of the swimming pool."
     # the aligned English goes back into the Word document too
     assert (out / "rapport--report.en.docx").is_file() and (out / "rapport--report.bilingual.docx").is_file()
+
+
+def test_english_only_writes_the_book_in_english_instead_of_the_bilingual_one(tmp_path, tiny_models):
+    from epub_books import build_epub, page
+
+    book = tmp_path / "livre.epub"
+    book.write_bytes(build_epub([("ch1.xhtml", page("<h1>Chapitre un</h1><p>Le conseil a voté le budget hier soir.</p>"))]))
+    out = tmp_path / "out"
+    proc = _run(book, out, tiny_models, "--english-only")
+    assert proc.returncode == 0, proc.stderr
+    names = {p.name for p in (out / "livre").iterdir()}
+    assert "livre.en.epub" in names and "livre.bilingual.epub" not in names
+    proc = diptych("render", str(out / "livre" / "livre.jsonl"), "--formats", "epub")
+    assert proc.returncode == 0 and (out / "livre" / "livre.bilingual.epub").is_file(), proc.stderr

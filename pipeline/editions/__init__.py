@@ -86,11 +86,19 @@ DOCUMENT_FORMATS = tuple(name for name, f in FORMATS.items() if f.original)
 ORIGINAL = ".original"
 
 
-def formats_for(doc: "Document") -> list[str]:
+def formats_for(doc: "Document", english_only: bool = False) -> list[str]:
     """What ``run`` and ``render`` write for a document by default: the :data:`EDITIONS`,
-    then the document formats of the reader that read it."""
+    then the document formats of the reader that read it (``english_only``: the book in
+    English instead of the bilingual one)."""
     reader = doc.source.get("reader")
-    return list(EDITIONS) + [name for name in DOCUMENT_FORMATS if reader in FORMATS[name].inputs]
+    return english_only_formats(list(EDITIONS) + [name for name in DOCUMENT_FORMATS if reader in FORMATS[name].inputs],
+                                english_only)
+
+
+def english_only_formats(names: list[str], english_only: bool = True) -> list[str]:
+    """``names`` with each bilingual book replaced by the book in English (``--english-only``)."""
+    swap = {"epub": "epub-en"} if english_only else {}
+    return list(dict.fromkeys(swap.get(name, name) for name in names))
 
 
 def formats_help(names: tuple[str, ...]) -> str:

@@ -226,11 +226,12 @@ def run_on_ray(
     workers: int | None = None,
     *, on_progress: Callable[[int, int, int, int], None] | None = None,
     formats: str | None = None,
+    english_only: bool = False,
 ) -> RunReport:
     """The job of :func:`pipeline.jobs.run.run`, with the front end and translation on Ray."""
     started = time.perf_counter()
     options = options or EngineOptions()
-    report = RunReport(formats=chosen_formats(formats))
+    report = RunReport(formats=chosen_formats(formats, english_only), english_only=english_only)
     files = gather(inputs, report)
     if any(str(f.path) == "-" for f in files):
         raise UsageError("--engine ray reads files on its workers: give paths they can read, not - (standard input)")

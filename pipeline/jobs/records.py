@@ -120,13 +120,14 @@ def import_translations(doc: Document, translations: Path) -> int:
     return changed
 
 
-def render_record(record: Path, out: Path | None, formats: str | None) -> list[Path]:
+def render_record(record: Path, out: Path | None, formats: str | None, *, english_only: bool = False) -> list[Path]:
     """The editions of a record again, without translating: ``formats`` as ``tsv,html``
-    (None: the editions, and the document's own format)."""
-    from ..editions import parse_formats, render
+    (None: the editions, and the document's own format; ``english_only``: a book's EPUB in English only)."""
+    from ..editions import english_only_formats, formats_for, parse_formats, render
 
-    chosen = None if formats is None else parse_formats(formats)
+    chosen = None if formats is None else english_only_formats(parse_formats(formats), english_only)
     doc = Document.load(record)
+    chosen = chosen or formats_for(doc, english_only)
     with writing():
         return render(doc, out or record.parent, chosen)
 

@@ -15,7 +15,7 @@ from typing import Callable
 
 from ..alignment.stage import align
 from ..doc import Document
-from ..editions import render, render_index
+from ..editions import formats_for, render, render_index
 from ..editions.common import counts, languages
 from ..translation.loading import EngineOptions, load_engines
 from ..errors import InputError, UsageError
@@ -40,12 +40,13 @@ def admit(doc: Document, used_ids: set[str], report: "RunReport") -> None:
     report.warnings += input_warnings(doc)
 
 
-def chosen_formats(spec: str | None) -> list[str] | None:
+def chosen_formats(spec: str | None, english_only: bool = False) -> list[str] | None:
     """The editions a run writes: those named (a usage error before any work for a name
-    no format has), or None for each document's own (:func:`pipeline.editions.formats_for`)."""
-    from ..editions import parse_formats
+    no format has), or None for each document's own (:func:`pipeline.editions.formats_for`);
+    ``english_only``: the book in English instead of the bilingual one."""
+    from ..editions import english_only_formats, parse_formats
 
-    return None if spec is None else parse_formats(spec)
+    return None if spec is None else english_only_formats(parse_formats(spec), english_only)
 
 
 def publish(doc: Document, root: Path, report: "RunReport", index: int, seconds: float) -> "DocumentReport | None":
@@ -55,7 +56,7 @@ def publish(doc: Document, root: Path, report: "RunReport", index: int, seconds:
     doc = align(check(doc))
     target = child(root, doc.id)
     try:
-        render(doc, target, report.formats)
+        render(doc, target, report.formats or formats_for(doc, report.english_only))
     except OSError as exc:
         report.errors.append(f"{doc.source.get('path', doc.id)}: its editions could not be written to {target} ({exc.strerror})")
         return None
@@ -140,6 +141,7 @@ class RunReport:
     documents: list[DocumentReport] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     formats: list[str] | None = None  # the editions asked for; None: each document's own
+    english_only: bool = False  # the book in English instead of the bilingual one
     warnings: list[str] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)  # what the input folders held that was not read
     models: dict[str, str] = field(default_factory=dict)
@@ -233,6 +235,7 @@ def run(
     on_progress: Callable[[int, int, int, int], None] | None = None,
     on_document: Callable[[DocumentReport], None] | None = None,
     *, formats: str | None = None,
+    english_only: bool = False,
 ) -> RunReport:
     """Process ``inputs`` (default: seeds/) into ``out_dir``/<doc-id>/.
 
@@ -242,7 +245,7 @@ def run(
     ``formats`` as ``"tsv,epub"`` (default: the editions, and the input's own format)."""
     started = time.perf_counter()
     options = options or EngineOptions()
-    report = RunReport(formats=chosen_formats(formats))
+    report = RunReport(formats=chosen_formats(formats, english_only), english_only=english_only)
     items, langs = _first_pass(gather(inputs, report), report)
 
     # everything that can stop the run is checked before any model is loaded: the output
