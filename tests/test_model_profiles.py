@@ -63,7 +63,7 @@ def test_models_big_translates_through_both_runtimes(big_catalog, tmp_path, back
     text = tmp_path / "lettre.txt"
     text.write_text("Le conseil municipal a voté le budget hier soir. La séance a duré trois heures.\n", encoding="utf-8")
     env = {**os.environ, "DIPTYCH_CATALOG": str(catalog)}
-    proc = diptych("run", str(text), "--models", "big", "--backend", backend, "--compute-type", "float32",
+    proc = diptych("run", str(text), "--models", "big", "--backend", backend, "--compute-type", "float32", "--beam-size", "1",
                    "--max-length", TINY_MAX_LENGTH, "--no-cache", "--out", str(tmp_path / "out"), env=env)
     assert proc.returncode == 0, proc.stderr
     record = [json.loads(line) for line in (tmp_path / "out" / "lettre" / "lettre.jsonl").read_text(encoding="utf-8").splitlines()]
