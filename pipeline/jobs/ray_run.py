@@ -228,6 +228,10 @@ def run_on_ray(
     formats: str | None = None,
 ) -> RunReport:
     """The job of :func:`pipeline.jobs.run.run`, with the front end and translation on Ray."""
+    if getattr(options, "steering", None) is not None:
+        from ..errors import UsageError
+
+        raise UsageError("--glossary and --protect-spans run with --engine local only, for now")
     started = time.perf_counter()
     options = options or EngineOptions()
     report = RunReport(formats=chosen_formats(formats))
