@@ -210,11 +210,16 @@ def print_flagged(doc, flagged: list, as_json: bool = False) -> None:
     """The flagged segments of a record, most flags first (``--json``: one object per segment)."""
     if as_json:
         for seg in flagged:
-            out_console.print(json.dumps({"id": seg.id, "flags": seg.flags}, ensure_ascii=False), soft_wrap=True, markup=False, highlight=False)
+            row = {"id": seg.id, "flags": seg.flags}
+            for key in ("inconsistent_terms", "term_missing", "placeholder_lost"):
+                if seg.meta.get(key):
+                    row[key] = seg.meta[key]
+            out_console.print(json.dumps(row, ensure_ascii=False), soft_wrap=True, markup=False, highlight=False)
         return
     if not flagged:
         out_console.print(f"{escape(doc.id)}: no flagged segments")
         return
+    print_inconsistent_terms(doc)
     table = Table(title=f"{doc.id}: {len(flagged)} flagged segments (most flags first)")
     table.add_column("segment", no_wrap=True)
     table.add_column("flags")
@@ -222,6 +227,17 @@ def print_flagged(doc, flagged: list, as_json: bool = False) -> None:
     for seg in sorted(flagged, key=lambda s: -len(s.flags)):
         table.add_row(escape(seg.id), escape(", ".join(seg.flags)), escape((seg.translation or "")[:120]))
     out_console.print(table)
+
+
+def print_inconsistent_terms(doc) -> None:
+    """A document's names and terms rendered two ways, each rendering with its segments."""
+    found = doc.meta.get("check", {}).get("inconsistent_terms") or []
+    if not found:
+        return
+    out_console.print(f"{escape(doc.id)}: {len(found)} names or terms rendered more than one way", soft_wrap=True)
+    for item in found:
+        shown = " | ".join(f"{r} ({', '.join(ids)})" for r, ids in item["renderings"].items())
+        out_console.print(f"  {escape(item['term'])}: {escape(shown)}", soft_wrap=True, highlight=False)
 
 
 def print_cache_stats(stats: dict, as_json: bool) -> None:
