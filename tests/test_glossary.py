@@ -170,3 +170,61 @@ def test_run_records_terms_flags_and_the_glossary_signature(tmp_path, tiny_model
     if xliff:
         assert "Zzyzxq" in xliff[0].read_text(encoding="utf-8")
     assert json.loads(record.read_text(encoding="utf-8").splitlines()[0])["provenance"]["translate"]["glossary"]["terms"] == 1
+
+
+# -- consistent names, and what the editions show ----------------------------------------
+RU_TEXT = ("Вчера Достоевский писал брату. Письмо Достоевского пришло в Москву. "
+           "Потом Москва встретила Достоевского холодно.")
+
+
+def _translated_record(tmp_path, tiny_models, text, lang, glossary_rows=None):
+    from pipeline.doc import Document
+    from pipeline.jobs.run import run
+    from pipeline.translation.loading import EngineOptions
+
+    src = _write(tmp_path, [text], f"{lang}.txt")
+    options = EngineOptions(overrides=[f"{lang}={tiny_models[lang]}"], settings=SETTINGS, cache_path=None,
+                            glossary=_write(tmp_path, glossary_rows) if glossary_rows else None)
+    run([src], out_dir=tmp_path / "out", options=options, formats="html")
+    record = next((tmp_path / "out").glob("*/*.jsonl"))
+    return record, Document.load(record)
+
+
+def test_a_name_rendered_two_ways_is_flagged_and_check_lists_it(tmp_path, tiny_models):
+    record, doc = _translated_record(tmp_path, tiny_models, RU_TEXT, "ru")
+    segs = list(doc.content_segments())
+    assert len(segs) == 3
+    for seg, english in zip(segs, ["Yesterday Dostoevsky wrote to his brother.", "Dostoyevsky's letter came to Moscow.",
+                                   "Then Moscow met Dostoevsky coldly."]):
+        seg.translation = english
+    doc.save(record)
+    proc = diptych("check", str(record))
+    assert proc.returncode == 0, proc.stderr
+    assert "Достоевского: Dostoevsky" in proc.stdout.replace("\n  ", " ") or "Dostoyevsky (" in proc.stdout
+    from pipeline.doc import Document
+
+    checked = Document.load(record)
+    flagged = [s.id for s in checked.content_segments() if "inconsistent_term" in s.flags]
+    assert flagged == [s.id for s in segs]  # every sentence with the name; Moscow is rendered one way
+    item = checked.meta["check"]["inconsistent_terms"]
+    assert len(item) == 1 and sorted(item[0]["renderings"]) == ["Dostoevsky", "Dostoyevsky"]
+    rows = [json.loads(line) for line in diptych("check", str(record), "--json").stdout.splitlines()]
+    assert rows[0]["inconsistent_terms"][0]["renderings"] == ["Dostoevsky", "Dostoyevsky"]
+
+
+def test_xliff_and_the_review_page_show_terms_and_their_status(tmp_path, tiny_models):
+    from test_review import _validate
+
+    _record, doc = _translated_record(tmp_path, tiny_models, SENTENCE, "fr", ["soviets\tZzyzxq\tthe councils", "peuple\tpeople"])
+    from pipeline.editions.xliff import render_xliff2, render_xliff12
+
+    folder = next((tmp_path / "out").iterdir())
+    text2 = render_xliff2(doc)
+    assert "urn:oasis:names:tc:xliff:glossary:2.0" in text2 and "<gls:term" in text2 and "Zzyzxq" in text2
+    assert "the councils; missing from the translation" in text2
+    _validate(text2, "xliff_core_2.0.xsd")
+    text12 = render_xliff12(doc)
+    assert "soviets = Zzyzxq: missing" in text12
+    _validate(text12, "xliff-core-1.2-strict.xsd")
+    html = next(folder.glob("*.html")).read_text(encoding="utf-8")
+    assert "soviets = Zzyzxq ✗ missing" in html
