@@ -147,29 +147,37 @@ def test_glossary_edits_translate_again_only_the_touched_sentences(tmp_path, tin
     assert again[0].translation == first[0].translation and again[2].meta["glossary"][0]["english"] == "Bolsheviki"
 
 
-def test_run_records_terms_flags_and_the_glossary_signature(tmp_path, tiny_models):
+@pytest.mark.parametrize("runtime", ["ctranslate2", "torch"])
+def test_through_run_and_its_cache_the_lower_hypothesis_wins(tmp_path, tiny_models, runtime):
     from pipeline.doc import Document
     from pipeline.jobs.run import run
     from pipeline.signature import Signature
     from pipeline.translation.loading import EngineOptions
 
+    word, ranked = _lower_hypothesis_word(_backend(tiny_models["fr"], runtime))
     src = _write(tmp_path, [SENTENCE + " Voir https://ex.org/x."], "in.txt")
-    glossary = _write(tmp_path, ["soviets\tZzyzxq"])
-    options = EngineOptions(overrides=[f"fr={tiny_models['fr']}"], settings=SETTINGS, cache_path=tmp_path / "c.sqlite",
-                            glossary=glossary)
-    run([src], out_dir=tmp_path / "out", options=options)
-    record = next((tmp_path / "out").glob("*/*.jsonl"))
-    doc = Document.load(record)
+    glossary = _write(tmp_path, [f"peuple\t{word}", "soviets\tZzyzxq"])
+
+    def translated(out):
+        options = EngineOptions(overrides=[f"fr={tiny_models['fr']}"], backend=runtime, settings=SETTINGS,
+                                cache_path=tmp_path / "c.sqlite", glossary=glossary)
+        run([src], out_dir=tmp_path / out, options=options, formats="tsv")
+        record = next((tmp_path / out).glob("*/*.jsonl"))
+        return record, Document.load(record)
+
+    record, doc = translated("out")
     seg = next(s for s in doc.content_segments() if "soviets" in s.text)
-    assert "term_missing" in seg.flags and seg.meta["glossary"][0]["held"] is False
+    assert word in seg.translation.split() and seg.meta["glossary"][0]["held"] is True
+    assert "term_missing" in seg.flags and seg.meta["term_missing"] == ["soviets"]
     url = next(s for s in doc.content_segments() if "https://ex.org/x" in s.text)
     assert "https://ex.org/x" in url.translation and url.meta["protected"] == ["https://ex.org/x"]
     line = Signature.of(doc).short()
     assert f"glossary:{load_glossary(glossary).sha256[:12]}-n.8" in line and "protect:1" in line
-    xliff = list((tmp_path / "out").glob("*/*.xlf"))
-    if xliff:
-        assert "Zzyzxq" in xliff[0].read_text(encoding="utf-8")
-    assert json.loads(record.read_text(encoding="utf-8").splitlines()[0])["provenance"]["translate"]["glossary"]["terms"] == 1
+    assert json.loads(record.read_text(encoding="utf-8").splitlines()[0])["provenance"]["translate"]["glossary"]["terms"] == 2
+    # again, from the cache: the same choice, nothing translated
+    _, again = translated("again")
+    assert again.meta["translation"]["translated_now"] == 0
+    assert next(s for s in again.content_segments() if "soviets" in s.text).translation == seg.translation
 
 
 # -- consistent names, and what the editions show ----------------------------------------
