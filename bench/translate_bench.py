@@ -17,10 +17,9 @@ Methods, each measured in its own process (peak RSS is that process's):
     python bench/translate_bench.py            # lengths 16, 32, 64; greedy and beam 4
     python bench/translate_bench.py --quick    # under 4 minutes on a 2-core machine
 
-glossary decoding (``--glossary``, Diptych's CTranslate2 backend, beam 4): every sentence
-holds a glossary term its English never holds, so that each asks for its n best (n = 4,
-then 8: a beam of 8) and none is spared, against plain decoding of the same sentences
-(``python bench/translate_bench.py --glossary-only`` prints that table alone);
+glossary decoding (CTranslate2, beam 4; every sentence holds a term its English never
+holds, so each asks for its n best: n = 4, then 8 with a beam of 8) against plain decoding
+(``--glossary-only``: that table alone);
 and one more pair of rows through ``diptych run``'s code path: 200 documents of 20
 sentences against one document of the same 4,000 sentences (``corpus_over_single``).
 With ``--device cuda`` (where torch sees a GPU) the table is the GPU's, 4,095 sentences of
@@ -214,8 +213,7 @@ def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: i
 
 
 def glossary_worker(model: Path, sentences: list[str], out_len: int, n: int, work: Path) -> dict:
-    """Seconds for the engine to translate ``sentences`` at beam 4, each holding a glossary
-    term (its first word) that its English never holds: n hypotheses each (n = 0: no glossary)."""
+    """Seconds to translate ``sentences`` at beam 4, each asking for n hypotheses (0: no glossary)."""
     from pipeline.glossary import load_glossary
     from pipeline.translation.catalog import ModelSpec, resolve
     from pipeline.translation.runtimes import load_backend
@@ -224,37 +222,32 @@ def glossary_worker(model: Path, sentences: list[str], out_len: int, n: int, wor
 
     backend = load_backend(resolve(ModelSpec("fr", str(model), "local", "override")), "ctranslate2", "cpu")
     settings = DecodingSettings(beam_size=4, min_length=out_len, max_length=out_len)
-    steering = None
+    path, steering = work / "bench-glossary.tsv", None
     if n:
-        path = work / "bench-glossary.tsv"
-        firsts = dict.fromkeys(s.split()[0].strip(".,;:«»()") for s in sentences)
-        path.write_text("".join(f"{w}\tzzzqx\n" for w in firsts if w), encoding="utf-8")
+        path.write_text("".join(f"{w}\tzzzqx\n" for w in dict.fromkeys(s.split()[0].strip(".,;:«»()") for s in sentences) if w))
         steering = Steering(load_glossary(path), candidates=n)
     engine = TranslationEngine(backend, settings, cache=None, batch_tokens=BATCH_TOKENS, guard=False, steering=steering)
     backend.generate([sentences[0]], DecodingSettings(beam_size=4, min_length=2, max_length=2))  # warm-up
     t0 = time.perf_counter()
     results = engine.translate(sentences)
-    seconds = time.perf_counter() - t0
-    steered = sum(bool(r.meta.get("glossary")) for r in results)
-    return {"seconds": seconds, "sentences": len(sentences), "steered": steered, "rss_mb": _rss_mb()}
+    return {"seconds": time.perf_counter() - t0, "sentences": len(sentences), "rss_mb": _rss_mb(),
+            "steered": sum(bool(r.meta.get("glossary")) for r in results)}
 
 
 def glossary_table(models: dict[str, Path], work: Path, lengths: list[int], n: int) -> list[dict]:
     rows = []
     for length in lengths:
         sentences = cut_sentences(models["fr"], "fr", length, n)
-        inputs = work / f"glossary-inputs-{length}.json"
-        inputs.write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
+        (inputs := work / f"glossary-inputs-{length}.json").write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
         for cand in (0, 4, 8):
             r = run_child(["--glossary-worker", str(models["fr"]), str(inputs), str(round(1.2 * length)), str(cand)])
-            rows.append({"length": length, "candidates": cand, "sent_per_s": r["sentences"] / r["seconds"], "steered": r["steered"],
-                         "rss_mb": r["rss_mb"]})
+            rows.append({"length": length, "candidates": cand, "sent_per_s": r["sentences"] / r["seconds"], "rss_mb": r["rss_mb"]})
             print(f"  len {length:3d} glossary n={cand}: {rows[-1]['sent_per_s']:8.2f} sent/s", file=sys.stderr)
-    print(f"\nglossary decoding (ctranslate2 int8, beam 4, every sentence holding a term), {n} sentences:")
-    print(f"{'len':>4}  {'decoding':24s} {'sent/s':>9} {'x plain':>8} {'peak RSS MB':>12}")
+    print(f"\nglossary decoding (ctranslate2 int8, beam 4, every sentence holding a term), {n} sentences:\n"
+          f"{'len':>4}  {'decoding':24s} {'sent/s':>9} {'x plain':>8} {'peak RSS MB':>12}")
     for r in rows:
-        plain = next(p for p in rows if p["length"] == r["length"] and p["candidates"] == 0)["sent_per_s"]
-        name = "plain (no glossary)" if not r["candidates"] else f"glossary, n = {r['candidates']}"
+        plain = next(p["sent_per_s"] for p in rows if p["length"] == r["length"] and p["candidates"] == 0)
+        name = f"glossary, n = {r['candidates']}" if r["candidates"] else "plain (no glossary)"
         print(f"{r['length']:4d}  {name:24s} {r['sent_per_s']:9.2f} {r['sent_per_s'] / plain:8.2f} {r['rss_mb']:12.0f}")
     return rows
 
@@ -348,8 +341,7 @@ def main() -> None:
     if args.glossary_worker:
         model, inputs, out_len, cand = args.glossary_worker
         os.environ.setdefault("DIPTYCH_MODELS_DIR", str(args.work / "models"))
-        sentences = json.loads(Path(inputs).read_text(encoding="utf-8"))
-        print(json.dumps(glossary_worker(Path(model), sentences, int(out_len), int(cand), args.work)))
+        print(json.dumps(glossary_worker(Path(model), json.loads(Path(inputs).read_text(encoding="utf-8")), int(out_len), int(cand), args.work)))
         return
     if args.worker:
         method, model, inputs, beam, out_len, device = args.worker
@@ -380,8 +372,7 @@ def main() -> None:
         convert(resolve(ModelSpec(lang, str(p), "local", "override")))  # conversion is not timed
 
     if args.glossary_only:
-        print(json.dumps({"glossary": glossary_table(models, args.work, lengths, min(n, 120))}))
-        return
+        return print(json.dumps({"glossary": glossary_table(models, args.work, lengths, min(n, 120))}))
     rows = []
     for length in lengths:
         sentences = cut_sentences(models["fr"], "fr", length, min(n, 120))

@@ -25,6 +25,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import UsageError
@@ -58,6 +59,7 @@ def _word_pattern(word: str) -> str:
     return re.escape(word) + (r"[sx]?" if word[-1:].isalpha() else "")
 
 
+@lru_cache(maxsize=4096)
 def source_pattern(term: str) -> re.Pattern:
     """The rule stated in the module's docstring, for one source term."""
     words = _fold(term).split()
@@ -65,6 +67,7 @@ def source_pattern(term: str) -> re.Pattern:
     return re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
 
 
+@lru_cache(maxsize=4096)
 def english_pattern(term: str) -> re.Pattern:
     body = r"\s+".join(re.escape(w) for w in _fold(term).split())
     return re.compile(rf"(?<![^\W_]){body}(?![^\W_])")
