@@ -72,13 +72,14 @@ def test_tbx_and_csv_with_a_header(tmp_path):
     assert csv.terms[0].keep and csv.terms[0].note == "a publisher"
 
 
-def test_a_bad_glossary_stops_run_before_any_work(tmp_path, tiny_models):
+@pytest.mark.parametrize("command", ["run", "translate"])
+def test_a_bad_glossary_stops_run_and_translate_before_any_work(tmp_path, tiny_models, command):
     src = _write(tmp_path, [SENTENCE], "in.txt")
     bad = _write(tmp_path, ["peuple\tpeople", "peuple\tnation"])
     out = tmp_path / "out"
-    proc = diptych("run", str(src), "--model", f"fr={tiny_models['fr']}", "--glossary", str(bad), "--out", str(out))
+    proc = diptych(command, str(src), "--model", f"fr={tiny_models['fr']}", "--glossary", str(bad), "--out", str(out))
     assert proc.returncode == 2, proc.stderr
-    assert len(proc.stderr.strip().splitlines()) == 1 and "line 2" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "line 2" in proc.stderr and str(bad) in proc.stderr
     assert not out.exists()
 
 
@@ -236,3 +237,20 @@ def test_xliff_and_the_review_page_show_terms_and_their_status(tmp_path, tiny_mo
     _validate(text12, "xliff-core-1.2-strict.xsd")
     html = next(folder.glob("*.html")).read_text(encoding="utf-8")
     assert "soviets = Zzyzxq ✗ missing" in html
+
+
+def test_a_glossary_term_held_in_one_sentence_and_not_another_is_inconsistent():
+    from types import SimpleNamespace
+
+    from pipeline.consistency import flag_inconsistent_terms
+
+    def seg(i, held):
+        return SimpleNamespace(id=f"s{i}", flags=[], meta={"glossary": [{"source": "soviet", "english": "council", "held": held}]})
+
+    segs = [seg(1, True), seg(2, False), seg(3, True)]
+    report = flag_inconsistent_terms(None, [(s, "Le soviet.", "x") for s in segs])
+    assert report == [{"term": "soviet", "renderings": {"council": ["s1", "s3"], "(not the glossary's)": ["s2"]}}]
+    assert all(s.flags == ["inconsistent_term"] for s in segs)
+    # checked again once the English holds the term everywhere: the flag goes
+    segs[1].meta["glossary"][0]["held"] = True
+    assert flag_inconsistent_terms(None, [(s, "Le soviet.", "x") for s in segs]) == [] and segs[1].flags == []
