@@ -138,6 +138,8 @@ def print_run(report: "RunReport", as_json: bool) -> None:
             console.print(f"backend: {escape(report.backend)}", soft_wrap=True)
         if report.cache:
             console.print(f"cache: {escape(report.cache)}", soft_wrap=True)
+        if report.glossary:
+            console.print(f"glossary: {escape(report.glossary)}", soft_wrap=True)
     for message in report.warnings:
         warning_line(message)
     for message in report.errors:
@@ -225,8 +227,14 @@ def print_flagged(doc, flagged: list, as_json: bool = False) -> None:
     table.add_column("flags")
     table.add_column("English", overflow="fold")
     for seg in sorted(flagged, key=lambda s: -len(s.flags)):
-        table.add_row(escape(seg.id), escape(", ".join(seg.flags)), escape((seg.translation or "")[:120]))
+        table.add_row(escape(seg.id), escape(", ".join(_flag_detail(seg, f) for f in seg.flags)), escape((seg.translation or "")[:120]))
     out_console.print(table)
+
+
+def _flag_detail(seg, flag: str) -> str:
+    """A flag with what it is about, where the segment says: term_missing (Москва)."""
+    about = seg.meta.get(flag) if flag in ("term_missing", "placeholder_lost") else None
+    return f"{flag} ({', '.join(about)})" if about else flag
 
 
 def print_inconsistent_terms(doc) -> None:

@@ -147,6 +147,7 @@ class RunReport:
     backend: str = ""
     cache: str | None = None
     seconds: float = 0.0
+    glossary: str = ""  # the glossary the run held its English to, where one was given
 
     @property
     def exit_code(self) -> int:
@@ -162,6 +163,7 @@ class RunReport:
             "backend": self.backend,
             "cache": self.cache,
             "seconds": round(self.seconds, 3),
+            **({"glossary": self.glossary} if self.glossary else {}),
         }
 
 
@@ -253,6 +255,9 @@ def run(
         child(root, item.doc_id)
     engines = load_engines(langs, options)
     report.models = {lang: e.model for lang, e in engines.items()}
+    if (steering := getattr(options, "steering", None)) is not None and steering.glossary is not None:
+        g = steering.glossary
+        report.glossary = f"{g.path} ({len(g.terms)} terms, sha256 {g.sha256[:12]}, {steering.candidates} candidates a sentence)"
     report.backend = ", ".join(sorted({f"{e.signature['backend']} on {e.signature['device']} ({e.signature['compute_type']})" for e in engines.values()}))
     report.warnings += [e.signature["fallback"] for e in engines.values() if e.signature.get("fallback")][:1]
     first = next(iter(engines.values()), None)
