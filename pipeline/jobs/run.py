@@ -167,6 +167,15 @@ class RunReport:
         }
 
 
+def glossary_summary(options: EngineOptions | None) -> str:
+    """The glossary a run holds its English to, in one line ("" without one)."""
+    steering = getattr(options, "steering", None)
+    if steering is None or steering.glossary is None:
+        return ""
+    g = steering.glossary
+    return f"{g.path} ({len(g.terms)} terms, sha256 {g.sha256[:12]}, {steering.candidates} candidates a sentence)"
+
+
 # Documents are prepared and translated in windows of about this many segments, so that a
 # corpus of any size holds one window in memory (a 20-sentence article's record takes
 # ~30 kB, so ~60 MB a window), while batches still cross document boundaries within it.
@@ -255,9 +264,7 @@ def run(
         child(root, item.doc_id)
     engines = load_engines(langs, options)
     report.models = {lang: e.model for lang, e in engines.items()}
-    if (steering := getattr(options, "steering", None)) is not None and steering.glossary is not None:
-        g = steering.glossary
-        report.glossary = f"{g.path} ({len(g.terms)} terms, sha256 {g.sha256[:12]}, {steering.candidates} candidates a sentence)"
+    report.glossary = glossary_summary(options)
     report.backend = ", ".join(sorted({f"{e.signature['backend']} on {e.signature['device']} ({e.signature['compute_type']})" for e in engines.values()}))
     report.warnings += [e.signature["fallback"] for e in engines.values() if e.signature.get("fallback")][:1]
     first = next(iter(engines.values()), None)
