@@ -20,7 +20,10 @@ Methods, each measured in its own process (peak RSS is that process's):
 then the catalog's big profile (opus-mt-tc-big: 1024 dimensions, 16 heads, 6 + 6 layers,
 ReLU) as a random-weight model of the same vocabulary, through Diptych's two backends at
 beam 4, against the base shape in the same run (``big_over_base``: what the better model
-costs on this machine); and one more pair of rows through ``diptych run``'s code path: 200 documents of 20
+costs on this machine); glossary decoding (CTranslate2, beam 4; every sentence holds a
+term its English never holds, so each asks for its n best: n = 4, then 8 with a beam of 8)
+against plain decoding (``--glossary-only``: that table alone);
+and one more pair of rows through ``diptych run``'s code path: 200 documents of 20
 sentences against one document of the same 4,000 sentences (``corpus_over_single``).
 With ``--device cuda`` (where torch sees a GPU) the table is the GPU's, 4,095 sentences of
 32 tokens, with two more rows: (e) a hand-written transformers loop in bfloat16 with fixed
@@ -246,6 +249,46 @@ def worker(method: str, model: Path, sentences: list[str], beam: int, out_len: i
             "backend": (getattr(engine, "signature", {}) or {}).get("backend", "") if method in ("b", "c", "f") else ""}
 
 
+def glossary_worker(model: Path, sentences: list[str], out_len: int, n: int, work: Path) -> dict:
+    """Seconds to translate ``sentences`` at beam 4, each asking for n hypotheses (0: no glossary)."""
+    from pipeline.glossary import load_glossary
+    from pipeline.translation.catalog import ModelSpec, resolve
+    from pipeline.translation.runtimes import load_backend
+    from pipeline.translation.stage import DecodingSettings, TranslationEngine
+    from pipeline.translation.steering import Steering
+
+    backend = load_backend(resolve(ModelSpec("fr", str(model), "local", "override")), "ctranslate2", "cpu")
+    settings = DecodingSettings(beam_size=4, min_length=out_len, max_length=out_len)
+    path, steering = work / "bench-glossary.tsv", None
+    if n:
+        path.write_text("".join(f"{w}\tzzzqx\n" for w in dict.fromkeys(s.split()[0].strip(".,;:«»()") for s in sentences) if w))
+        steering = Steering(load_glossary(path), candidates=n)
+    engine = TranslationEngine(backend, settings, cache=None, batch_tokens=BATCH_TOKENS, guard=False, steering=steering)
+    backend.generate([sentences[0]], DecodingSettings(beam_size=4, min_length=2, max_length=2))  # warm-up
+    t0 = time.perf_counter()
+    results = engine.translate(sentences)
+    return {"seconds": time.perf_counter() - t0, "sentences": len(sentences), "rss_mb": _rss_mb(),
+            "steered": sum(bool(r.meta.get("glossary")) for r in results)}
+
+
+def glossary_table(models: dict[str, Path], work: Path, lengths: list[int], n: int) -> list[dict]:
+    rows = []
+    for length in lengths:
+        sentences = cut_sentences(models["fr"], "fr", length, n)
+        (inputs := work / f"glossary-inputs-{length}.json").write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
+        for cand in (0, 4, 8):
+            r = run_child(["--glossary-worker", str(models["fr"]), str(inputs), str(round(1.2 * length)), str(cand)])
+            rows.append({"length": length, "candidates": cand, "sent_per_s": r["sentences"] / r["seconds"], "rss_mb": r["rss_mb"]})
+            print(f"  len {length:3d} glossary n={cand}: {rows[-1]['sent_per_s']:8.2f} sent/s", file=sys.stderr)
+    print(f"\nglossary decoding (ctranslate2 int8, beam 4, every sentence holding a term), {n} sentences:\n"
+          f"{'len':>4}  {'decoding':24s} {'sent/s':>9} {'x plain':>8} {'peak RSS MB':>12}")
+    for r in rows:
+        plain = next(p["sent_per_s"] for p in rows if p["length"] == r["length"] and p["candidates"] == 0)
+        name = f"glossary, n = {r['candidates']}" if r["candidates"] else "plain (no glossary)"
+        print(f"{r['length']:4d}  {name:24s} {r['sent_per_s']:9.2f} {r['sent_per_s'] / plain:8.2f} {r['rss_mb']:12.0f}")
+    return rows
+
+
 def memory_worker(models: dict[str, Path], sentences: list[str]) -> dict:
     """Peak RSS of Diptych's default backend with the fr and ru models both loaded and used."""
     from pipeline.translation.runtimes import choose_backend, load_backend
@@ -321,6 +364,8 @@ def main() -> None:
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="cuda: the GPU table (rows a, e, b, c, d, f) where CUDA exists")
     ap.add_argument("--worker", nargs=6, metavar=("METHOD", "MODEL", "INPUTS", "BEAM", "OUTLEN", "DEVICE"), help=argparse.SUPPRESS)
     ap.add_argument("--memory-worker", nargs=3, metavar=("FR", "RU", "INPUTS"), help=argparse.SUPPRESS)
+    ap.add_argument("--glossary-only", action="store_true", help="only the table of glossary decoding against plain decoding")
+    ap.add_argument("--glossary-worker", nargs=4, metavar=("MODEL", "INPUTS", "OUTLEN", "N"), help=argparse.SUPPRESS)
     ap.add_argument("--corpus-worker", nargs=4, metavar=("MODEL", "DOCS", "PER_DOC", "LAYOUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
 
@@ -329,6 +374,11 @@ def main() -> None:
         os.environ.setdefault("DIPTYCH_MODELS_DIR", str(args.work / "models"))
         os.environ.setdefault("DIPTYCH_CATALOG", str(ROOT / "models" / "catalog.toml"))
         print(json.dumps(corpus_worker(Path(model), args.work, int(docs), int(per_doc), layout)))
+        return
+    if args.glossary_worker:
+        model, inputs, out_len, cand = args.glossary_worker
+        os.environ.setdefault("DIPTYCH_MODELS_DIR", str(args.work / "models"))
+        print(json.dumps(glossary_worker(Path(model), json.loads(Path(inputs).read_text(encoding="utf-8")), int(out_len), int(cand), args.work)))
         return
     if args.worker:
         method, model, inputs, beam, out_len, device = args.worker
@@ -358,6 +408,8 @@ def main() -> None:
     for lang, p in models.items():
         convert(resolve(ModelSpec(lang, str(p), "local", "override")))  # conversion is not timed
 
+    if args.glossary_only:
+        return print(json.dumps({"glossary": glossary_table(models, args.work, lengths, min(n, 120))}))
     rows = []
     for length in lengths:
         sentences = cut_sentences(models["fr"], "fr", length, min(n, 120))
@@ -389,6 +441,7 @@ def main() -> None:
         print(f"  diptych run, {r['documents']:4d} document(s), {r['sentences']} sentences: {corpus_rows[layout]['sent_per_s']:8.2f} sent/s", file=sys.stderr)
 
     big = big_rows(models, args.work, 32 if 32 in lengths else lengths[0], device)
+    glossary_rows = glossary_table(models, args.work, lengths, min(n, 120)) if device == "cpu" else []
 
     mem_inputs = args.work / f"inputs-{lengths[0]}.json"
     memory = run_child(["--memory-worker", str(models["fr"]), str(models["ru"]), str(mem_inputs)])
@@ -437,7 +490,8 @@ def main() -> None:
     ratios["corpus_over_single"] = round(corpus_rows["corpus"]["sent_per_s"] / corpus_rows["single"]["sent_per_s"], 3)
     print("ratios (sentences/s, geometric mean over configurations): "
           + ", ".join(f"{k} {v['geomean'] if isinstance(v, dict) else v}" for k, v in ratios.items()))
-    print(json.dumps({"device": device, "rows": rows, "big": big, "memory": memory, "corpus": corpus_rows, "ratios": ratios, "quick": args.quick,
+    print(json.dumps({"device": device, "rows": rows, "big": big, "glossary": glossary_rows, "memory": memory, "corpus": corpus_rows,
+                      "ratios": ratios, "quick": args.quick,
                       "cpus": len(os.sched_getaffinity(0))}))
 
 

@@ -34,10 +34,14 @@ _ENGINE_OPTIONS = {
     "batch_tokens": (Annotated[Optional[int], typer.Option("--batch-tokens", min=16, help="Token budget per batch, padding included (default: 2048 on CPU, 16384 on CUDA).")], None),
     "cache": (CacheOpt, None),
     "no_cache": (Annotated[bool, typer.Option("--no-cache", metavar="", help="Neither read nor write the translation cache.")], False),
+    "glossary": (Annotated[Optional[Path], typer.Option("--glossary", metavar="FILE", help="A glossary (TSV, CSV: source term, English term, optional note; or TBX) the English must follow; an English equal to its term: do not translate.")], None),
+    "glossary_candidates": (Annotated[Optional[int], typer.Option("--glossary-candidates", metavar="N", min=1, help="Hypotheses weighed for a sentence holding glossary terms (default 8).")], None),
+    "protect_spans": (Annotated[bool, typer.Option("--protect-spans", metavar="", help="Keep URLs, e-mails, `code` and numbers with units from the model, put back verbatim (always on with --glossary).")], False),
 }
 
 
-def _engine_options(model, models, device, backend, compute_type, *, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache):
+def _engine_options(model, models, device, backend, compute_type, *, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache,
+                    glossary=None, glossary_candidates=None, protect_spans=False):
     from .translation.loading import EngineOptions
     from .translation.stage import DecodingSettings
 
@@ -45,6 +49,7 @@ def _engine_options(model, models, device, backend, compute_type, *, beam_size, 
         overrides=model, backend=backend, device=device, compute_type=compute_type,
         settings=DecodingSettings(beam_size=beam_size, length_penalty=length_penalty, max_length=max_length),
         batch_tokens=batch_tokens, cache_path=None if no_cache else (cache or "default"), models=models,
+        glossary=glossary, glossary_candidates=glossary_candidates, protect_spans=protect_spans,
     )
 
 

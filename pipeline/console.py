@@ -138,6 +138,8 @@ def print_run(report: "RunReport", as_json: bool) -> None:
             console.print(f"backend: {escape(report.backend)}", soft_wrap=True)
         if report.cache:
             console.print(f"cache: {escape(report.cache)}", soft_wrap=True)
+        if report.glossary:
+            console.print(f"glossary: {escape(report.glossary)}", soft_wrap=True)
     for message in report.warnings:
         warning_line(message)
     for message in report.errors:
@@ -231,18 +233,40 @@ def print_flagged(doc, flagged: list, as_json: bool = False) -> None:
     """The flagged segments of a record, most flags first (``--json``: one object per segment)."""
     if as_json:
         for seg in flagged:
-            out_console.print(json.dumps({"id": seg.id, "flags": seg.flags}, ensure_ascii=False), soft_wrap=True, markup=False, highlight=False)
+            row = {"id": seg.id, "flags": seg.flags}
+            for key in ("inconsistent_terms", "term_missing", "placeholder_lost"):
+                if seg.meta.get(key):
+                    row[key] = seg.meta[key]
+            out_console.print(json.dumps(row, ensure_ascii=False), soft_wrap=True, markup=False, highlight=False)
         return
     if not flagged:
         out_console.print(f"{escape(doc.id)}: no flagged segments")
         return
+    print_inconsistent_terms(doc)
     table = Table(title=f"{doc.id}: {len(flagged)} flagged segments (most flags first)")
     table.add_column("segment", no_wrap=True)
     table.add_column("flags")
     table.add_column("English", overflow="fold")
     for seg in sorted(flagged, key=lambda s: -len(s.flags)):
-        table.add_row(escape(seg.id), escape(", ".join(seg.flags)), escape((seg.translation or "")[:120]))
+        table.add_row(escape(seg.id), escape(", ".join(_flag_detail(seg, f) for f in seg.flags)), escape((seg.translation or "")[:120]))
     out_console.print(table)
+
+
+def _flag_detail(seg, flag: str) -> str:
+    """A flag with what it is about, where the segment says: term_missing (Москва)."""
+    about = seg.meta.get(flag) if flag in ("term_missing", "placeholder_lost") else None
+    return f"{flag} ({', '.join(about)})" if about else flag
+
+
+def print_inconsistent_terms(doc) -> None:
+    """A document's names and terms rendered two ways, each rendering with its segments."""
+    found = doc.meta.get("check", {}).get("inconsistent_terms") or []
+    if not found:
+        return
+    out_console.print(f"{escape(doc.id)}: {len(found)} names or terms rendered more than one way", soft_wrap=True)
+    for item in found:
+        shown = " | ".join(f"{r} ({', '.join(ids)})" for r, ids in item["renderings"].items())
+        out_console.print(f"  {escape(item['term'])}: {escape(shown)}", soft_wrap=True, highlight=False)
 
 
 def print_cache_stats(stats: dict, as_json: bool) -> None:

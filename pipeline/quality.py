@@ -116,6 +116,11 @@ def check(doc: Document) -> Document:
     """Recompute the quality flags of every translated segment (other flags are kept)."""
     from .bilingual import model_side, translation_input
 
+    from .consistency import flag_inconsistent_terms
+
+    translated = [seg for seg in doc.content_segments()
+                  if seg.translation is not None and seg.meta.get("bead", {}).get("method") != "aligner"]
+    inconsistent = flag_inconsistent_terms(doc, [(seg, translation_input(seg), model_side(seg) or "") for seg in translated])
     flagged = 0
     for seg in doc.content_segments():
         # an existing human translation, aligned, is not second-guessed sentence by sentence
@@ -124,5 +129,5 @@ def check(doc: Document) -> Document:
             seg.flags = kept + quality_flags(translation_input(seg), model_side(seg) or "", seg.lang)
         flagged += bool(seg.flags)
     doc.provenance["check"] = {"version": VERSION, "length_ratio": list(LENGTH_RATIO)}
-    doc.meta["check"] = {"flagged": flagged}
+    doc.meta["check"] = {"flagged": flagged, **({"inconsistent_terms": inconsistent} if inconsistent else {})}
     return doc

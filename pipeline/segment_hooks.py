@@ -1,7 +1,9 @@
 """Per-segment hooks: what changes a segment's text on its way to the model, and the
 model's English on its way back to the reader. The one place for them: footnote markers
 and layout (a heading's hashes, a bullet, a note's label, a contents entry's leaders and
-page) today, a glossary next.
+page). A glossary and protected spans are not hooks: they must see the model's n best
+hypotheses and verify its own output before the guard and the cache do, which only the
+engine can (:mod:`pipeline.translation.steering`).
 
 :data:`HOOKS` runs in order before the model (``before``: the source text -> what the model
 reads) and in the same order after it (``after``: the model's English -> the English a

@@ -53,6 +53,11 @@ def _stage_parts(stage: str, short: str, settings: dict[str, Any]) -> list[str]:
         for lang, sig in sorted(settings.get("models", {}).items()):
             parts += [f"mt.{lang}:{sig.get('model')}", _backend(sig), *_decoding(sig)]
         parts += [f"hook.{name}" for name in sorted(settings.get("hooks", {}))]
+        if settings.get("glossary"):
+            g = settings["glossary"]
+            parts.append(f"glossary:{str(g.get('sha256', '?'))[:12]}-n.{g.get('candidates', '?')}")
+        if settings.get("protected_spans"):
+            parts.append("protect:1")
         return list(dict.fromkeys(parts))  # one model's settings once, when languages share them
     part = f"{short}:{_number(settings.get('version'))}"
     if stage == "ingest" and settings.get("reader"):  # a document format's reader and its library

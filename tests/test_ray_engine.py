@@ -174,3 +174,18 @@ def test_a_worker_that_dies_is_replaced_by_ray_and_its_batch_run_again(tmp_path,
     name = seed_path("003").stem
     ours, theirs = editions(tmp_path / "o"), editions(local)
     assert ours and all(ours[k] == theirs[k] for k in ours if k.startswith(name))
+
+
+def test_a_glossary_on_ray_writes_what_a_local_run_writes_and_shares_its_cache(tmp_path, tiny_models, ray_address):
+    glossary = tmp_path / "g.tsv"
+    glossary.write_text("peuple\tpeople\nсовет\tcouncil\n", encoding="utf-8")
+    cache = tmp_path / "cache.sqlite"
+    on_ray = _run(tiny_models, tmp_path / "ray", "--engine", "ray", "--ray-address", ray_address, "--cache", str(cache),
+                  "--glossary", str(glossary))
+    assert on_ray.returncode == 0, on_ray.stderr
+    local = _run(tiny_models, tmp_path / "local", "--no-cache", "--glossary", str(glossary))
+    assert editions(tmp_path / "ray") == editions(tmp_path / "local")
+    assert _headers(tmp_path / "ray") == _headers(tmp_path / "local")
+    assert json.loads(on_ray.stdout.strip().splitlines()[-1])["glossary"].startswith(str(glossary))
+    again = _run(tiny_models, tmp_path / "again", "--cache", str(cache), "--glossary", str(glossary))
+    assert sum(d["translated_now"] for d in json.loads(again.stdout.strip().splitlines()[-1])["documents"]) == 0

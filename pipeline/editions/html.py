@@ -40,7 +40,7 @@ def render_html(doc: Document) -> str:
     for block in doc.content_blocks():
         segs = [
             {"id": s.id, "source": s.text, "english": english_of(s) or "", "flags": s.flags, "lang": s.lang,
-             "passthrough": s.translation is None}
+             "passthrough": s.translation is None, "glossary": s.meta.get("glossary") or []}
             for s in block.segments
         ]
         rows.append({"id": block.id, "kind": block.kind, "lang": block.lang, "segments": segs, "flagged": any(s["flags"] for s in segs),

@@ -41,4 +41,6 @@ def segment_view(doc: Document, seg: Segment) -> dict[str, Any]:
         "history": list(review["history"]),
         "bead": bead.get("index") if is_aligned(doc) else None,
         "confidence": bead.get("confidence"),
+        # the glossary's terms in this sentence, each held by the English or not
+        "glossary": list(seg.meta.get("glossary") or []),
     }

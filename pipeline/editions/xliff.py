@@ -18,6 +18,7 @@ from .review_state import review_of, segment_view
 
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
+GLOSSARY_NS = "urn:oasis:names:tc:xliff:glossary:2.0"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # XLIFF 1.2 has no "reviewed": its nearest state is "signed-off" (a reviewer accepted it),
 # with approved="yes" (XLIFF 1.2, 2.3.1.4); "initial" is "new" and has no approval
@@ -44,6 +45,7 @@ def render_xliff2(doc: Document) -> str:
     for n, seg in enumerate(doc.content_segments(), 1):
         view = segment_view(doc, seg)
         unit = ET.SubElement(file, q("unit"), {"id": f"u{n}", "name": seg.id})
+        _glossary2(unit, seg.meta.get("glossary"))
         if view["comments"] or view["flags"]:
             unit_notes = ET.SubElement(unit, q("notes"))
             for c in view["comments"]:
@@ -59,6 +61,27 @@ def render_xliff2(doc: Document) -> str:
             ET.SubElement(segment, q("target")).text = xml_text(translation)
     ET.indent(root, space=" ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _term_status(entry: dict) -> str:
+    return f"{entry['source']} = {entry['english']}: {'held' if entry['held'] else 'missing'}"
+
+
+def _glossary2(unit: ET.Element, entries: list[dict] | None) -> None:
+    """The unit's glossary terms in XLIFF 2.0's glossary module (before the unit's notes,
+    as its schema orders a module's elements); whether the English holds each is its
+    definition's last words, which a CAT tool shows beside the term."""
+    if not entries:
+        return
+    ET.register_namespace("gls", GLOSSARY_NS)
+    g = lambda tag: f"{{{GLOSSARY_NS}}}{tag}"  # noqa: E731
+    glossary = ET.SubElement(unit, g("glossary"))
+    for entry in entries:
+        item = ET.SubElement(glossary, g("glossEntry"))
+        ET.SubElement(item, g("term"), {"source": "diptych-glossary"}).text = xml_text(entry["source"])
+        ET.SubElement(item, g("translation"), {"source": "diptych-glossary"}).text = xml_text(entry["english"])
+        status = "held in the translation" if entry["held"] else "missing from the translation"
+        ET.SubElement(item, g("definition")).text = xml_text(f"{entry['note']}; {status}" if entry.get("note") else status)
 
 
 def render_xliff12(doc: Document) -> str:
@@ -86,5 +109,7 @@ def render_xliff12(doc: Document) -> str:
             ET.SubElement(unit, q("note"), {"from": "reviewer"}).text = xml_text(f"{c['text']} ({c['time']})")
         if view["flags"]:
             ET.SubElement(unit, q("note"), {"from": "diptych"}).text = "flags: " + ", ".join(view["flags"])
+        for entry in seg.meta.get("glossary") or ():
+            ET.SubElement(unit, q("note"), {"from": "diptych-glossary"}).text = xml_text(_term_status(entry))
     ET.indent(root, space=" ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -30,7 +30,7 @@ from ..translation.catalog import resolve_all, specs_for
 from ..paths import check_output_folder, child
 from ..translation.cache import entry_key
 from ..translation.stage import CorpusTranslation, TranslationResult, languages_needed, signature_key
-from .run import DEFAULT_OUT, RunReport, admit, chosen_formats, gather, publish
+from .run import DEFAULT_OUT, RunReport, admit, chosen_formats, gather, glossary_summary, publish
 
 INSTALL_HINT = "pip install 'diptych[ray]'"
 # Sentences per map_batches call: enough to fill the engine's token-budget batch inside an
@@ -190,7 +190,8 @@ def _translator_class(lang: str, options: EngineOptions, threads: int):
             _use_threads(n)
             model = resolve_all(specs_for({lang_}, opts.overrides, opts.profile))[lang_]
             backend = load_backend(model, opts.backend, opts.device, opts.compute_type)
-            self.engine = TranslationEngine(backend, opts.settings, cache=None, batch_tokens=opts.batch_tokens, guard=opts.guard)
+            self.engine = TranslationEngine(backend, opts.settings, cache=None, batch_tokens=opts.batch_tokens, guard=opts.guard,
+                                            steering=opts.steering)
 
         def __call__(self, batch: dict) -> dict:
             texts = [str(t) for t in batch["text"]]
@@ -257,6 +258,7 @@ def run_on_ray(
     resolve_all(specs_for(langs, options.overrides, options.profile))
     cache = open_cache(options) if langs else None
     report.cache = str(cache.path) if cache is not None else None
+    report.glossary = glossary_summary(options)
 
     index_of = {id(doc): i for i, doc in docs}
 
@@ -285,10 +287,15 @@ def run_on_ray(
         corpus.signatures[lang] = signature
         key = signature_key(signature)
         model = str(signature.get("model"))
+        # a glossary or protected spans key each sentence by its own terms and spans, as the engine does
+        steering = options.steering
+        suffix = {t: steering.prepare(t).key_suffix for t in texts} if steering is not None else {}
+        if steering is not None:
+            corpus.steering = steering.signature()
         if cache is not None:
-            hits = cache.get_many(entry_key(key, t) for t in texts)
+            hits = cache.get_many(entry_key(key, t + suffix.get(t, "")) for t in texts)
             cached = {t: TranslationResult(h["translation"], h["flags"], h["meta"], from_cache=True)
-                      for t in texts if (h := hits.get(entry_key(key, t))) is not None}
+                      for t in texts if (h := hits.get(entry_key(key, t + suffix.get(t, "")))) is not None}
             if cached:
                 corpus.take(lang, cached)
         todo = sorted(corpus.texts(lang), key=len)  # similar lengths in one batch, as the local engine sorts them
@@ -308,7 +315,7 @@ def run_on_ray(
                 signature, key, model = actual, signature_key(actual), str(actual.get("model"))
                 corpus.signatures[lang] = actual
             if cache is not None:  # each batch cached as it arrives: a killed run resumes from here
-                cache.put_many((entry_key(key, t), model, t, r.translation, r.flags, r.meta) for t, r in results.items())
+                cache.put_many((entry_key(key, t + suffix.get(t, "")), model, t, r.translation, r.flags, r.meta) for t, r in results.items())
             corpus.take(lang, results)
 
     report.models = {lang: str(sig.get("model")) for lang, sig in corpus.signatures.items()}

@@ -148,6 +148,7 @@ class RunReport:
     backend: str = ""
     cache: str | None = None
     seconds: float = 0.0
+    glossary: str = ""  # the glossary the run held its English to, where one was given
 
     @property
     def exit_code(self) -> int:
@@ -163,7 +164,17 @@ class RunReport:
             "backend": self.backend,
             "cache": self.cache,
             "seconds": round(self.seconds, 3),
+            **({"glossary": self.glossary} if self.glossary else {}),
         }
+
+
+def glossary_summary(options: EngineOptions | None) -> str:
+    """The glossary a run holds its English to, in one line ("" without one)."""
+    steering = getattr(options, "steering", None)
+    if steering is None or steering.glossary is None:
+        return ""
+    g = steering.glossary
+    return f"{g.path} ({len(g.terms)} terms, sha256 {g.sha256[:12]}, {steering.candidates} candidates a sentence)"
 
 
 # Documents are prepared and translated in windows of about this many segments, so that a
@@ -255,6 +266,7 @@ def run(
         child(root, item.doc_id)
     engines = load_engines(langs, options)
     report.models = {lang: e.model for lang, e in engines.items()}
+    report.glossary = glossary_summary(options)
     report.backend = ", ".join(sorted({f"{e.signature['backend']} on {e.signature['device']} ({e.signature['compute_type']})" for e in engines.values()}))
     report.warnings += [e.signature["fallback"] for e in engines.values() if e.signature.get("fallback")][:1]
     first = next(iter(engines.values()), None)

@@ -10,6 +10,7 @@ the stage that decides which segments of which documents are sent is :mod:`.tran
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -124,6 +125,7 @@ class _Piece:
     output: str | None = None
     flags: list[str] = field(default_factory=list)
     retried: bool = False
+    terms: list[Any] = field(default_factory=list)  # glossary terms its English must hold
 
 
 class TranslationEngine:
@@ -137,6 +139,7 @@ class TranslationEngine:
         batch_tokens: int | None = None,
         guard: bool = True,
         *, overlap: bool | None = None,
+        steering: Any | None = None,
     ):
         self.backend = backend
         # tokenize the next batch on the CPU while the device generates this one: on by
@@ -147,6 +150,8 @@ class TranslationEngine:
         self.cache = cache
         self.batch_tokens = batch_tokens or backend.default_batch_tokens
         self.guard = guard
+        self.steering = steering  # a glossary, protected spans (.steering.Steering); None: neither
+        self.model_calls = 0  # backend calls made (tests count them)
         self.out_of_memory = 0  # batches that did not fit and were halved
         self.signature = engine_signature(backend.signature, self.settings, self.batch_tokens, guard)
         self.signature_key = signature_key(self.signature)
@@ -169,7 +174,8 @@ class TranslationEngine:
         from .cache import entry_key
 
         unique = list(dict.fromkeys(texts))
-        keys = {t: entry_key(self.signature_key, t) for t in unique}
+        prepared = {t: self.steering.prepare(t) for t in unique} if self.steering is not None else {}
+        keys = {t: entry_key(self.signature_key, t + (prepared[t].key_suffix if prepared else "")) for t in unique}
         done: dict[str, TranslationResult] = {}
         if self.cache is not None:
             hits = self.cache.get_many(keys.values())
@@ -184,7 +190,7 @@ class TranslationEngine:
         if on_results and done:
             on_results(dict(done))
 
-        pieces = self._pieces(todo)
+        pieces = self._pieces(todo, {t: prepared[t].model_text for t in todo} if prepared else None)
         remaining = {t: sum(1 for p in pieces if p.owner == t) for t in todo}
         by_owner: dict[str, list[_Piece]] = {t: [] for t in todo}
         for p in pieces:
@@ -203,7 +209,7 @@ class TranslationEngine:
                 remaining[p.owner] -= 1
                 if remaining[p.owner] == 0:
                     completed.append(p.owner)
-            results = {t: self._assemble(by_owner[t]) for t in completed}
+            results = {t: self._assemble(by_owner[t], prepared.get(t)) for t in completed}
             if self.cache is not None and results:
                 self.cache.put_many(
                     (keys[t], self.model, t, r.translation, r.flags, r.meta) for t, r in results.items()
@@ -215,7 +221,8 @@ class TranslationEngine:
                 finished += sum(counts[t] for t in completed)
                 progress(finished)
 
-        batches = self._batches(sorted(pieces, key=lambda p: p.tokens))
+        steered = [p for p in pieces if p.terms]
+        batches = self._batches(sorted((p for p in pieces if not p.terms), key=lambda p: p.tokens))
         overlapped = self.overlap and hasattr(self.backend, "encode")
         source = self._prefetched(batches) if overlapped else ((b, None) for b in batches)
         if overlapped and hasattr(self.backend, "decode") and hasattr(self.backend, "generate_raw"):
@@ -223,6 +230,12 @@ class TranslationEngine:
         else:
             for batch, encoded in source:
                 self._run(batch, self.settings, encoded)
+                finish(batch)
+        if steered:  # n hypotheses a sentence: the budget holds as many fewer sentences
+            n = max(self.steering.candidates, 1)
+            budget = max(1, self.batch_tokens * self.settings.beam_size // max(n, self.settings.beam_size))
+            for batch in self._batches(sorted(steered, key=lambda p: p.tokens), budget):
+                self._run_nbest(batch, n)
                 finish(batch)
         out = []
         seen: set[str] = set()
@@ -235,27 +248,35 @@ class TranslationEngine:
         return out
 
     # -- internals -----------------------------------------------------------------------
-    def _pieces(self, texts: list[str]) -> list[_Piece]:
+    def _pieces(self, texts: list[str], inputs: dict[str, str] | None = None) -> list[_Piece]:
+        """The model's inputs for ``texts`` (``inputs``: what the model reads of each, where
+        steering changed it), split where longer than the model accepts."""
         if not texts:
             return []
+        inputs = inputs or {}
         limit = self.backend.max_input_tokens
-        counts = self.backend.count_tokens(texts)
+        model_texts = [inputs.get(t, t) for t in texts]
+        counts = self.backend.count_tokens(model_texts)
         pieces: list[_Piece] = []
-        for text, n in zip(texts, counts):
+        for owner, text, n in zip(texts, model_texts, counts):
             if n <= limit:
-                pieces.append(_Piece(text, 0, text, n))
+                pieces.append(_Piece(owner, 0, text, n))
                 continue
             parts = split_for_model(text, lambda s: self.backend.count_tokens([s])[0], limit)
             for i, (part, m) in enumerate(zip(parts, self.backend.count_tokens(parts))):
-                pieces.append(_Piece(text, i, part, m))
+                pieces.append(_Piece(owner, i, part, m))
+        if self.steering is not None:
+            for p in pieces:
+                p.terms = self.steering.terms_in(p.text)
         return pieces
 
-    def _batches(self, pieces: list[_Piece]) -> Iterable[list[_Piece]]:
+    def _batches(self, pieces: list[_Piece], budget: int | None = None) -> Iterable[list[_Piece]]:
         """Length-sorted batches whose padded size stays within the token budget."""
+        budget = budget or self.batch_tokens
         batch: list[_Piece] = []
         for p in pieces:
             longest = max([q.tokens for q in batch] + [p.tokens])
-            if batch and longest * (len(batch) + 1) > self.batch_tokens:
+            if batch and longest * (len(batch) + 1) > budget:
                 yield batch
                 batch = []
             batch.append(p)
@@ -304,7 +325,8 @@ class TranslationEngine:
             p.output = out
             p.flags = guard_flags(p.text, out) if self.guard else []
 
-    def _generate(self, pieces: list[_Piece], settings: DecodingSettings, encoded: Any = None, decode: bool = True) -> list[Any]:
+    def _generate(self, pieces: list[_Piece], settings: DecodingSettings, encoded: Any = None, decode: bool = True,
+                  nbest: int = 0) -> list[Any]:
         """Outputs for ``pieces``; a batch that runs out of memory is halved and retried.
         With ``decode=False``, the backend's raw outputs instead, one per call that
         succeeded, in the order of ``pieces`` (for ``backend.decode``).
@@ -317,11 +339,14 @@ class TranslationEngine:
         outputs: list[Any] = [None] * len(pieces)
         raw: list[tuple[int, Any]] = []
         call = self.backend.generate if decode else self.backend.generate_raw
+        if nbest:
+            call = functools.partial(self._nbest_call, n=nbest)
         todo = [(0, len(pieces))]
         while todo:
             start, end = todo.pop()
             chunk = pieces[start:end]
             out_of_memory = False
+            self.model_calls += 1
             try:
                 if encoded is not None and (start, end) == (0, len(pieces)):
                     result = call([p.text for p in chunk], settings, encoded=encoded)
@@ -348,6 +373,17 @@ class TranslationEngine:
             todo += [(start + half, end), (start, start + half)]  # the first half next
         return outputs if decode else [r for _, r in sorted(raw, key=lambda r: r[0])]
 
+    def _nbest_call(self, texts: list[str], settings: DecodingSettings, n: int) -> list[list[tuple[str, float]]]:
+        """Each input's ``n`` best hypotheses with their scores (one, for a backend that gives no more)."""
+        nbest = getattr(self.backend, "generate_nbest", None)
+        if nbest is None:
+            return [[(out, 0.0)] for out in self.backend.generate(texts, settings)]
+        return nbest(texts, replace(settings, beam_size=max(settings.beam_size, n)), n)
+
+    def _run_nbest(self, batch: list[_Piece], n: int) -> None:
+        hypotheses = self._generate(batch, self.settings, nbest=n)
+        self._set_outputs(batch, [self.steering.choose(h, p.terms) for p, h in zip(batch, hypotheses, strict=True)])
+
     def _release_memory(self) -> None:
         import gc
 
@@ -360,15 +396,23 @@ class TranslationEngine:
         self._set_outputs(batch, self._generate(batch, settings, encoded))
 
     def _retry(self, suspect: list[_Piece]) -> None:
-        outputs = self._generate(suspect, self.settings.safer())
-        for p, out in zip(suspect, outputs, strict=True):
+        """Suspect outputs again with safer decoding; a sentence with glossary terms chooses
+        among the safer n best too, and never trades a term it holds for fewer flags."""
+        plain = [p for p in suspect if not p.terms]
+        steered = [p for p in suspect if p.terms]
+        outputs = dict(zip(map(id, plain), self._generate(plain, self.settings.safer()) if plain else []))
+        if steered:
+            hyps = self._generate(steered, self.settings.safer(), nbest=self.steering.candidates)
+            outputs.update((id(p), self.steering.choose(h, p.terms)) for p, h in zip(steered, hyps, strict=True))
+        for p in suspect:
+            out = outputs[id(p)]
             flags = guard_flags(p.text, out)
             p.retried = True
-            if len(flags) < len(p.flags):
+            held = lambda text: sum(t.held_by(text) for t in p.terms)  # noqa: E731
+            if len(flags) < len(p.flags) and held(out) >= held(p.output or ""):
                 p.output, p.flags = out, flags
 
-    @staticmethod
-    def _assemble(parts: list[_Piece]) -> TranslationResult:
+    def _assemble(self, parts: list[_Piece], prepared: Any = None) -> TranslationResult:
         parts = sorted(parts, key=lambda p: p.index)
         flags = sorted({f for p in parts for f in p.flags}, key=GUARD_FLAGS.index)
         meta: dict[str, Any] = {}
@@ -376,4 +420,9 @@ class TranslationEngine:
             meta["pieces"] = len(parts)
         if any(p.retried for p in parts):
             meta["retried"] = "safer decoding"
-        return TranslationResult(" ".join((p.output or "").strip() for p in parts), flags, meta)
+        translation = " ".join((p.output or "").strip() for p in parts)
+        if prepared is not None and self.steering is not None:
+            translation, more, steered = self.steering.finish(translation, prepared)
+            flags += more
+            meta.update(steered)
+        return TranslationResult(translation, flags, meta)

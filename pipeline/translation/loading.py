@@ -29,10 +29,23 @@ class EngineOptions:
     cache_path: str | Path | None = "default"  # None: no cache
     guard: bool = True
     models: str = "catalog"
+    glossary: str | Path | None = None  # a TSV, CSV or TBX glossary (pipeline.glossary)
+    glossary_candidates: int | None = None  # hypotheses asked for a sentence with terms
+    protect_spans: bool = False  # URLs, e-mails, code, numbers with units; always with a glossary
+    steering: object = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        """``demo``: the untrained demo models (built here where missing) for every language
+        """The glossary read and checked at once (a bad one stops everything, before any
+        work); ``demo``: the untrained demo models (built here where missing) for every language
         without its own --model, decoding no longer than they can usefully write."""
+        if self.steering is None and (self.glossary is not None or self.protect_spans):
+            from ..glossary import load_glossary
+            from .steering import DEFAULT_CANDIDATES, Steering
+
+            if self.glossary_candidates is not None and self.glossary_candidates < 1:
+                raise UsageError("--glossary-candidates must be 1 or more")
+            self.steering = Steering(load_glossary(self.glossary) if self.glossary is not None else None, protect=True,
+                                     candidates=self.glossary_candidates or DEFAULT_CANDIDATES)
         if self.models not in MODEL_SETS:
             load_catalog(self.models)  # a profile of the catalog, or one line naming them
         if self.models != "demo":
@@ -66,6 +79,7 @@ def load_engines(langs: set[str], options: EngineOptions) -> dict[str, Translati
             cache=cache,
             batch_tokens=options.batch_tokens,
             guard=options.guard,
+            steering=options.steering,
         )
         for lang, model in resolved.items()
     }

@@ -15,6 +15,7 @@ from ..bilingual import TRANSLATED_LANGUAGES, translation_input
 from ..doc import Document, Segment
 from ..quality import GUARD_FLAGS
 from ..segment_hooks import hook_settings
+from .steering import STEERING_FLAGS
 from .engine import (  # noqa: F401 - the engine's names, as the stage's callers know them
     Backend,
     BatchTooLarge,
@@ -74,6 +75,7 @@ class CorpusTranslation:
         self.on_document = on_document
         self.progress = progress
         self.signatures: dict[str, dict[str, Any]] = {}  # per language, the engine behind it
+        self.steering: dict[str, Any] = {}  # the glossary and protected spans, where any
         self._pending = {id(d): pending_segments(d) for d in self.docs}
         self._left = {id(d): len(self._pending[id(d)]) for d in self.docs}
         self._stats = {id(d): {"needed": True, "translated_now": 0, "from_cache": 0} for d in self.docs}
@@ -108,7 +110,9 @@ class CorpusTranslation:
         for text, res in results.items():
             for n, (doc, seg) in enumerate(self._waiting[lang].pop(text, ())):
                 seg.translation = res.translation
-                seg.flags = [f for f in seg.flags if f not in GUARD_FLAGS] + res.flags
+                seg.flags = [f for f in seg.flags if f not in GUARD_FLAGS and f not in STEERING_FLAGS] + res.flags
+                for key in ("glossary", "term_missing", "protected", "placeholder_lost"):
+                    seg.meta.pop(key, None)
                 seg.meta.update(res.meta)
                 seg.meta["translated_by"] = model
                 self._stats[id(doc)]["from_cache" if res.from_cache or n else "translated_now"] += 1
@@ -128,6 +132,8 @@ class CorpusTranslation:
             doc.meta["translation"] = self._stats[id(doc)]
             for lang in sorted({s.lang for s in self._pending[id(doc)]}):
                 doc.provenance.setdefault("translate", {"version": VERSION, "models": {}})["models"][lang] = self.signatures[lang]
+            if "translate" in doc.provenance and self.steering:
+                doc.provenance["translate"].update(self.steering)
             if "translate" in doc.provenance and (hooks := hook_settings()):
                 doc.provenance["translate"]["hooks"] = hooks  # what the per-segment hooks were set to
         self.done["documents"] += 1
@@ -161,6 +167,8 @@ def translate_documents(
     for lang in corpus.languages():
         engine = engines[lang]
         corpus.signatures[lang] = engine.signature
+        if getattr(engine, "steering", None) is not None:
+            corpus.steering = engine.steering.signature()
         try:
             engine.translate(corpus.texts(lang), on_results=lambda results, lang=lang: corpus.take(lang, results))
         except SentenceTooLarge as exc:

@@ -192,5 +192,26 @@ class CT2Backend:
             raise
         return results
 
+    def generate_nbest(self, texts: list[str], settings: DecodingSettings, n: int) -> list[list[tuple[str, float]]]:
+        """Each input's ``n`` best hypotheses (``num_hypotheses``), with their scores."""
+        try:
+            results = self.translator.translate_batch(
+                self.tokenize(texts),
+                beam_size=max(settings.beam_size, n),
+                num_hypotheses=n,
+                length_penalty=settings.length_penalty,
+                max_decoding_length=settings.max_length,
+                min_decoding_length=settings.min_length,
+                no_repeat_ngram_size=settings.no_repeat_ngram_size,
+                repetition_penalty=settings.repetition_penalty,
+                return_scores=True,
+            )
+        except RuntimeError as exc:
+            if is_out_of_memory(exc):
+                raise BatchTooLarge(str(exc)) from None
+            raise
+        return [[(self.tokenizer.convert_tokens_to_string(h), float(score)) for h, score in zip(r.hypotheses, r.scores)]
+                for r in results]
+
     def decode(self, results) -> list[str]:
         return [self.tokenizer.convert_tokens_to_string(r.hypotheses[0]) for r in results]

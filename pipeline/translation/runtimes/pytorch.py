@@ -87,6 +87,28 @@ class TorchBackend:
     def generate(self, texts: list[str], settings: DecodingSettings, encoded=None) -> list[str]:
         return self.decode(self.generate_raw(texts, settings, encoded))
 
+    def generate_nbest(self, texts: list[str], settings: DecodingSettings, n: int) -> list[list[tuple[str, float]]]:
+        """Each input's ``n`` best hypotheses (``num_return_sequences``), with their scores."""
+        enc = {k: v.to(self.device) for k, v in self.encode(texts).items()}
+        try:
+            with torch.inference_mode():
+                out = self.model.generate(
+                    **enc, num_beams=max(settings.beam_size, n), num_return_sequences=n, output_scores=True,
+                    return_dict_in_generate=True, length_penalty=settings.length_penalty,
+                    max_new_tokens=settings.max_length, forced_eos_token_id=None, min_new_tokens=settings.min_length or None,
+                    no_repeat_ngram_size=settings.no_repeat_ngram_size or None,
+                    repetition_penalty=settings.repetition_penalty if settings.repetition_penalty != 1.0 else None,
+                )
+        except torch.cuda.OutOfMemoryError as exc:
+            raise BatchTooLarge(str(exc)) from None
+        except RuntimeError as exc:
+            if is_out_of_memory(exc):
+                raise BatchTooLarge(str(exc)) from None
+            raise
+        decoded = self.decode(out.sequences)
+        scores = out.sequences_scores.tolist()
+        return [list(zip(decoded[i * n:(i + 1) * n], scores[i * n:(i + 1) * n])) for i in range(len(texts))]
+
     def generate_raw(self, texts: list[str], settings: DecodingSettings, encoded=None):
         """The generated token ids, still on the device: the engine may turn them into text
         in a helper thread while the device generates the next batch."""
