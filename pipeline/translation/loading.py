@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..errors import UsageError
 from .catalog import load_catalog, resolve_all, specs_for
 from .engine import DecodingSettings, TranslationEngine
 
