@@ -36,12 +36,12 @@ _ENGINE_OPTIONS = {
     "no_cache": (Annotated[bool, typer.Option("--no-cache", metavar="", help="Neither read nor write the translation cache.")], False),
     "glossary": (Annotated[Optional[Path], typer.Option("--glossary", metavar="FILE", help="A glossary (TSV, CSV: source term, English term, optional note; or TBX) the English must follow; an English equal to its term: do not translate.")], None),
     "glossary_candidates": (Annotated[Optional[int], typer.Option("--glossary-candidates", metavar="N", min=1, help="Hypotheses weighed for a sentence holding glossary terms (default 8).")], None),
-    "protect_spans": (Annotated[bool, typer.Option("--protect-spans", metavar="", help="Keep URLs, e-mails, `code` and numbers with units from the model, put back verbatim (always on with --glossary).")], False),
+    "protect_spans": (Annotated[bool, typer.Option("--protect-spans/--no-protect-spans", help="Keep URLs, e-mails, `code` and numbers with units from the model, put back verbatim.")], True),
 }
 
 
 def _engine_options(model, models, device, backend, compute_type, *, beam_size, length_penalty, max_length, batch_tokens, cache, no_cache,
-                    glossary=None, glossary_candidates=None, protect_spans=False):
+                    glossary=None, glossary_candidates=None, protect_spans=True):
     from .translation.loading import EngineOptions
     from .translation.stage import DecodingSettings
 

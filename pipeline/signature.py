@@ -3,7 +3,7 @@
 As sacrebleu's signatures do for a score, it says in one line what another run needs to
 reproduce an edition, e.g.::
 
-    ingest:1|structure:7|bylines:1|footnotes:3|seg:5|langid:5|mt.fr:Helsinki-NLP/opus-mt-fr-en@<rev>|ct2-4.8.5-int8-cpu|beam:4|lp:1.0|maxlen:512|check:1|align:1|render:2|v:0.1.0
+    ingest:1|structure:7|bylines:1|footnotes:3|seg:5|langid:5|mt.fr:Helsinki-NLP/opus-mt-fr-en@<rev>|ct2-4.8.5-int8-cpu|beam:4|lp:1.0|maxlen:512|protect:1|check:1|align:1|render:2|v:0.1.0
 
 The whole signature is the record's ``provenance`` (one dict of settings per stage);
 what the stages found (counts, joined interruptions) lives in the document's ``meta``.

@@ -32,7 +32,7 @@ class EngineOptions:
     models: str = "catalog"
     glossary: str | Path | None = None  # a TSV, CSV or TBX glossary (pipeline.glossary)
     glossary_candidates: int | None = None  # hypotheses asked for a sentence with terms
-    protect_spans: bool = False  # URLs, e-mails, code, numbers with units; always with a glossary
+    protect_spans: bool = True  # URLs, e-mails, code, numbers with units kept from the model (issue 32)
     steering: object = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -45,7 +45,7 @@ class EngineOptions:
 
             if self.glossary_candidates is not None and self.glossary_candidates < 1:
                 raise UsageError("--glossary-candidates must be 1 or more")
-            self.steering = Steering(load_glossary(self.glossary) if self.glossary is not None else None, protect=True,
+            self.steering = Steering(load_glossary(self.glossary) if self.glossary is not None else None, protect=self.protect_spans,
                                      candidates=self.glossary_candidates or DEFAULT_CANDIDATES)
         if self.models not in MODEL_SETS:
             load_catalog(self.models)  # a profile of the catalog, or one line naming them
