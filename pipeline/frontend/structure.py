@@ -225,6 +225,11 @@ def structure(doc: Document) -> Document:
         if d.kind == "paragraph" and (d.entry is None or entries[d.entry]["kind"] is None):
             d.kind, note = block_kind([line.text for line in d.lines], in_notes)
             d.note = note or d.note  # a kind's note, or how the lines were joined
+        elif d.entry is not None and d.kind not in ("junk", "meta", "footnote") and not entries[d.entry].get("pre"):
+            # a reader's kind says what its markup says; the text rules still judge a
+            # share button or a "read more" marked up as a list item or a heading
+            if why := is_junk(" ".join(line.stripped for line in d.lines)):
+                d.kind, d.note = "junk", why
         if d.kind == "heading":
             in_notes = bool(NOTES_HEADING.match(d.lines[0].stripped))
         elif d.kind not in ("footnote", "junk", "meta"):

@@ -19,8 +19,8 @@ page's order, with its kind from the markup:
   holds no article, main or ``h1``, rows of links (a block that is two links or more and
   nothing else, three blocks in a row that are each one link), and, where the page marks
   one ``main``, everything outside it; then
-  the line rules of the text front end (:func:`pipeline.frontend.line_kinds.is_junk`:
-  "Lire plus...", a row of social links) judge each element's text, whatever its kind;
+  the line rules of the text front end ("Lire plus...", a row of social links) judge each
+  element's text, whatever its kind, in the structure stage;
 * ``script``, ``style``, ``noscript``, ``template``, ``svg``, ``iframe`` and the like are
   no text: left out, and counted in ``source["dropped"]``.
 
@@ -46,8 +46,6 @@ from typing import Any
 
 from ..doc import Document
 from ..errors import InputError
-from ..frontend.footnotes import label_readings
-from ..frontend.line_kinds import is_junk
 from . import Reader
 from .html_markup import (BLOCK_TAGS, DROPPED, attribute, is_back_link, is_notes_section, junk_reason,
                           links_only, local, marker, note_number)
@@ -315,8 +313,6 @@ class _Walk:
             lines = numbered
         if ctx.junk:
             kind, extra["junk"] = "junk", ctx.junk
-        elif kind is not None and not pre and (why := is_junk(" ".join(lines))):
-            kind, extra["junk"] = "junk", why
         if pre:
             extra["pre"] = True
         return self.layout.add(lines, kind=kind, location=location, **extra)
@@ -325,9 +321,22 @@ class _Walk:
         """A note's lines, opening with its number: the one its id or its place in its list
         gives, unless it opens with a label already."""
         n = ctx.number.pop() if ctx.number else None
-        if n and not any(r.n == n for r in label_readings(lines[0])):
+        if n and _opening_label(lines[0]) != n:
             lines = [f"{n}. {lines[0]}"] + lines[1:]
         return lines
+
+
+# a note's own label: [3], 3. 3) 3 or ³ at its start
+_LABEL = re.compile(r"\s*(?:\[(\d{1,3})\]|(\d{1,3})(?:[.)]|\s|$)|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}))")
+_FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _opening_label(text: str) -> int | None:
+    """The number a note's text opens with, if it opens with one."""
+    m = _LABEL.match(text)
+    if not m:
+        return None
+    return int((m.group(1) or m.group(2) or m.group(3)).translate(_FROM_SUPERSCRIPT))
 
 
 def _label(el: Any, path: str) -> str:
