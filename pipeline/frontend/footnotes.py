@@ -112,6 +112,8 @@ def note_number(text: str, expected: int | None = None) -> int | None:
 
 
 _DIGIT = re.compile(r"\d")
+_SUPERSCRIPT_DIGIT = re.compile(f"[{SUPERSCRIPT_DIGITS}]")
+_DIGIT_OR_SUPERSCRIPT = re.compile(f"[\\d{SUPERSCRIPT_DIGITS}]")
 _DIGIT_RUN = re.compile(r"\d+")
 
 
@@ -126,13 +128,13 @@ def _candidates(text: str, glued: bool = True) -> list[_Candidate]:
     """Explicit markers and, where ``glued``, numbers glued to words, punctuation and
     numbers (only believed where the document has notes: without, they are not sought)."""
     # every marker holds a digit: a block without one (most of them) is read once, not four times
-    if not _DIGIT.search(text) and not any(ch in text for ch in SUPERSCRIPT_DIGITS):
+    if not _DIGIT_OR_SUPERSCRIPT.search(text):
         return []
     found: dict[int, _Candidate] = {}
     if "<" in text or "[" in text:
         for m in _EXPLICIT.finditer(text):
             found[m.start()] = _Candidate(m.start(), m.end(), int(m.group(1) or m.group(2)), True)
-    if any(ch in text for ch in SUPERSCRIPT_DIGITS):
+    if _SUPERSCRIPT_DIGIT.search(text):
         for m in _SUPERSCRIPT.finditer(text):
             if m.start() not in found:
                 found[m.start()] = _Candidate(m.start(), m.end(), int(m.group(1).translate(_FROM_SUPERSCRIPT)), False)
