@@ -122,12 +122,21 @@ def _writes_lowercase_starts(text: str, lang: str) -> bool:
     period before lowercase is an abbreviation's and a question mark before lowercase an
     incise's (which is not counted), so this stays off."""
     lower = upper = 0
-    for m in re.finditer(r"([^\W_]{2,})([.?!])[ \u00a0]+([^\W\d_])", text):
-        if m.group(2) == "." and (m.group(1).lower() in ABBREV.get(lang, ()) or m.group(1).lower() in FINAL_ABBREV.get(lang, ())):
+    for m in _STOP_THEN_LETTER.finditer(text):
+        # the plain word of two letters or more the mark ends (read back from the mark: a
+        # pattern opening with the word was tried at every letter of the text)
+        at = m.start()
+        word_start = at
+        while word_start > 0 and text[word_start - 1].isalnum():
+            word_start -= 1
+        word = text[word_start:at].lower()
+        if len(word) < 2:
             continue
-        if m.group(2) != "." and _INCISE.match(text, m.start(3)):
+        if m.group(1) == "." and (word in ABBREV.get(lang, ()) or word in FINAL_ABBREV.get(lang, ())):
             continue
-        if m.group(3).islower():
+        if m.group(1) != "." and _INCISE.match(text, m.start(2)):
+            continue
+        if m.group(2).islower():
             lower += 1
         else:
             upper += 1
@@ -139,6 +148,7 @@ def _writes_lowercase_starts(text: str, lang: str) -> bool:
 
 
 _LOWERCASE_I = re.compile(r"(?<![\w.'’])i(?=[ '’])")
+_STOP_THEN_LETTER = re.compile(r"(?<=[^\W_])([.?!])[ \u00a0]+([^\W\d_])")
 
 
 def split_sentences(text: str, lang: str, lowercase_starts: bool | None = None) -> list[tuple[int, int]]:
