@@ -175,43 +175,33 @@ class CT2Backend:
 
     def generate_raw(self, texts: list[str], settings: DecodingSettings, encoded: list[list[str]] | None = None):
         """CTranslate2's results, tokens not yet joined into text (see ``decode``)."""
-        try:
-            results = self.translator.translate_batch(
-                encoded if encoded is not None else self.tokenize(texts),
-                beam_size=settings.beam_size,
-                length_penalty=settings.length_penalty,
-                max_decoding_length=settings.max_length,
-                min_decoding_length=settings.min_length,
-                no_repeat_ngram_size=settings.no_repeat_ngram_size,
-                repetition_penalty=settings.repetition_penalty,
-                return_scores=False,
-            )
-        except RuntimeError as exc:
-            if is_out_of_memory(exc):
-                raise BatchTooLarge(str(exc)) from None
-            raise
-        return results
+        return self._translate(encoded if encoded is not None else self.tokenize(texts), settings,
+                               beam_size=settings.beam_size, return_scores=False)
 
     def generate_nbest(self, texts: list[str], settings: DecodingSettings, n: int) -> list[list[tuple[str, float]]]:
         """Each input's ``n`` best hypotheses (``num_hypotheses``), with their scores."""
+        results = self._translate(self.tokenize(texts), settings, beam_size=max(settings.beam_size, n), num_hypotheses=n,
+                                  return_scores=True)
+        return [[(self.tokenizer.convert_tokens_to_string(h), float(score)) for h, score in zip(r.hypotheses, r.scores)]
+                for r in results]
+
+    def _translate(self, tokens: list[list[str]], settings: DecodingSettings, **search):
+        """``translate_batch`` with the decoding settings, and ``search`` (beam, hypotheses,
+        scores); a batch that runs out of memory is :class:`BatchTooLarge`."""
         try:
-            results = self.translator.translate_batch(
-                self.tokenize(texts),
-                beam_size=max(settings.beam_size, n),
-                num_hypotheses=n,
+            return self.translator.translate_batch(
+                tokens,
+                **search,
                 length_penalty=settings.length_penalty,
                 max_decoding_length=settings.max_length,
                 min_decoding_length=settings.min_length,
                 no_repeat_ngram_size=settings.no_repeat_ngram_size,
                 repetition_penalty=settings.repetition_penalty,
-                return_scores=True,
             )
         except RuntimeError as exc:
             if is_out_of_memory(exc):
                 raise BatchTooLarge(str(exc)) from None
             raise
-        return [[(self.tokenizer.convert_tokens_to_string(h), float(score)) for h, score in zip(r.hypotheses, r.scores)]
-                for r in results]
 
     def decode(self, results) -> list[str]:
         return [self.tokenizer.convert_tokens_to_string(r.hypotheses[0]) for r in results]

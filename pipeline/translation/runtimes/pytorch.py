@@ -90,21 +90,8 @@ class TorchBackend:
     def generate_nbest(self, texts: list[str], settings: DecodingSettings, n: int) -> list[list[tuple[str, float]]]:
         """Each input's ``n`` best hypotheses (``num_return_sequences``), with their scores."""
         enc = {k: v.to(self.device) for k, v in self.encode(texts).items()}
-        try:
-            with torch.inference_mode():
-                out = self.model.generate(
-                    **enc, num_beams=max(settings.beam_size, n), num_return_sequences=n, output_scores=True,
-                    return_dict_in_generate=True, length_penalty=settings.length_penalty,
-                    max_new_tokens=settings.max_length, forced_eos_token_id=None, min_new_tokens=settings.min_length or None,
-                    no_repeat_ngram_size=settings.no_repeat_ngram_size or None,
-                    repetition_penalty=settings.repetition_penalty if settings.repetition_penalty != 1.0 else None,
-                )
-        except torch.cuda.OutOfMemoryError as exc:
-            raise BatchTooLarge(str(exc)) from None
-        except RuntimeError as exc:
-            if is_out_of_memory(exc):
-                raise BatchTooLarge(str(exc)) from None
-            raise
+        out = self._generate(enc, settings, num_beams=max(settings.beam_size, n), num_return_sequences=n, output_scores=True,
+                             return_dict_in_generate=True)
         decoded = self.decode(out.sequences)
         scores = out.sequences_scores.tolist()
         return [list(zip(decoded[i * n:(i + 1) * n], scores[i * n:(i + 1) * n])) for i in range(len(texts))]
@@ -114,11 +101,16 @@ class TorchBackend:
         in a helper thread while the device generates the next batch."""
         enc = encoded if encoded is not None else self.encode(texts)
         enc = {k: v.to(self.device, non_blocking=True) for k, v in enc.items()}
+        return self._generate(enc, settings, num_beams=settings.beam_size)
+
+    def _generate(self, enc: dict, settings: DecodingSettings, **search):
+        """``model.generate`` with the decoding settings, and ``search`` (beams, hypotheses);
+        a batch that runs out of memory is :class:`BatchTooLarge`."""
         try:
             with torch.inference_mode():
-                generated = self.model.generate(
+                return self.model.generate(
                     **enc,
-                    num_beams=settings.beam_size,
+                    **search,
                     length_penalty=settings.length_penalty,
                     max_new_tokens=settings.max_length,
                     # opus-mt's config forces </s> as the last of max_new_tokens, which made a
@@ -134,7 +126,6 @@ class TorchBackend:
             if is_out_of_memory(exc):
                 raise BatchTooLarge(str(exc)) from None
             raise
-        return generated
 
     def decode(self, generated) -> list[str]:
         return self.tokenizer.batch_decode(generated, skip_special_tokens=True)
