@@ -49,18 +49,6 @@ def cases() -> dict[str, list[str]]:
     return out
 
 
-def paragraphs(sentences: list[str], size: int = 3) -> list[str]:
-    out: list[list[str]] = [[]]
-    for s in sentences:
-        alone = s.rstrip()[-1:] not in ".!?…»”\")"
-        if alone or len(out[-1]) == size:
-            out.append([])
-        out[-1].append(s)
-        if alone:
-            out.append([])
-    return [" ".join(p) for p in out if p]
-
-
 def blocks_of(paras: list[str], revisions: bool = True, notes_too: bool = True) -> tuple[list, int, int]:
     """The builder's blocks: formatted runs, a note and a revision every few paragraphs."""
     blocks, notes, changes = [], 0, 0
@@ -92,7 +80,7 @@ def _share(a: list[str], b: list[str]) -> float:
 
 
 def measure(repeat: int = 3) -> list[dict]:
-    from docx_build import build_docx
+    from docx_build import build_docx, paragraphs
     from pipeline import prepare
     from pipeline.bilingual import translation_input
     from pipeline.editions import render
@@ -148,7 +136,7 @@ def measure(repeat: int = 3) -> list[dict]:
 
 def _large(reader, repeat: int) -> dict:
     """Read speed on one long document: every case's paragraphs, ten times over."""
-    from docx_build import build_docx
+    from docx_build import build_docx, paragraphs
 
     paras = [p for sentences in cases().values() for p in paragraphs(sentences)] * 10
     blocks, _, _ = blocks_of(paras)

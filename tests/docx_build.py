@@ -165,3 +165,17 @@ def rewrite(data: bytes, parts: dict[str, bytes], content_type=None, rel=None) -
         for name, body in parts.items():
             dst.writestr(name, body)
     return out.getvalue()
+
+
+def paragraphs(sentences: list[str], size: int = 3) -> list[str]:
+    """Sentences in paragraphs of ``size``; a unit that ends in no full stop (a heading, a
+    date, an address) a paragraph of its own, as it stood in its text."""
+    out: list[list[str]] = [[]]
+    for s in sentences:
+        alone = s.rstrip()[-1:] not in ".!?…»”\")"
+        if alone or len(out[-1]) == size:
+            out.append([])
+        out[-1].append(s)
+        if alone:
+            out.append([])
+    return [" ".join(p) for p in out if p]

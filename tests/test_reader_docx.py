@@ -11,27 +11,13 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED_DATA, diptych
-from docx_build import SAMPLE, add_notes, build_docx, rewrite
+from docx_build import SAMPLE, add_notes, build_docx, paragraphs, rewrite
 from pipeline import prepare
 from pipeline.errors import InputError
 from pipeline.readers import HEAD_BYTES, read, reader_for
 
 GOLD = Path(__file__).parent / "data" / "segmentation"
 LITERARY = SHARED_DATA / "align" / "limsi_literary_fr-en" / "dev" / "doc_000" / "src.txt"
-
-
-def _paragraphs(sentences: list[str], size: int = 3) -> list[str]:
-    """Sentences in paragraphs of ``size``; a unit that ends in no full stop (a heading, a
-    date, an address) a paragraph of its own, as it stood in its text."""
-    out: list[list[str]] = [[]]
-    for s in sentences:
-        alone = s.rstrip()[-1:] not in ".!?…»”\")"
-        if alone or len(out[-1]) == size:
-            out.append([])
-        out[-1].append(s)
-        if alone:
-            out.append([])
-    return [" ".join(p) for p in out if p]
 
 
 def _formatted(paragraph: str, n: int) -> list:
@@ -63,7 +49,7 @@ def _same_as_text(tmp_path: Path, paragraphs: list[str], name: str):
 @pytest.mark.parametrize("case", ["fr_003", "en_002", "ru_004"])
 def test_the_gold_sentences_come_back_as_the_plain_text_gives_them(tmp_path, case):
     gold = (GOLD / f"{case}.gold.txt").read_text(encoding="utf-8").splitlines()
-    plain, word, doc = _same_as_text(tmp_path, _paragraphs(gold), case)
+    plain, word, doc = _same_as_text(tmp_path, paragraphs(gold), case)
     assert word == plain
     assert len(word) >= 0.9 * len(gold)  # nothing lost: the gold sentences, a few of them joined
     assert any(e.get("spans") for e in doc.source["layout"])
@@ -73,7 +59,7 @@ def test_a_novel_comes_back_as_the_plain_text_gives_it(tmp_path):
     if not LITERARY.is_file():
         pytest.skip(f"{LITERARY} is absent (the shared data lives beside the checkout)")
     lines = LITERARY.read_text(encoding="utf-8").splitlines()[4:64]
-    plain, word, _ = _same_as_text(tmp_path, _paragraphs(lines, 2), "alice")
+    plain, word, _ = _same_as_text(tmp_path, paragraphs(lines, 2), "alice")
     assert word == plain and len(word) >= 60
 
 

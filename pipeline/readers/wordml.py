@@ -134,8 +134,8 @@ def paragraphs(body) -> Iterator[tuple[Any, int, tuple[int, int, int] | None]]:
             elif child.tag == TBL:
                 count["tbl"] += 1
                 table = count["tbl"]
-                for r, row in enumerate(_rows(child), 1):
-                    for c, tc in enumerate(_cells(row), 1):
+                for r, row in enumerate(_children(child, TR), 1):
+                    for c, tc in enumerate(_children(row, TC), 1):
                         yield from inside(tc, (table, r, c))
             elif child.tag in (SDT, SDT_CONTENT, CUSTOM_XML):
                 yield from inside(child, cell)
@@ -143,20 +143,14 @@ def paragraphs(body) -> Iterator[tuple[Any, int, tuple[int, int, int] | None]]:
     yield from inside(body, None)
 
 
-def _rows(table) -> Iterator[Any]:
-    for child in table:
-        if child.tag == TR:
+def _children(parent, tag: str) -> Iterator[Any]:
+    """A table's rows (``TR``) or a row's cells (``TC``), through the content controls and
+    custom XML that may wrap them."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in (SDT, SDT_CONTENT, CUSTOM_XML):
-            yield from _rows(child)
-
-
-def _cells(row) -> Iterator[Any]:
-    for child in row:
-        if child.tag == TC:
-            yield child
-        elif child.tag in (SDT, SDT_CONTENT, CUSTOM_XML):
-            yield from _cells(child)
+            yield from _children(child, tag)
 
 
 def notes(root, part: str) -> dict[str, Any]:
