@@ -90,8 +90,13 @@ def reader_for(path: Path, head: bytes = b"") -> Reader:
     for r in all_readers():
         if head and r.claims(head):
             return r
+    return reader_by_name(path) or reader_named("text")
+
+
+def reader_by_name(path: Path) -> Reader | None:
+    """The reader a file's suffix names, or None."""
     suffix = path.suffix.lower()
-    return next((r for r in all_readers() if suffix in r.suffixes), reader_named("text"))
+    return next((r for r in all_readers() if suffix in r.suffixes), None)
 
 
 def read(path: str | Path, doc_id: str | None = None) -> Document:
@@ -104,7 +109,7 @@ def read(path: str | Path, doc_id: str | None = None) -> Document:
     data = read_file(p)
     reader = reader_for(p, data[:HEAD_BYTES])
     doc = reader.read_bytes(data, doc_id or doc_id_for(p), str(p))
-    by_name = next((r for r in all_readers() if p.suffix.lower() in r.suffixes), None)
+    by_name = reader_by_name(p)
     if by_name is not None and by_name is not reader:  # "a.epub" holding a web page: its bytes win, and it is said
         doc.source["read_as"] = {"format": reader.name, "suffix": p.suffix}
     stem = _safe_stem(p)
