@@ -129,14 +129,21 @@ def editions_of(doc: "Document", out: Path, formats: list[str]) -> list[tuple[Pa
     from .common import suffix_for
 
     rendered: list[tuple[Path, str | bytes]] = []
+    # the input's bytes, read (and hash-checked) once for every format that writes it back
+    original = original_of(doc, out) if any(writes_back(doc, name) for name in formats) else None
     for name in formats:
         fmt = FORMATS[name]
         if fmt.original:
-            original = original_of(doc, out) if doc.source.get("reader") == fmt.original else None
-            rendered += [(child(out, f"{doc.id}{suffix_for(doc, suffix)}"), fn(doc, original)) for suffix, fn in fmt.renderers()]
+            own = original if writes_back(doc, name) else None
+            rendered += [(child(out, f"{doc.id}{suffix_for(doc, suffix)}"), fn(doc, own)) for suffix, fn in fmt.renderers()]
         else:
             rendered += [(child(out, f"{doc.id}{suffix_for(doc, suffix)}"), fn(doc)) for suffix, fn in fmt.renderers()]
     return rendered
+
+
+def writes_back(doc: "Document", name: str) -> bool:
+    """Whether format ``name`` writes its edition into the file ``doc`` was read from."""
+    return FORMATS[name].original is not None and FORMATS[name].original == doc.source.get("reader")
 
 
 def original_path(doc: "Document", out: Path) -> Path:
@@ -205,7 +212,7 @@ def render(doc: "Document", out_dir: str | Path, formats: list[str] | None = Non
     except OSError as exc:
         raise UsageError(f"{out}: cannot be created ({exc.strerror})") from None
     written = [doc.save(record)]
-    if any(FORMATS[name].original and FORMATS[name].original == doc.source.get("reader") for name in chosen):
+    if any(writes_back(doc, name) for name in chosen):
         kept = original_path(doc, out)
         if not kept.is_file():  # the input, for render to write these editions again without it
             written.append(write_atomic(kept, original_of(doc, out)))
